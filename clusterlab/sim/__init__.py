@@ -1,0 +1,77 @@
+"""The simulated WSFC cluster: pure Python on simpy, deterministic, no UI imports.
+
+Build a :class:`Cluster` from a :class:`ClusterSpec`, send it commands, advance time with
+``run_until``/``advance`` and read immutable snapshots.
+"""
+
+from .cluster import Cluster
+from .errors import ClusterError, InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
+from .events import ClusterEvent, Level
+from .profiles import PROFILES, OsProfile
+from .snapshots import (
+    ClusterSnapshot,
+    CsvSnapshot,
+    DrainStatus,
+    GroupSnapshot,
+    GroupState,
+    NetworkSnapshot,
+    NodeSnapshot,
+    NodeState,
+    PlacementExplanation,
+    QuorumSnapshot,
+    ResourceSnapshot,
+    ResourceState,
+    VmSnapshot,
+    VmState,
+)
+from .spec import (
+    ClusterSpec,
+    CsvSpec,
+    FailbackSpec,
+    NetworkRole,
+    NetworkSpec,
+    NodeSpec,
+    Priority,
+    QuorumSpec,
+    VmSpec,
+    WitnessSpec,
+    WitnessType,
+)
+
+__all__ = [
+    "PROFILES",
+    "Cluster",
+    "ClusterError",
+    "ClusterEvent",
+    "ClusterSnapshot",
+    "ClusterSpec",
+    "CsvSnapshot",
+    "CsvSpec",
+    "DrainStatus",
+    "FailbackSpec",
+    "GroupSnapshot",
+    "GroupState",
+    "InvalidArgumentError",
+    "InvalidStateError",
+    "Level",
+    "NetworkRole",
+    "NetworkSnapshot",
+    "NetworkSpec",
+    "NodeSnapshot",
+    "NodeSpec",
+    "NodeState",
+    "ObjectNotFoundError",
+    "OsProfile",
+    "PlacementExplanation",
+    "Priority",
+    "QuorumSnapshot",
+    "QuorumSpec",
+    "QuorumError",
+    "ResourceSnapshot",
+    "ResourceState",
+    "VmSnapshot",
+    "VmSpec",
+    "VmState",
+    "WitnessSpec",
+    "WitnessType",
+]

@@ -1,0 +1,792 @@
+"""The public face of the simulation: build from a spec, send commands, read snapshots.
+
+Commands validate their input and raise one typed ``ClusterError`` on bad input or an
+illegal state; nothing else escapes. Queries return frozen snapshots.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from . import profiles as P
+from .clock import CalendarClock
+from .errors import InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
+from .events import ClusterEvent
+from .membership import Membership
+from .model import ACTIVE_VM_STATES, Csv, Group, Network, Node, Resource, Vm, Witness, World
+from .placement import Mode
+from .quorum import VoteAssignment, votes_needed
+from .roles import VM_CONFIG_RESOURCE, VM_RESOURCE, Roles, group_state
+from .snapshots import (
+    ClusterSnapshot,
+    CsvSnapshot,
+    GroupSnapshot,
+    GroupType,
+    NetworkSnapshot,
+    NodeSnapshot,
+    NodeState,
+    PlacementExplanation,
+    QuorumSnapshot,
+    ResourceSnapshot,
+    ResourceState,
+    VmSnapshot,
+    VmState,
+)
+from .spec import ClusterSpec, NetworkRole, Priority, VmSpec, WitnessType
+
+T = TypeVar("T")
+
+CORE_GROUP = "Cluster Group"
+AVAILABLE_STORAGE = "Available Storage"
+
+
+def _lookup(kind: str, table: dict[str, T], name: str) -> T:
+    if not isinstance(name, str) or not name:
+        raise InvalidArgumentError(f"A {kind} name is required.")
+    if name in table:
+        return table[name]
+    folded = {k.lower(): v for k, v in table.items()}
+    if name.lower() in folded:
+        return folded[name.lower()]
+    close = difflib.get_close_matches(name.lower(), list(folded), n=1, cutoff=0.6)
+    suggestion = next((k for k in table if close and k.lower() == close[0]), None)
+    raise ObjectNotFoundError(kind, name, suggestion)
+
+
+class Cluster:
+    """A simulated WSFC cluster with Hyper-V roles."""
+
+    def __init__(self, spec: ClusterSpec) -> None:
+        if spec.os not in P.PROFILES:
+            raise InvalidArgumentError(
+                f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)})."
+            )
+        self.spec = spec
+        self.profile = P.PROFILES[spec.os]
+        self._w = w = World(self.profile, spec.seed, CalendarClock(spec.clock), spec.name)
+        self._roles = Roles(w)
+        self._members = Membership(w, self._roles)
+        self._build(spec)
+
+    # construction ----------------------------------------------------------------------
+
+    def _build(self, spec: ClusterSpec) -> None:
+        w = self._w
+        if not spec.nodes:
+            raise InvalidArgumentError("A cluster needs at least one node.")
+        for i, ns in enumerate(spec.nodes, start=1):
+            if ns.name.lower() in (n.lower() for n in w.nodes):
+                raise InvalidArgumentError(f"Duplicate node name '{ns.name}'.")
+            if ns.node_weight not in (0, 1):
+                raise InvalidArgumentError(f"NodeWeight of '{ns.name}' must be 0 or 1.")
+            w.nodes[ns.name] = Node(ns.name, i, ns.memory_gb, ns.cpus, ns.site, ns.node_weight)
+        metric_cluster, metric_client = 1000, 10000
+        for net in spec.networks:
+            if net.role is NetworkRole.CLUSTER_AND_CLIENT:
+                metric, metric_client = metric_client, metric_client + 100
+            else:
+                metric, metric_cluster = metric_cluster, metric_cluster + 100
+            w.networks[net.name] = Network(net.name, net.role, net.live_migration, net.gbps, metric)
+        if not w.cluster_networks():
+            raise InvalidArgumentError("At least one network must allow cluster communication.")
+        q = spec.quorum
+        if q.witness.type is WitnessType.CLOUD and not self.profile.cloud_witness:
+            raise InvalidArgumentError(f"A cloud witness needs Windows Server 2016 or later (profile {spec.os}).")
+        w.witness = Witness(q.witness.type, q.witness.path)
+        w.dynamic_quorum = q.dynamic_quorum
+        if q.lower_quorum_priority_node is not None:
+            w.lower_quorum_priority_node = _lookup("node", w.nodes, q.lower_quorum_priority_node).name
+        w.enforced_anti_affinity = spec.enforced_anti_affinity
+        for cs in spec.csvs:
+            if cs.name in w.csvs:
+                raise InvalidArgumentError(f"Duplicate CSV name '{cs.name}'.")
+            if q.witness.type is WitnessType.DISK and q.witness.path == cs.name:
+                raise InvalidArgumentError(f"'{cs.name}' is a Cluster Shared Volume and cannot be the disk witness (§4.1).")
+            w.csvs[cs.name] = Csv(cs.name, cs.size_gb)
+
+        first = next(iter(w.nodes))
+        core = Group(CORE_GROUP, GroupType.CLUSTER, first, priority=P.PRIORITY_HIGH, is_core=True)
+        self._add_resource(core, "Cluster IP Address", "IP Address")
+        self._add_resource(core, "Cluster Name", "Network Name")
+        self._install_witness(core)
+        if self.profile.compute_resiliency:
+            self._add_resource(core, "Storage Qos Resource", "Storage QoS Policy Manager")
+        self._add_resource(core, "Virtual Machine Cluster WMI", "Virtual Machine Cluster WMI")
+        w.groups[CORE_GROUP] = core
+        w.groups[AVAILABLE_STORAGE] = Group(AVAILABLE_STORAGE, GroupType.AVAILABLE_STORAGE, first, is_core=True)
+
+        for vs in spec.vms:
+            self._add_vm(vs)
+
+        w.new_partition(list(w.nodes))
+        w.votes = self._members.compute_votes(list(w.nodes), VoteAssignment({}, 0, None))
+        for r in core.resources:
+            r.state = ResourceState.FAILED if r is w.witness_resource and not w.witness.healthy else ResourceState.ONLINE
+        self._roles.assign_csvs()
+        self._place_initial()
+
+    def _add_resource(self, g: Group, name: str, rtype: str, threshold: int = P.RESTART_THRESHOLD_OTHER) -> Resource:
+        r = Resource(name, rtype, g, restart_threshold=threshold)
+        g.resources.append(r)
+        self._w.resources[name] = r
+        return r
+
+    def _witness_resource_name(self) -> tuple[str, str]:
+        wt = self._w.witness
+        if wt.type is WitnessType.FILE_SHARE:
+            return "File Share Witness", self.profile.fsw_resource_type
+        if wt.type is WitnessType.CLOUD:
+            return "Cloud Witness", "Cloud Witness"
+        return (wt.path or "Cluster Disk 1"), "Physical Disk"
+
+    def _install_witness(self, core: Group) -> None:
+        w = self._w
+        if w.witness_resource is not None:
+            core.resources.remove(w.witness_resource)
+            del w.resources[w.witness_resource.name]
+            w.witness_resource = None
+        if w.witness.configured:
+            name, rtype = self._witness_resource_name()
+            r = Resource(name, rtype, core)
+            core.resources.insert(2, r)
+            w.resources[name] = r
+            w.witness_resource = r
+
+    def _add_vm(self, vs: VmSpec) -> None:
+        w = self._w
+        if vs.name in w.groups or vs.name.lower() in (g.lower() for g in w.groups):
+            raise InvalidArgumentError(f"Duplicate role name '{vs.name}'.")
+        if vs.memory_gb <= 0:
+            raise InvalidArgumentError(f"VM '{vs.name}' needs a positive memory size.")
+        for ref in (*vs.preferred_owners, *vs.possible_owners, *([vs.owner] if vs.owner else [])):
+            _lookup("node", w.nodes, ref)
+        if vs.csv is not None:
+            _lookup("Cluster Shared Volume", w.csvs, vs.csv)
+        g = Group(
+            vs.name,
+            GroupType.VIRTUAL_MACHINE,
+            owner=vs.owner or "",
+            priority=vs.priority.number,
+            preferred_owners=[_lookup("node", w.nodes, n).name for n in vs.preferred_owners],
+            auto_failback=vs.failback.allow,
+            failback_window=vs.failback.window,
+            anti_affinity=list(vs.anti_affinity),
+        )
+        running = vs.running if vs.running is not None else vs.priority is not Priority.NO_AUTO_START
+        g.intended_online = running
+        possible = {_lookup("node", w.nodes, n).name for n in vs.possible_owners} or None
+        cfg = self._add_resource(g, f"{VM_CONFIG_RESOURCE} {vs.name}", VM_CONFIG_RESOURCE)
+        vmr = self._add_resource(g, f"{VM_RESOURCE} {vs.name}", VM_RESOURCE, P.RESTART_THRESHOLD_VM)
+        cfg.possible_owners = possible
+        vmr.possible_owners = possible
+        vm = Vm(vs.name, g, vs.memory_gb, vs.vhd_gb, vs.csv, vs.boot_s if vs.boot_s is not None else P.VM_BOOT_S)
+        g.vm = vm
+        w.groups[vs.name] = g
+        w.vms[vs.name] = vm
+
+    def _place_initial(self) -> None:
+        """Put every VM on its owner (or where placement says) and start it, at time 0."""
+        w, roles = self._w, self._roles
+        book = roles._book()
+        ordered = sorted((g for g in w.groups.values() if g.vm is not None), key=lambda g: (-g.priority, g.name))
+        for g in ordered:
+            assert g.vm is not None
+            if g.owner:
+                result = roles._place(g, book, "initial placement (owner in the lab)", Mode.TARGET, target=g.owner)
+            else:
+                result = roles._place(g, book, "initial placement", Mode.BEST)
+            if result.node is None:
+                raise InvalidArgumentError(
+                    f"VM '{g.name}' cannot be placed at start: {result.reasons[-1] if result.reasons else 'no node'}."
+                )
+            g.owner = result.node
+            g.vm.host = result.node
+            if g.intended_online:
+                g.claim = True
+                g.vm.state = VmState.RUNNING
+                g.vm.running_since = 0.0
+                g.vm.down_since = None
+                for r in g.resources:
+                    r.state = ResourceState.ONLINE
+
+    # time ------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self._w.now
+
+    @property
+    def name(self) -> str:
+        return self._w.name
+
+    @property
+    def clock(self) -> CalendarClock:
+        return self._w.clock
+
+    def run_until(self, t: float) -> None:
+        """Advance to simulated time ``t``, processing every event due at or before it."""
+        env = self._w.env
+        if t < env.now:
+            raise InvalidArgumentError(f"Cannot go back in time (now {env.now:g} s, asked {t:g} s).")
+        while env.peek() <= t:
+            env.step()
+        if env.now < t:
+            env.run(until=t)
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise InvalidArgumentError("Cannot advance by a negative time.")
+        self.run_until(self.now + seconds)
+
+    def next_event_time(self) -> float | None:
+        t = self._w.env.peek()
+        return None if t == float("inf") else float(t)
+
+    # events ----------------------------------------------------------------------------
+
+    @property
+    def events(self) -> tuple[ClusterEvent, ...]:
+        return self._w.bus.events
+
+    def events_since(self, seq: int) -> list[ClusterEvent]:
+        return self._w.bus.since(seq)
+
+    def subscribe(self, callback: Callable[[ClusterEvent], None]) -> Callable[[], None]:
+        return self._w.bus.subscribe(callback)
+
+    # lookups ---------------------------------------------------------------------------
+
+    def _node(self, name: str) -> Node:
+        return _lookup("node", self._w.nodes, name)
+
+    def _group(self, name: str) -> Group:
+        return _lookup("clustered role", self._w.groups, name)
+
+    def _vm(self, name: str) -> Vm:
+        return _lookup("virtual machine", self._w.vms, name)
+
+    def _resource(self, name: str) -> Resource:
+        try:
+            return _lookup("resource", self._w.resources, name)
+        except ObjectNotFoundError:
+            if name in self._w.vms or name.lower() in (v.lower() for v in self._w.vms):
+                vm = self._vm(name)
+                r = Roles.vm_resource(vm.group)
+                assert r is not None
+                return r
+            raise
+
+    def _require_cluster(self) -> None:
+        if not self._w.partitions:
+            raise QuorumError("The cluster is not running: no set of nodes holds quorum.")
+
+    # node commands ---------------------------------------------------------------------
+
+    def crash_node(self, name: str) -> None:
+        """Lab fault: power loss / bugcheck. Survivors notice after the heartbeat threshold."""
+        n = self._node(name)
+        if not n.powered and not n.booting:
+            raise InvalidStateError(f"Node '{n.name}' is already powered off.")
+        self._members.crash(n)
+
+    def power_on_node(self, name: str) -> None:
+        """Lab repair: power the node on; ClusSvc starts after it boots and it joins."""
+        n = self._node(name)
+        if n.powered or n.booting:
+            raise InvalidStateError(f"Node '{n.name}' is already powered on.")
+        self._members.power_on(n)
+
+    def stop_node(self, name: str) -> None:
+        """Stop-ClusterNode: move roles away, stop ClusSvc; refused if quorum would be lost."""
+        n = self._node(name)
+        if not n.powered:
+            raise InvalidStateError(f"Node '{n.name}' is powered off.")
+        self._members.stop_service(n)
+
+    def start_node(self, name: str, *, force_quorum: bool = False, prevent_quorum: bool = False) -> None:
+        """Start-ClusterNode [-ForceQuorum] [-PreventQuorum]."""
+        n = self._node(name)
+        if force_quorum and prevent_quorum:
+            raise InvalidArgumentError("ForceQuorum and PreventQuorum cannot be used together.")
+        if not n.powered:
+            raise InvalidStateError(
+                f"Node '{n.name}' is powered off" + (" (still booting)." if n.booting else ". Power it on first.")
+            )
+        self._members.start_service(n, force_quorum, prevent_quorum)
+
+    def suspend_node(self, name: str) -> None:
+        """Suspend-ClusterNode (pause without drain): no new roles can move to the node."""
+        n = self._node(name)
+        if not n.is_member:
+            raise InvalidStateError(f"Node '{n.name}' is not an active member of the cluster.")
+        if n.paused:
+            raise InvalidStateError(f"Node '{n.name}' is already paused.")
+        n.paused = True
+        self._w.emit("NodePaused", n.name, node=n.name)
+
+    def resume_node(self, name: str) -> None:
+        n = self._node(name)
+        if not n.is_member or not n.paused:
+            raise InvalidStateError(f"Node '{n.name}' is not paused.")
+        n.paused = False
+        self._w.emit("NodeResumed", n.name, node=n.name)
+        self._roles.retry_waiting()
+
+    # network and witness faults --------------------------------------------------------
+
+    def isolate_node(self, name: str, network: str | None = None) -> None:
+        """Lab fault: cut the node from every cluster network, or from one."""
+        n = self._node(name)
+        if network is None:
+            nets = [net.name for net in self._w.networks.values()]
+        else:
+            nets = [_lookup("cluster network", self._w.networks, network).name]
+        n.detached.update(nets)
+        self._w.emit("NodeIsolatedFault", n.name, node=n.name, networks=", ".join(nets))
+        self._members.topology_changed()
+
+    def partition_networks(self, groups: Sequence[Iterable[str]]) -> None:
+        """Lab fault: split every cluster network into the given groups of nodes."""
+        w = self._w
+        resolved: list[list[str]] = []
+        seen: set[str] = set()
+        for grp in groups:
+            names = [self._node(x).name for x in grp]
+            for n in names:
+                if n in seen:
+                    raise InvalidArgumentError(f"Node '{n}' appears in more than one partition group.")
+                seen.add(n)
+            if names:
+                resolved.append(names)
+        rest = [n for n in w.node_order() if n not in seen]
+        if rest:
+            resolved.append(rest)
+        if len(resolved) < 2:
+            raise InvalidArgumentError("A partition needs at least two groups of nodes.")
+        w.split = resolved
+        w.emit("NetworkPartitioned", w.name, groups=" | ".join(",".join(g) for g in resolved))
+        self._members.topology_changed()
+
+    def heal_network(self, name: str | None = None) -> None:
+        """Lab repair: undo partitions and isolation (of one node, or everywhere)."""
+        w = self._w
+        if name is None:
+            w.split = None
+            for n in w.nodes.values():
+                n.detached.clear()
+            w.emit("NetworkHealed", w.name, what="every cluster network")
+        else:
+            n = self._node(name)
+            n.detached.clear()
+            w.emit("NetworkHealed", n.name, what=f"node '{n.name}'")
+        self._members.topology_changed()
+
+    def fail_witness(self) -> None:
+        w = self._w
+        if not w.witness.configured:
+            raise InvalidStateError("The cluster has no witness.")
+        if not w.witness.healthy:
+            raise InvalidStateError("The witness is already unreachable.")
+        w.witness.healthy = False
+        w.emit("WitnessFailedFault", w.name, witness_type=w.witness.type.value)
+        r = w.witness_resource
+        if r is not None:
+            if w.partitions:
+                r.state = ResourceState.FAILED
+                if w.witness.type is WitnessType.FILE_SHARE:
+                    w.emit("FswAliveFailure", r.name, resource=r.name)
+                elif w.witness.type is WitnessType.CLOUD:
+                    w.emit("CloudWitnessUnreachable", r.name, resource=r.name)
+                w.emit("ResourceFailed", CORE_GROUP, resource=r.name, resource_type=r.type, group=CORE_GROUP)
+        self._members.commit_votes()
+
+    def restore_witness(self) -> None:
+        w = self._w
+        if not w.witness.configured:
+            raise InvalidStateError("The cluster has no witness.")
+        if w.witness.healthy:
+            raise InvalidStateError("The witness is not failed.")
+        w.witness.healthy = True
+        if w.witness_resource is not None and w.partitions:
+            w.witness_resource.state = ResourceState.ONLINE
+        w.emit("WitnessRestored", w.name, witness_type=w.witness.type.value)
+        self._members.commit_votes()
+        self._members.try_join_all()
+
+    def repair_node(self, name: str) -> None:
+        """Repair-LabFault -Node: reconnect the node and power it on if it is off."""
+        n = self._node(name)
+        touched = False
+        if n.detached:
+            n.detached.clear()
+            self._w.emit("NetworkHealed", n.name, what=f"node '{n.name}'")
+            touched = True
+        if not n.powered and not n.booting:
+            self._members.power_on(n)
+            touched = True
+        if touched:
+            self._members.topology_changed()
+        else:
+            raise InvalidStateError(f"Node '{n.name}' has no fault to repair.")
+
+    def repair_all(self) -> None:
+        w = self._w
+        if w.split is not None or any(n.detached for n in w.nodes.values()):
+            self.heal_network()
+        if not w.witness.healthy:
+            self.restore_witness()
+        for n in w.nodes.values():
+            if not n.powered and not n.booting:
+                self._members.power_on(n)
+        for r in w.resources.values():
+            r.fail_next = 0
+            r.fail_on.clear()
+
+    # quorum settings -------------------------------------------------------------------
+
+    def set_node_weight(self, name: str, weight: int) -> None:
+        n = self._node(name)
+        if weight not in (0, 1):
+            raise InvalidArgumentError("NodeWeight must be 0 or 1.")
+        n.node_weight = weight
+        self._members.commit_votes()
+
+    def set_dynamic_quorum(self, enabled: bool) -> None:
+        self._w.dynamic_quorum = bool(enabled)
+        self._members.commit_votes()
+
+    def set_lower_quorum_priority_node_id(self, node_id: int | None) -> None:
+        w = self._w
+        if node_id is None or node_id == 0:
+            w.lower_quorum_priority_node = None
+        else:
+            match = [n for n in w.nodes.values() if n.id == node_id]
+            if not match:
+                raise InvalidArgumentError(f"There is no node with ID {node_id}.")
+            w.lower_quorum_priority_node = match[0].name
+        self._members.commit_votes()
+
+    def set_witness(self, witness_type: WitnessType, path: str | None = None) -> None:
+        """Set-ClusterQuorum: change the witness without stopping the cluster (§1.2)."""
+        w = self._w
+        self._require_cluster()
+        if witness_type is WitnessType.CLOUD and not self.profile.cloud_witness:
+            raise InvalidArgumentError(f"Cloud witness is not available on {self.profile.display_name}.")
+        if witness_type is WitnessType.DISK and path in w.csvs:
+            raise InvalidArgumentError(f"'{path}' is a Cluster Shared Volume and cannot be the disk witness.")
+        if witness_type is WitnessType.FILE_SHARE and not path:
+            raise InvalidArgumentError("A file share witness needs a share path (\\\\server\\share).")
+        w.witness = Witness(witness_type, path)
+        self._install_witness(w.groups[CORE_GROUP])
+        if w.witness_resource is not None:
+            w.witness_resource.state = ResourceState.ONLINE
+        self._members.commit_votes()
+
+    # role commands ---------------------------------------------------------------------
+
+    def move_group(self, name: str, node: str | None = None) -> PlacementExplanation:
+        """Move-ClusterGroup: quick migration of a VM role to ``node`` or the best possible node."""
+        self._require_cluster()
+        g = self._group(name)
+        target = self._node(node).name if node is not None else None
+        if target is not None and target == g.owner:
+            raise InvalidStateError(f"The clustered role '{g.name}' is already owned by node '{target}'.")
+        if g.status == "Moving":
+            raise InvalidStateError(f"The clustered role '{g.name}' is already being moved.")
+        if g.is_core:
+            dest = target or next(
+                (n for n in self._w.node_order() if n != g.owner and self._w.nodes[n].can_host), None
+            )
+            if dest is None or not self._w.nodes[dest].can_host:
+                raise InvalidStateError(f"No node can take the clustered role '{g.name}'.")
+            old = g.owner
+            g.owner = dest
+            self._w.emit("GroupMoved", g.name, group=g.name, source=old, target=dest)
+            return PlacementExplanation(self.now, "manual move", dest, (), (f"moved to {dest}",))
+        result = self._roles.move(g, target, "manual move")
+        if result.node is None:
+            raise InvalidStateError(
+                f"The clustered role '{g.name}' could not be moved: "
+                + (result.reasons[-1] if result.reasons else "no node can host it")
+                + "."
+            )
+        assert g.last_placement is not None
+        return g.last_placement
+
+    def start_group(self, name: str) -> None:
+        self._require_cluster()
+        g = self._group(name)
+        if group_state(g) in ("Online", "Pending") and g.intended_online:
+            raise InvalidStateError(f"The clustered role '{g.name}' is already online.")
+        self._roles.start_group(g)
+
+    def stop_group(self, name: str) -> None:
+        self._require_cluster()
+        g = self._group(name)
+        if g.is_core:
+            raise InvalidStateError("The core Cluster Group cannot be taken offline.")
+        if not g.intended_online and group_state(g) == "Offline":
+            raise InvalidStateError(f"The clustered role '{g.name}' is already offline.")
+        self._roles.stop_group(g)
+
+    def set_priority(self, name: str, priority: Priority | int) -> None:
+        g = self._group(name)
+        value = priority.number if isinstance(priority, Priority) else int(priority)
+        if value not in (0, 1000, 2000, 3000):
+            raise InvalidArgumentError("Priority must be 3000 (High), 2000 (Medium), 1000 (Low) or 0 (No Auto Start).")
+        g.priority = value
+
+    def set_preferred_owners(self, name: str, owners: Sequence[str]) -> None:
+        g = self._group(name)
+        g.preferred_owners = [self._node(o).name for o in owners]
+
+    def set_possible_owners(self, name: str, owners: Sequence[str]) -> None:
+        """Possible owners live on resources (§3.6); a role name sets them on each of its resources."""
+        names = {self._node(o).name for o in owners} or None
+        if name in self._w.groups or name.lower() in (g.lower() for g in self._w.groups):
+            for r in self._group(name).resources:
+                r.possible_owners = set(names) if names else None
+        else:
+            self._resource(name).possible_owners = names
+
+    def set_failback(self, name: str, allow: bool, window: tuple[int, int] | None = None) -> None:
+        g = self._group(name)
+        if window is not None and not all(0 <= h <= 23 for h in window):
+            raise InvalidArgumentError("Failback window hours must be between 0 and 23.")
+        g.auto_failback = allow
+        g.failback_window = window
+
+    def set_anti_affinity(self, name: str, classes: Sequence[str]) -> None:
+        self._group(name).anti_affinity = list(classes)
+
+    def set_enforced_anti_affinity(self, enforced: bool) -> None:
+        self._w.enforced_anti_affinity = enforced
+
+    def set_failover_threshold(self, name: str, threshold: int | None) -> None:
+        if threshold is not None and threshold < 0:
+            raise InvalidArgumentError("FailoverThreshold cannot be negative.")
+        self._group(name).failover_threshold = threshold
+
+    def fail_resource(self, name: str, count: int = 1, node: str | None = None) -> None:
+        """Lab fault: the resource fails now, and its next ``count - 1`` online attempts fail too.
+
+        With ``node`` the resource instead cannot come online on that node until repaired.
+        """
+        self._require_cluster()
+        r = self._resource(name)
+        if node is not None:
+            r.fail_on.add(self._node(node).name)
+            if r.group.owner.lower() != node.lower() or r.state is not ResourceState.ONLINE:
+                return
+        elif count < 1:
+            raise InvalidArgumentError("Count must be at least 1.")
+        else:
+            r.fail_next = count - 1
+        if r.state is not ResourceState.ONLINE:
+            raise InvalidStateError(f"Resource '{r.name}' is not online ({r.state.value}).")
+        self._roles.resource_failed(r)
+
+    # snapshots -------------------------------------------------------------------------
+
+    def _node_state(self, n: Node) -> NodeState:
+        if n.is_member:
+            return NodeState.PAUSED if n.paused else NodeState.UP
+        if n.joining:
+            return NodeState.JOINING
+        return NodeState.DOWN
+
+    def node(self, name: str) -> NodeSnapshot:
+        return self._node_snapshot(self._node(name))
+
+    def _node_snapshot(self, n: Node) -> NodeSnapshot:
+        w = self._w
+        roles = sum(1 for g in w.groups.values() if g.owner == n.name and not g.is_core)
+        running = sum(1 for vm in w.vms.values() if vm.host == n.name and vm.state is VmState.RUNNING)
+        if n.booting:
+            svc = "Booting"
+        elif not n.powered:
+            svc = "PoweredOff"
+        else:
+            svc = n.service.value
+        return NodeSnapshot(
+            name=n.name,
+            id=n.id,
+            state=self._node_state(n),
+            node_weight=n.node_weight,
+            dynamic_weight=w.votes.dynamic.get(n.name, 0),
+            memory_total_gb=n.memory_gb,
+            memory_used_gb=w.node_memory_used(n.name),
+            roles=roles,
+            vms_running=running,
+            drain_status=n.drain_status,
+            powered_on=n.powered,
+            clussvc=svc,
+            site=n.site,
+            csvs_coordinated=tuple(sorted(c.name for c in w.csvs.values() if c.owner == n.name and n.is_member)),
+        )
+
+    def group(self, name: str) -> GroupSnapshot:
+        return self._group_snapshot(self._group(name))
+
+    def _group_snapshot(self, g: Group) -> GroupSnapshot:
+        now = self.now
+        return GroupSnapshot(
+            name=g.name,
+            group_type=g.type,
+            state=group_state(g),
+            owner=g.owner,
+            priority=g.priority,
+            priority_name=Priority.from_number(g.priority).value if g.priority in (0, 1000, 2000, 3000) else str(g.priority),
+            preferred_owners=tuple(g.preferred_owners),
+            auto_failback=g.auto_failback,
+            failback_window=g.failback_window,
+            anti_affinity=tuple(g.anti_affinity),
+            failover_count=sum(1 for t in g.failover_times if now - t < P.FAILOVER_PERIOD_S),
+            status=g.status,
+            last_placement=g.last_placement,
+            is_core=g.is_core,
+        )
+
+    def vm(self, name: str) -> VmSnapshot:
+        return self._vm_snapshot(self._vm(name))
+
+    def _vm_snapshot(self, vm: Vm) -> VmSnapshot:
+        now = self.now
+        down = vm.downtime + (now - vm.down_since if vm.down_since is not None else 0.0)
+        return VmSnapshot(
+            name=vm.name,
+            state=vm.state,
+            host=vm.host,
+            memory_gb=vm.memory_gb,
+            csv=vm.csv,
+            uptime_s=now - vm.running_since if vm.running_since is not None else 0.0,
+            downtime_s=down,
+            migrations=vm.migrations,
+            restarts=vm.restarts,
+        )
+
+    def quorum(self) -> QuorumSnapshot:
+        w = self._w
+        p = w.primary()
+        witness_state = ""
+        if w.witness_resource is not None:
+            witness_state = w.witness_resource.state.value if p else "Offline"
+        wt = w.witness.type
+        if self.profile.legacy_quorum_type_names:
+            quorum_type = {
+                WitnessType.NONE: "NodeMajority",
+                WitnessType.DISK: "NodeAndDiskMajority",
+                WitnessType.FILE_SHARE: "NodeAndFileShareMajority",
+                WitnessType.CLOUD: "NodeAndCloudMajority",
+            }[wt]
+        else:
+            quorum_type = "Majority"
+        members = tuple(p.members) if p else ()
+        witness_up = w.witness.configured and w.witness.healthy
+        if w.dynamic_quorum:
+            total = w.votes.total()
+            votes = sum(w.votes.dynamic.get(m, 0) for m in members) + (w.votes.witness if witness_up and p else 0)
+        else:
+            total = sum(n.node_weight for n in w.nodes.values()) + (1 if w.witness.configured else 0)
+            votes = sum(w.nodes[m].node_weight for m in members) + (1 if witness_up and p else 0)
+        lower = w.lower_quorum_priority_node
+        return QuorumSnapshot(
+            state="Up" if p else "Down",
+            forced=bool(p and p.forced),
+            votes=votes,
+            total=total,
+            needed=votes_needed(total),
+            witness_type=wt.value,
+            witness_resource=w.witness_resource.name if w.witness_resource else "",
+            witness_state=witness_state,
+            witness_dynamic_weight=w.votes.witness,
+            dynamic_quorum=w.dynamic_quorum,
+            lower_quorum_priority_node_id=w.nodes[lower].id if lower else None,
+            quorum_type=quorum_type,
+            members=members,
+        )
+
+    def snapshot(self) -> ClusterSnapshot:
+        w = self._w
+        nodes = tuple(self._node_snapshot(n) for n in w.nodes.values())
+        groups = tuple(self._group_snapshot(g) for g in w.groups.values())
+        resources = tuple(
+            ResourceSnapshot(
+                name=r.name,
+                resource_type=r.type,
+                group=r.group.name,
+                state=r.state if w.partitions else ResourceState.OFFLINE,
+                owner=r.group.owner,
+                restart_threshold=r.restart_threshold,
+                possible_owners=tuple(w.sort_nodes(r.possible_owners)) if r.possible_owners else tuple(w.nodes),
+            )
+            for r in w.resources.values()
+        )
+        vms = tuple(self._vm_snapshot(v) for v in w.vms.values())
+        return ClusterSnapshot(
+            time=self.now,
+            calendar=w.clock.at(self.now),
+            name=w.name,
+            os=self.profile.name,
+            os_display=self.profile.display_name,
+            nodes=nodes,
+            groups=groups,
+            resources=resources,
+            vms=vms,
+            quorum=self.quorum(),
+            networks=tuple(self._network_snapshot(net) for net in w.networks.values()),
+            csvs=tuple(
+                CsvSnapshot(
+                    name=c.name,
+                    state="Online" if w.partitions and c.owner else "Offline",
+                    owner=c.owner,
+                    size_gb=c.size_gb,
+                    vms=tuple(v.name for v in w.vms.values() if v.csv == c.name),
+                )
+                for c in w.csvs.values()
+            ),
+        )
+
+    def _network_snapshot(self, net: Network) -> NetworkSnapshot:
+        """§2.4 network state: Up, Partitioned (some members cannot talk), Down, Unavailable."""
+        w = self._w
+        live = [n for n in w.nodes.values() if n.live]
+        attached = [n for n in live if net.name not in n.detached]
+        disconnected = tuple(n.name for n in w.nodes.values() if net.name in n.detached)
+        if net.role is NetworkRole.NONE:
+            state = "Up" if attached else "Unavailable"
+        elif not live:
+            state = "Unavailable"
+        elif not attached:
+            state = "Down"
+        elif len(attached) < len(live) or (
+            w.split is not None and len({w._split_group(n.name) for n in attached}) > 1
+        ):
+            state = "Partitioned"
+        else:
+            state = "Up"
+        return NetworkSnapshot(
+            name=net.name,
+            role=net.role.value,
+            state=state,
+            live_migration=net.live_migration,
+            gbps=net.gbps,
+            metric=net.metric,
+            disconnected=disconnected,
+        )
+
+    # convenience for tests and views ---------------------------------------------------
+
+    def node_names(self) -> list[str]:
+        return list(self._w.nodes)
+
+    def group_names(self) -> list[str]:
+        return list(self._w.groups)
+
+    def vm_names(self) -> list[str]:
+        return list(self._w.vms)
+
+    def is_running(self, vm: str) -> bool:
+        return self._vm(vm).state in ACTIVE_VM_STATES

@@ -1,0 +1,204 @@
+"""The event catalogue and the bus every cluster event is published on.
+
+IDs are the real FailoverClustering System-log IDs of §10 where one exists. Events the
+reference lists only as commonly quoted Operational-channel IDs keep those IDs and are
+marked ``verified=False``; events with no known ID (node joined, quorum regained, a vote
+moved) have ``event_id=None`` and a symbolic name, as §10 advises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+class Level(StrEnum):
+    CRITICAL = "Critical"
+    ERROR = "Error"
+    WARNING = "Warning"
+    INFORMATION = "Information"
+
+
+@dataclass(frozen=True, slots=True)
+class EventKind:
+    name: str
+    event_id: int | None
+    level: Level
+    template: str
+    channel: str = "System"
+    verified: bool = True
+
+
+def _kinds(*kinds: EventKind) -> Mapping[str, EventKind]:
+    return MappingProxyType({k.name: k for k in kinds})
+
+
+C, E, W, I = Level.CRITICAL, Level.ERROR, Level.WARNING, Level.INFORMATION
+
+#: §10 catalogue (message text abbreviated from [S10]).
+CATALOGUE: Mapping[str, EventKind] = _kinds(
+    EventKind("NodeRemoved", 1135, C,
+              "Cluster node '{node}' was removed from the active failover cluster membership. "
+              "The Cluster service on this node may have stopped, or the node lost communication "
+              "with the other active nodes."),
+    EventKind("QuorumLost", 1177, C,
+              "The Cluster service is shutting down because quorum was lost. This could be due to "
+              "the loss of network connectivity between some or all nodes in the cluster, or a "
+              "failover of the witness disk."),
+    EventKind("ResourceFailed", 1069, E,
+              "Cluster resource '{resource}' of type '{resource_type}' in clustered role '{group}' failed."),
+    EventKind("GroupFailedOnlineOffline", 1205, E,
+              "The Cluster service failed to bring clustered role '{group}' completely online or "
+              "offline. One or more resources may be in a failed state."),
+    EventKind("GroupPreempted", 1251, W,
+              "Clustered role '{group}' was taken offline. This role was preempted by the higher "
+              "priority clustered role '{preemptor}'. The cluster service will attempt to bring "
+              "this role online later when resources are available."),
+    EventKind("GroupTerminalFailure", 1254, E,
+              "Clustered role '{group}' has exceeded its failover threshold. It has exhausted the "
+              "configured number of failover attempts within the failover period of time allotted "
+              "to it and will be left in a failed state."),
+    EventKind("FswAliveFailure", 1562, W,
+              "File share witness resource '{resource}' failed a periodic health check."),
+    EventKind("FswArbitrateFailure", 1564, C,
+              "File share witness resource '{resource}' failed to arbitrate for the file share "
+              "'{path}'."),
+    EventKind("CloudWitnessUnreachable", 1568, E,
+              "Cloud witness resource '{resource}' could not communicate with the storage account."),
+    EventKind("ForcedPartitionExists", 5396, E,
+              "The Cluster service on node '{node}' is shutting down because another partition of "
+              "the cluster was started with the Force Quorum switch (/fq). This node will join that "
+              "partition."),
+    EventKind("FormWitnessFailed", 1573, E,
+              "Node '{node}' failed to form a cluster. This was because the witness was not accessible."),
+    # Operational channel, IDs commonly quoted but UNVERIFIED in §10.
+    EventKind("GroupOnline", 1201, I, "The Cluster service successfully brought the clustered role '{group}' online.",
+              channel="Operational", verified=False),
+    EventKind("GroupOffline", 1204, I, "The Cluster service successfully brought the clustered role '{group}' offline.",
+              channel="Operational", verified=False),
+    EventKind("FailoverAttempt", 1153, I,
+              "The Cluster service is attempting to fail over the clustered role '{group}' from node "
+              "'{source}' to node '{target}'.", channel="Operational", verified=False),
+    EventKind("GroupMoved", 1641, I,
+              "Clustered role '{group}' is moving from cluster node '{source}' to cluster node '{target}'.",
+              channel="Operational", verified=False),
+    # Simulator-defined (no event ID in the reference).
+    EventKind("NodeJoined", None, I, "Cluster node '{node}' joined the active failover cluster membership.",
+              channel="Operational"),
+    EventKind("NodeJoining", None, I, "The Cluster service on node '{node}' started and is joining the cluster.",
+              channel="Operational"),
+    EventKind("NodeStopped", None, I, "The Cluster service on node '{node}' was stopped by an administrator.",
+              channel="Operational"),
+    EventKind("NodeCrashed", None, W, "Lab fault: node '{node}' lost power. The other nodes have not noticed yet.",
+              channel="Lab"),
+    EventKind("NodePoweredOn", None, I, "Node '{node}' was powered on and is booting.", channel="Lab"),
+    EventKind("NodeIsolatedFault", None, W, "Lab fault: node '{node}' was disconnected from {networks}.",
+              channel="Lab"),
+    EventKind("NetworkPartitioned", None, W, "Lab fault: the cluster networks were split into {groups}.",
+              channel="Lab"),
+    EventKind("NetworkHealed", None, I, "Lab repair: {what} reconnected.", channel="Lab"),
+    EventKind("WitnessFailedFault", None, W, "Lab fault: the {witness_type} witness became unreachable.",
+              channel="Lab"),
+    EventKind("WitnessRestored", None, I, "The {witness_type} witness is reachable again and back online.",
+              channel="Operational"),
+    EventKind("QuorumFormed", None, I,
+              "The cluster formed with quorum: {votes} of {total} votes (nodes {members}).",
+              channel="Operational"),
+    EventKind("QuorumForced", None, W,
+              "Node '{node}' started the cluster with ForceQuorum: quorum rules are ignored until a "
+              "majority of votes is present again.", channel="Operational"),
+    EventKind("ForcedQuorumEnded", None, I,
+              "Enough votes are present again ({votes} of {total}); the cluster left the ForceQuorum state.",
+              channel="Operational"),
+    EventKind("VotesAdjusted", None, I,
+              "Dynamic quorum adjusted the votes: {detail}. Votes in force: {votes} of {total}.",
+              channel="Operational"),
+    EventKind("NodePaused", None, I, "Cluster node '{node}' was paused.", channel="Operational"),
+    EventKind("NodeResumed", None, I, "Cluster node '{node}' was resumed.", channel="Operational"),
+    EventKind("GroupStarting", None, I, "Clustered role '{group}' is starting on node '{node}'.",
+              channel="Operational"),
+    EventKind("ResourceRestarting", None, I,
+              "The Cluster service is restarting resource '{resource}' on node '{node}' "
+              "(restart {count} of {threshold} within the restart period).", channel="Operational"),
+    EventKind("GroupWaiting", None, W,
+              "Clustered role '{group}' could not be placed: {reason}. It will start when resources "
+              "become available.", channel="Operational"),
+    EventKind("VmStopped", None, W, "Virtual machine '{vm}' stopped: {reason}.", channel="Hyper-V"),
+    EventKind("FailbackScheduled", None, I,
+              "Clustered role '{group}' will fail back to '{node}' in its failback window at {when}.",
+              channel="Operational"),
+)
+
+del C, E, W, I
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterEvent:
+    """One thing that happened in the simulated cluster."""
+
+    seq: int
+    time: float
+    name: str
+    event_id: int | None
+    level: Level
+    source: str
+    message: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    channel: str = "System"
+
+    @property
+    def display_id(self) -> str:
+        return str(self.event_id) if self.event_id is not None else "-"
+
+
+Subscriber = Callable[[ClusterEvent], None]
+
+
+class EventBus:
+    """Append-only event log with synchronous subscribers (views, logs, labs)."""
+
+    __slots__ = ("_events", "_subscribers")
+
+    def __init__(self) -> None:
+        self._events: list[ClusterEvent] = []
+        self._subscribers: list[Subscriber] = []
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            if subscriber in self._subscribers:
+                self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def publish(self, time: float, name: str, source: str, /, **fields: Any) -> ClusterEvent:
+        kind = CATALOGUE[name]
+        event = ClusterEvent(
+            seq=len(self._events),
+            time=time,
+            name=name,
+            event_id=kind.event_id,
+            level=kind.level,
+            source=source,
+            message=kind.template.format(**fields),
+            fields=MappingProxyType(dict(fields)),
+            channel=kind.channel,
+        )
+        self._events.append(event)
+        for subscriber in tuple(self._subscribers):
+            subscriber(event)
+        return event
+
+    @property
+    def events(self) -> tuple[ClusterEvent, ...]:
+        return tuple(self._events)
+
+    def since(self, seq: int) -> list[ClusterEvent]:
+        return self._events[seq:]
+
+    def __len__(self) -> int:
+        return len(self._events)

@@ -1,0 +1,365 @@
+"""Who is in the cluster: failure detection, partitions, quorum verdicts, join, form, force.
+
+Timers, not packets (architecture.md): when a partition stops being one fully connected
+set, one event is scheduled a heartbeat threshold later (§2.1: Delay × Threshold). If the
+break is still there then, the membership regroups: every unreachable member is pruned in
+that same regroup (a node that crashed a few seconds after another is "simultaneous" with
+it, because it cannot answer the regroup either), each side is judged against the vote set
+from before the failure, and losers stop ClusSvc (1177) and keep trying to rejoin.
+"""
+
+from __future__ import annotations
+
+from . import profiles as P
+from .errors import InvalidStateError, QuorumError
+from .model import Node, Partition, Service, World
+from .quorum import (
+    VoteAssignment,
+    assign_votes,
+    configured_votes,
+    forming_votes,
+    judge_sides,
+    majority,
+)
+from .roles import Roles
+
+
+class Membership:
+    def __init__(self, world: World, roles: Roles) -> None:
+        self.w = world
+        self.roles = roles
+
+    # votes -----------------------------------------------------------------------------
+
+    def compute_votes(self, members: list[str], previous: VoteAssignment | None = None) -> VoteAssignment:
+        w = self.w
+        prev = previous if previous is not None else w.votes
+        lower = w.lower_quorum_priority_node
+        return assign_votes(
+            w.node_order(),
+            {n: node.node_weight for n, node in w.nodes.items()},
+            members,
+            witness_configured=w.witness.configured,
+            witness_healthy=w.witness.healthy,
+            dynamic_quorum=w.dynamic_quorum,
+            lower_priority_node=lower,
+            previous_zeroed=prev.zeroed,
+            choose=lambda names: w.rng.choice(sorted(names, key=lambda n: w.nodes[n].id)),
+        )
+
+    def commit_votes(self) -> None:
+        """Recompute dynamic weights after a committed change; keep the last set while down."""
+        w = self.w
+        members = w.members()
+        if not members:
+            return
+        new = self.compute_votes(members)
+        old = w.votes
+        changes = []
+        for n in w.node_order():
+            a, b = old.dynamic.get(n), new.dynamic[n]
+            if a is not None and a != b:
+                changes.append(f"{n} DynamicWeight {a}→{b}")
+        if old.dynamic and old.witness != new.witness and w.witness.configured:
+            changes.append(f"witness WitnessDynamicWeight {old.witness}→{new.witness}")
+        w.votes = new
+        if changes:
+            w.emit("VotesAdjusted", w.name, detail=", ".join(changes), votes=new.total(), total=new.total())
+        self._check_forced_end()
+
+    def _check_forced_end(self) -> None:
+        w = self.w
+        for p in w.partitions:
+            if not p.forced:
+                continue
+            weights = {n: node.node_weight for n, node in w.nodes.items()}
+            total = configured_votes(w.node_order(), weights, w.witness.configured)
+            present = sum(weights[m] for m in p.members) + (1 if w.witness.configured and w.witness.healthy else 0)
+            if majority(present, total):
+                p.forced = False
+                w.emit("ForcedQuorumEnded", w.name, votes=present, total=total)
+
+    # topology --------------------------------------------------------------------------
+
+    def healthy(self, p: Partition) -> bool:
+        w = self.w
+        members = p.members
+        if any(not w.nodes[m].live for m in members):
+            return False
+        return all(w.linked(a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+
+    def topology_changed(self) -> None:
+        """Something about power or links changed: arm detection, merge, join, form."""
+        w = self.w
+        for p in list(w.partitions):
+            if self.healthy(p):
+                p.broken_since = None
+            elif p.broken_since is None:
+                p.broken_since = w.now
+                delay = w.detection_delay(p)
+                w.after(delay, lambda p=p, since=w.now: self._detection_due(p, since))
+        self._merge_partitions()
+        self.try_join_all()
+
+    def _detection_due(self, p: Partition, since: float) -> None:
+        if p not in self.w.partitions or p.broken_since != since:
+            return  # healed in time, or a newer break has its own timer
+        self.regroup(p)
+
+    def regroup(self, p: Partition) -> None:
+        w = self.w
+        before = w.votes
+        live = [m for m in p.members if w.nodes[m].live]
+        sides = w.components(live)
+        witness_side = self._arbitrate(sides)
+        verdicts = judge_sides(sides, before, witness_side)
+        winner: list[str] = []
+        if p.forced:
+            if sides:
+                winner = max(sides, key=lambda s: (len(s), -w.nodes[s[0]].id))
+        else:
+            for v in verdicts:
+                if v.has_quorum:
+                    winner = list(v.members)
+                    break
+        removed = [m for m in p.members if m not in winner]
+        for m in removed:
+            w.emit("NodeRemoved", m, node=m)
+        losers = [m for m in removed if w.nodes[m].live]
+        for m in losers:
+            w.emit("QuorumLost", m, node=m)
+        for m in removed:
+            w.nodes[m].partition = None
+        if winner:
+            p.members = w.sort_nodes(winner)
+            p.broken_since = None
+        else:
+            w.partitions.remove(p)
+        self.roles.partition_lost(losers)
+        self.commit_votes()
+        self.roles.nodes_removed(removed, survivors=bool(winner))
+        self.try_join_all()
+
+    def _arbitrate(self, sides: list[list[str]]) -> int | None:
+        """The side that wins the witness: the one owning the core Cluster Group, else a race."""
+        w = self.w
+        if not (w.witness.configured and w.witness.healthy) or not sides:
+            return None
+        core = w.groups.get("Cluster Group")
+        if core is not None:
+            for i, side in enumerate(sides):
+                if core.owner in side:
+                    return i
+        # §1.3 ArbitrationDelay: non-owners race for the lock after the delay; seeded choice.
+        return w.rng.randrange(len(sides))
+
+    def _merge_partitions(self) -> None:
+        """Force Quorum resiliency (§1.9): a partition that can see a forced one joins it."""
+        w = self.w
+        while len(w.partitions) > 1:
+            pair = None
+            for i, a in enumerate(w.partitions):
+                for b in w.partitions[i + 1 :]:
+                    if any(w.linked(x, y) for x in a.members for y in b.members):
+                        pair = (a, b)
+                        break
+                if pair:
+                    break
+            if pair is None:
+                return
+            a, b = pair
+            if a.forced != b.forced:
+                loser = b if a.forced else a
+            else:
+                loser = min(pair, key=lambda p: (len(p.members), -w.nodes[p.members[0]].id))
+            for m in loser.members:
+                w.emit("ForcedPartitionExists", m, node=m)
+                w.nodes[m].partition = None
+            w.partitions.remove(loser)
+            self.roles.partition_lost(loser.members)
+            self.roles.nodes_removed(loser.members, survivors=True)
+
+    # join and form ---------------------------------------------------------------------
+
+    def try_join_all(self) -> None:
+        w = self.w
+        waiting = [n for n in w.nodes.values() if n.live and not n.is_member and not n.joining]
+        if not waiting:
+            return
+        if w.partitions:
+            for n in waiting:
+                target = self._joinable(n.name)
+                if target is not None:
+                    self._join(n, target)
+            return
+        # Nobody runs the cluster: a set of nodes that can talk may form it with a majority
+        # of the last committed vote set (PreventQuorum nodes never form).
+        for comp in w.components([n.name for n in waiting]):
+            nodes = [w.nodes[m] for m in comp]
+            if all(x.prevent_quorum for x in nodes):
+                continue
+            votes, total = forming_votes(comp, w.votes, w.witness.configured and w.witness.healthy)
+            if majority(votes, total):
+                self._form(comp, forced=False)
+                return
+
+    def _joinable(self, name: str) -> Partition | None:
+        w = self.w
+        for p in w.partitions:
+            if self.healthy(p) and all(w.linked(name, m) for m in p.members):
+                return p
+        return None
+
+    def _join(self, n: Node, p: Partition) -> None:
+        w = self.w
+        n.joining = True
+        epoch = n.epoch
+        w.emit("NodeJoining", n.name, node=n.name)
+
+        def done() -> None:
+            n.joining = False
+            if n.epoch != epoch or not n.live or n.is_member:
+                return
+            target = p if p in w.partitions and self._joinable(n.name) is p else self._joinable(n.name)
+            if target is None:
+                self.try_join_all()
+                return
+            target.members = w.sort_nodes([*target.members, n.name])
+            n.partition = target
+            w.emit("NodeJoined", n.name, node=n.name)
+            self.commit_votes()
+            self.roles.node_joined(n.name)
+            self.try_join_all()
+
+        w.after(P.JOIN_S, done)
+
+    def _form(self, names: list[str], forced: bool) -> None:
+        w = self.w
+        nodes = [w.nodes[m] for m in names]
+        for n in nodes:
+            n.joining = True
+            w.emit("NodeJoining", n.name, node=n.name)
+        epochs = {n.name: n.epoch for n in nodes}
+
+        def done() -> None:
+            for n in nodes:
+                n.joining = False
+            alive = [n.name for n in nodes if n.epoch == epochs[n.name] and n.live and not n.is_member]
+            if not alive:
+                self.try_join_all()
+                return
+            if w.partitions:
+                self.try_join_all()
+                return
+            comp = w.components(alive)[0]
+            if not forced:
+                votes, total = forming_votes(comp, w.votes, w.witness.configured and w.witness.healthy)
+                if not majority(votes, total):
+                    self.try_join_all()
+                    return
+            p = w.new_partition(comp, forced=forced)
+            if forced:
+                w.emit("QuorumForced", comp[0], node=comp[0])
+            self.commit_votes()
+            votes = w.votes.total() if not forced else 0
+            if not forced:
+                w.emit("QuorumFormed", w.name, votes=votes, total=votes, members=", ".join(p.members))
+            self.roles.cluster_formed()
+            self.try_join_all()
+
+        w.after(P.JOIN_S, done)
+
+    # commands --------------------------------------------------------------------------
+
+    def crash(self, n: Node) -> None:
+        w = self.w
+        n.powered = False
+        n.booting = False
+        n.epoch += 1
+        n.joining = False
+        w.emit("NodeCrashed", n.name, node=n.name)
+        self.roles.host_powered_off(n.name)
+        self.topology_changed()
+
+    def power_on(self, n: Node) -> None:
+        w = self.w
+        n.booting = True
+        n.epoch += 1
+        epoch = n.epoch
+        w.emit("NodePoweredOn", n.name, node=n.name)
+
+        def booted() -> None:
+            if n.epoch != epoch:
+                return
+            n.booting = False
+            n.powered = True
+            n.service = Service.RUNNING  # ClusSvc starts automatically at boot
+            n.prevent_quorum = False
+            n.paused = False
+            n.stopping = False
+            self.topology_changed()
+
+        w.after(P.NODE_BOOT_S, booted)
+
+    def start_service(self, n: Node, force_quorum: bool, prevent_quorum: bool) -> None:
+        w = self.w
+        if n.is_member or n.joining:
+            raise InvalidStateError(f"The Cluster service on node '{n.name}' is already running.")
+        n.service = Service.RUNNING
+        n.prevent_quorum = prevent_quorum
+        if force_quorum and not w.partitions and self._joinable(n.name) is None:
+            self._form([n.name], forced=True)
+            return
+        self.try_join_all()
+
+    def would_keep_quorum_without(self, n: Node) -> bool:
+        """Stop-ClusterNode is refused if the rest cannot hold quorum (§6.5)."""
+        w = self.w
+        p = n.partition
+        assert p is not None
+        rest = [m for m in p.members if m != n.name and w.nodes[m].live]
+        if not rest:
+            return False
+        if p.forced:
+            return True
+        if w.dynamic_quorum:
+            # §1.5: a graceful leave is a committed change — the votes move first.
+            after = self.compute_votes(rest)
+            held = sum(after.dynamic[m] for m in rest) + after.witness
+            return majority(held, after.total())
+        weights = {m: node.node_weight for m, node in w.nodes.items()}
+        total = configured_votes(w.node_order(), weights, w.witness.configured)
+        held = sum(weights[m] for m in rest) + (1 if w.witness.configured and w.witness.healthy else 0)
+        return majority(held, total)
+
+    def stop_service(self, n: Node) -> None:
+        w = self.w
+        if not n.is_member:
+            raise InvalidStateError(f"The Cluster service on node '{n.name}' is not running.")
+        if n.stopping:
+            raise InvalidStateError(f"The Cluster service on node '{n.name}' is already stopping.")
+        if not self.would_keep_quorum_without(n):
+            raise QuorumError(
+                f"Stopping the Cluster service on node '{n.name}' would cause the cluster to lose quorum. "
+                "Use Stop-Cluster to stop the whole cluster."
+            )
+        n.stopping = True
+        epoch = n.epoch
+
+        def left() -> None:
+            if n.epoch != epoch or not n.stopping:
+                return
+            p = n.partition
+            n.stopping = False
+            n.paused = False
+            n.service = Service.STOPPED
+            n.partition = None
+            if p is not None:
+                p.members = [m for m in p.members if m != n.name]
+                if not p.members:
+                    w.partitions.remove(p)
+            w.emit("NodeStopped", n.name, node=n.name)
+            self.commit_votes()
+            self.topology_changed()
+
+        self.roles.evacuate(n.name, left)

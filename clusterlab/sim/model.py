@@ -1,0 +1,299 @@
+"""The live simulation state. Private to ``sim``: everything outside sees snapshots.
+
+``World`` owns the simpy environment, the one seeded RNG, the event bus and every entity.
+The behaviour lives in ``membership`` (who is in the cluster) and ``roles`` (where roles
+run); both act on a ``World``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import simpy
+
+from .clock import CalendarClock
+from .events import EventBus
+from .profiles import OsProfile
+from .quorum import VoteAssignment
+from .snapshots import DrainStatus, GroupType, PlacementExplanation, ResourceState, VmState
+from .spec import NetworkRole, WitnessType
+
+
+ACTIVE_VM_STATES = frozenset(
+    {VmState.RUNNING, VmState.STARTING, VmState.SAVING, VmState.PAUSED, VmState.STOPPING}
+)
+
+
+class Service(StrEnum):
+    """ClusSvc on a node."""
+
+    STOPPED = "Stopped"  # stopped by an administrator, or node powered off
+    RUNNING = "Running"  # running; a member, joining, or waiting to reach a majority
+
+
+@dataclass(eq=False)
+class Node:
+    name: str
+    id: int
+    memory_gb: float
+    cpus: int
+    site: str | None
+    node_weight: int
+    powered: bool = True
+    service: Service = Service.RUNNING
+    partition: Partition | None = None
+    joining: bool = False
+    paused: bool = False
+    booting: bool = False
+    stopping: bool = False  # Stop-ClusterNode: moving roles away before leaving
+    prevent_quorum: bool = False
+    drain_status: DrainStatus = DrainStatus.NOT_INITIATED
+    detached: set[str] = field(default_factory=set)  # networks this node is cut from
+    epoch: int = 0  # bumped on power loss: timers of an older epoch are void
+
+    @property
+    def is_member(self) -> bool:
+        return self.partition is not None
+
+    @property
+    def live(self) -> bool:
+        """Powered and running ClusSvc: it answers heartbeats."""
+        return self.powered and self.service is Service.RUNNING
+
+    @property
+    def can_host(self) -> bool:
+        return self.is_member and self.live and not self.paused and not self.stopping and not self.joining
+
+
+@dataclass(eq=False)
+class Partition:
+    """A set of nodes running the cluster together (normally exactly one)."""
+
+    id: int
+    members: list[str]
+    forced: bool = False
+    broken_since: float | None = None  # when members stopped being one connected set
+
+
+@dataclass(eq=False)
+class Resource:
+    name: str
+    type: str
+    group: Group
+    state: ResourceState = ResourceState.OFFLINE
+    restart_threshold: int = 3
+    restart_action: int = 2  # §3.3 ClusterResourceRestartNotify
+    restarts: list[float] = field(default_factory=list)  # times of restarts within the period
+    possible_owners: set[str] | None = None
+    fail_next: int = 0  # lab fault: this many coming online attempts fail
+    fail_on: set[str] = field(default_factory=set)  # lab fault: cannot come online on these nodes
+
+
+@dataclass(eq=False)
+class Group:
+    name: str
+    type: GroupType
+    owner: str
+    priority: int = 2000
+    preferred_owners: list[str] = field(default_factory=list)
+    auto_failback: bool = False
+    failback_window: tuple[int, int] | None = None
+    anti_affinity: list[str] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    failover_times: list[float] = field(default_factory=list)
+    failover_threshold: int | None = None  # None = N − 1 (§3.4)
+    status: str = ""
+    epoch: int = 0  # bumped whenever a pending transition is superseded
+    last_placement: PlacementExplanation | None = None
+    vm: Vm | None = None
+    is_core: bool = False
+    waiting: bool = False  # could not be placed; retried when capacity frees
+    intended_online: bool = True  # persistent state: should be online
+    claim: bool = False  # holds memory on ``owner`` for placement (running, starting or queued there)
+    failback_pending: bool = False
+
+
+@dataclass(eq=False)
+class Vm:
+    name: str
+    group: Group
+    memory_gb: float
+    vhd_gb: float
+    csv: str | None
+    boot_s: float
+    state: VmState = VmState.OFF
+    host: str = ""
+    running_since: float | None = None
+    down_since: float | None = 0.0
+    downtime: float = 0.0
+    migrations: int = 0
+    restarts: int = 0
+
+
+@dataclass(eq=False)
+class Network:
+    name: str
+    role: NetworkRole
+    live_migration: bool
+    gbps: float
+    metric: int
+
+
+@dataclass(eq=False)
+class Witness:
+    type: WitnessType
+    path: str | None
+    healthy: bool = True
+
+    @property
+    def configured(self) -> bool:
+        return self.type is not WitnessType.NONE
+
+
+@dataclass(eq=False)
+class Csv:
+    name: str
+    size_gb: float
+    owner: str = ""
+
+
+class World:
+    """Shared state and services: environment, RNG, bus, entities, indices."""
+
+    def __init__(self, profile: OsProfile, seed: int, clock: CalendarClock, name: str) -> None:
+        self.env = simpy.Environment()
+        self.rng = random.Random(seed)
+        self.bus = EventBus()
+        self.profile = profile
+        self.clock = clock
+        self.name = name
+        self.nodes: dict[str, Node] = {}
+        self.groups: dict[str, Group] = {}
+        self.resources: dict[str, Resource] = {}
+        self.vms: dict[str, Vm] = {}
+        self.networks: dict[str, Network] = {}
+        self.csvs: dict[str, Csv] = {}
+        self.witness = Witness(WitnessType.NONE, None)
+        self.witness_resource: Resource | None = None
+        self.partitions: list[Partition] = []
+        self.split: list[list[str]] | None = None  # lab partition fault over every network
+        self.votes = VoteAssignment({}, 0, None)
+        self.dynamic_quorum = True
+        self.lower_quorum_priority_node: str | None = None
+        self.enforced_anti_affinity = False
+        self._next_partition = 1
+
+    # time -------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def after(self, delay: float, action: Callable[[], Any]) -> None:
+        """Run ``action`` ``delay`` simulated seconds from now (one simpy event)."""
+        ev = self.env.timeout(max(0.0, delay))
+        ev.callbacks.append(lambda _ev: action())
+
+    def emit(self, name: str, source: str, /, **fields: Any) -> None:
+        self.bus.publish(self.now, name, source, **fields)
+
+    # lookups ----------------------------------------------------------------------------
+
+    def new_partition(self, members: list[str], forced: bool = False) -> Partition:
+        p = Partition(self._next_partition, self.sort_nodes(members), forced)
+        self._next_partition += 1
+        self.partitions.append(p)
+        for m in p.members:
+            self.nodes[m].partition = p
+        return p
+
+    def sort_nodes(self, names: list[str] | set[str]) -> list[str]:
+        return sorted(names, key=lambda n: self.nodes[n].id)
+
+    def node_order(self) -> list[str]:
+        return list(self.nodes)  # insertion order is node-ID order
+
+    def members(self) -> list[str]:
+        out: list[str] = []
+        for p in self.partitions:
+            out.extend(p.members)
+        return self.sort_nodes(out)
+
+    def primary(self) -> Partition | None:
+        """The partition the console talks to: the biggest (forced or not), ties by lowest node ID."""
+        if not self.partitions:
+            return None
+        return min(self.partitions, key=lambda p: (-len(p.members), self.nodes[p.members[0]].id))
+
+    def node_memory_used(self, node: str) -> float:
+        """Memory actually in use by VMs on the node (what Hyper-V reports)."""
+        return sum(vm.memory_gb for vm in self.vms.values() if vm.host == node and vm.state in ACTIVE_VM_STATES)
+
+    def detection_delay(self, partition: Partition) -> float:
+        sites = {self.nodes[m].site for m in partition.members}
+        if len(sites) > 1:
+            return self.profile.cross_subnet_detection_s
+        return self.profile.same_subnet_detection_s
+
+    # connectivity -----------------------------------------------------------------------
+
+    def cluster_networks(self) -> list[Network]:
+        return [n for n in self.networks.values() if n.role is not NetworkRole.NONE]
+
+    def linked(self, a: str, b: str) -> bool:
+        """Can nodes a and b exchange heartbeats over some cluster network?"""
+        na, nb = self.nodes[a], self.nodes[b]
+        if not (na.live and nb.live):
+            return False
+        if self.split is not None and self._split_group(a) != self._split_group(b):
+            return False
+        return any(
+            net.name not in na.detached and net.name not in nb.detached for net in self.cluster_networks()
+        )
+
+    def _split_group(self, node: str) -> int:
+        assert self.split is not None
+        for i, grp in enumerate(self.split):
+            if node in grp:
+                return i
+        return -1
+
+    def components(self, names: list[str]) -> list[list[str]]:
+        """Fully connected sets among ``names`` (WSFC membership needs a full mesh).
+
+        Connected components first; a component that is not a clique loses its
+        worst-connected node (ties: highest node ID) until it is one (regroup pruning).
+        """
+        remaining = self.sort_nodes([n for n in names if self.nodes[n].live])
+        comps: list[list[str]] = []
+        seen: set[str] = set()
+        for start in remaining:
+            if start in seen:
+                continue
+            comp, stack = [], [start]
+            seen.add(start)
+            while stack:
+                cur = stack.pop()
+                comp.append(cur)
+                for other in remaining:
+                    if other not in seen and self.linked(cur, other):
+                        seen.add(other)
+                        stack.append(other)
+            comps.append(self.sort_nodes(comp))
+        result: list[list[str]] = []
+        for comp in comps:
+            pruned: list[str] = []
+            while True:
+                degree = {n: sum(1 for o in comp if o != n and self.linked(n, o)) for n in comp}
+                if all(d == len(comp) - 1 for d in degree.values()):
+                    break
+                worst = min(comp, key=lambda n: (degree[n], -self.nodes[n].id))
+                comp = [n for n in comp if n != worst]
+                pruned.append(worst)
+            result.append(comp)
+            result.extend([p] for p in self.sort_nodes(pruned))
+        return sorted(result, key=lambda c: self.nodes[c[0]].id)

@@ -1,0 +1,167 @@
+"""Per-OS defaults and timings.
+
+Every constant names the section of ``shared/reference/wsfc-behaviour.md`` it comes
+from. Where the reference marks a conflict (⚠) the choice made here is stated next to
+the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+
+@dataclass(frozen=True, slots=True)
+class OsProfile:
+    """What differs between Windows Server releases for the simulator."""
+
+    name: str
+    display_name: str
+    #: §2.2: SameSubnetDelay in seconds (1000 ms on every release).
+    same_subnet_delay_s: float
+    #: §2.2: SameSubnetThreshold (missed heartbeats before a route is down).
+    same_subnet_threshold: int
+    #: §2.2: CrossSubnetDelay in seconds.
+    cross_subnet_delay_s: float
+    #: §2.2: CrossSubnetThreshold.
+    cross_subnet_threshold: int
+    #: §1.2/§11.5/§13.10: QuorumType wording: legacy names on 2012 R2, ``Majority`` on 2016+.
+    legacy_quorum_type_names: bool
+    #: §1.3: cloud witness exists from 2016.
+    cloud_witness: bool
+    #: §2.4/§7.3: Isolated and Quarantined node states exist from 2016.
+    compute_resiliency: bool
+    #: §9.1: ClusterFunctionalLevel of a cluster of this release.
+    functional_level: int
+    #: §11.1/§13.11: Get-ClusterNode default columns.
+    node_columns: tuple[str, ...]
+    #: §11.3/§13.11: Get-ClusterResource names the group column ``Group`` (2012 R2) or ``OwnerGroup``.
+    resource_group_column: str
+    #: §1.1/§1.5: the witness resource type display names (§11.3).
+    fsw_resource_type: str
+
+    @property
+    def same_subnet_detection_s(self) -> float:
+        """§2.1: total tolerance ≈ Delay × Threshold before a node is declared down."""
+        return self.same_subnet_delay_s * self.same_subnet_threshold
+
+    @property
+    def cross_subnet_detection_s(self) -> float:
+        return self.cross_subnet_delay_s * self.cross_subnet_threshold
+
+
+# §2.2 ⚠: 2012 R2 raises the thresholds to 10/20 "once Hyper-V VMs were present" [S7];
+# a clusterlab cluster always hosts VMs, so the Hyper-V values apply.
+# §2.2 ⚠: 2016 CrossSubnetThreshold 20 [S7] vs 10 [S8]: we take 20 (S7 is specific to 2016).
+# §2.2 ⚠: 2019+ SameSubnetThreshold 20 [S8] vs 10 [S9]: we take 20 (S8's newer revision
+# lists per-release values; S9 is an Azure IaaS tuning article).
+PROFILES: Final = MappingProxyType(
+    {
+        "2012R2": OsProfile(
+            name="2012R2",
+            display_name="Windows Server 2012 R2",
+            same_subnet_delay_s=1.0,
+            same_subnet_threshold=10,
+            cross_subnet_delay_s=1.0,
+            cross_subnet_threshold=20,
+            legacy_quorum_type_names=True,
+            cloud_witness=False,
+            compute_resiliency=False,
+            functional_level=8,
+            node_columns=("Name", "ID", "State"),
+            resource_group_column="Group",
+            fsw_resource_type="File Share Witness",
+        ),
+        "2016": OsProfile(
+            name="2016",
+            display_name="Windows Server 2016",
+            same_subnet_delay_s=1.0,
+            same_subnet_threshold=10,
+            cross_subnet_delay_s=1.0,
+            cross_subnet_threshold=20,
+            legacy_quorum_type_names=False,
+            cloud_witness=True,
+            compute_resiliency=True,
+            functional_level=9,
+            # §11.1 shows Name State Type for 2016/2019+.
+            node_columns=("Name", "State", "Type"),
+            resource_group_column="OwnerGroup",
+            fsw_resource_type="File Share Quorum Witness",
+        ),
+        "2019": OsProfile(
+            name="2019",
+            display_name="Windows Server 2019",
+            same_subnet_delay_s=1.0,
+            same_subnet_threshold=20,
+            cross_subnet_delay_s=1.0,
+            cross_subnet_threshold=20,
+            legacy_quorum_type_names=False,
+            cloud_witness=True,
+            compute_resiliency=True,
+            # §9.1 ⚠ 2019 = 10.x vs 11 [S56]: we take 10 (the integer part both revisions share).
+            functional_level=10,
+            node_columns=("Name", "State", "Type"),
+            resource_group_column="OwnerGroup",
+            fsw_resource_type="File Share Quorum Witness",
+        ),
+        "2022": OsProfile(
+            name="2022",
+            display_name="Windows Server 2022",
+            same_subnet_delay_s=1.0,
+            same_subnet_threshold=20,
+            cross_subnet_delay_s=1.0,
+            cross_subnet_threshold=20,
+            legacy_quorum_type_names=False,
+            cloud_witness=True,
+            compute_resiliency=True,
+            # §9.1: 2022 functional level is UNVERIFIED in the reference; 11 follows 2019's 10.
+            functional_level=11,
+            node_columns=("Name", "State", "Type"),
+            resource_group_column="OwnerGroup",
+            fsw_resource_type="File Share Quorum Witness",
+        ),
+    }
+)
+
+DEFAULT_PROFILE: Final = "2022"
+
+
+# Timings shared by every profile -------------------------------------------------------
+
+#: §3.3: RestartDelay 500 ms before a resource is restarted on the same node.
+RESTART_DELAY_S: Final = 0.5
+#: §3.3: RestartPeriod 900000 ms (the API table; the page's prose "90000" is a typo, §13.4).
+RESTART_PERIOD_S: Final = 900.0
+#: §3.3 ⚠ (§13.3): RestartThreshold is 3 in the API but 1 on the sampled disk resource and
+#: unsourced for VMs. We use 1 for Virtual Machine resources, which gives the §7.1 flow
+#: "restart on the same node, then fail over", and 3 for every other resource type.
+RESTART_THRESHOLD_VM: Final = 1
+RESTART_THRESHOLD_OTHER: Final = 3
+#: §3.3: RetryPeriodOnFailure 3600000 ms: a Failed resource is tried again after an hour.
+RETRY_PERIOD_ON_FAILURE_S: Final = 3600.0
+#: §3.4: FailoverPeriod 6 h; FailoverThreshold default 0xFFFFFFFF means N − 1.
+FAILOVER_PERIOD_S: Final = 6 * 3600.0
+#: §3.9: Priority values.
+PRIORITY_HIGH: Final = 3000
+PRIORITY_MEDIUM: Final = 2000
+PRIORITY_LOW: Final = 1000
+PRIORITY_NO_AUTO_START: Final = 0
+#: §3.9: MinimumPreemptorPriority 1, MinimumNeverPreemptPriority 3000.
+MINIMUM_PREEMPTOR_PRIORITY: Final = 1
+MINIMUM_NEVER_PREEMPT_PRIORITY: Final = 3000
+#: §2.3: regroup stages are 5 s each; we use one stage as the time a starting node spends Joining.
+JOIN_S: Final = 5.0
+#: Time a powered-on server spends in firmware and Windows boot before ClusSvc starts.
+#: Not in the reference (hardware dependent); 2 minutes is a typical rack server.
+NODE_BOOT_S: Final = 120.0
+#: Time from "start VM" until the cluster sees the VM resource Online. Not in the
+#: reference; the guest boot is part of the outage a learner sees.
+VM_BOOT_S: Final = 30.0
+#: §5.5: quick migration saves memory to shared storage and restores it: "about 30 seconds
+#: for a machine with a couple of gigabytes" [S34], "15 seconds to a few minutes" [S35].
+#: 0.25 GB/s each way plus the ownership move gives ≈ 18 s for 2 GB.
+SAVE_RESTORE_GBPS: Final = 0.25
+QUICK_MOVE_S: Final = 2.0
+#: §1.3: FSW ArbitrationDelay — the quorum-owner's side gets the witness first.
+FSW_ARBITRATION_DELAY_S: Final = 6.0

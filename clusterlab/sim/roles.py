@@ -1,0 +1,743 @@
+"""Where roles run: group/resource state machines and the policies of §3.
+
+* failover waves place groups High → Medium → Low and start each priority band only when
+  the band above has finished starting (§3.9 "higher-priority roles are started and placed
+  before lower ones"); NoAutoStart roles move but stay offline;
+* resource restart policy (restart on the same node up to RestartThreshold within
+  RestartPeriod, then fail the group over) and group FailoverThreshold (N − 1 in 6 h, then
+  left Failed with event 1254, retried after RetryPeriodOnFailure) (§3.3, §3.4);
+* preferred/possible owners, anti-affinity, memory and preemption through ``placement``;
+* failback Prevent/Allow with windows (§3.8), done as a quick migration (§3.8: failback uses
+  the same offline → move → online procedure);
+* a VM that failed over restarts cold: Off until it has booted on its new node (§5.5:
+  unplanned failure is not a quick migration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from . import profiles as P
+from .model import ACTIVE_VM_STATES, Group, Resource, Vm, World
+from .placement import Mode, NodeLoad, Request, Result, Victim, place
+from .snapshots import GroupState, GroupType, PlacementExplanation, ResourceState, VmState
+from .spec import Priority
+
+VM_RESOURCE = "Virtual Machine"
+VM_CONFIG_RESOURCE = "Virtual Machine Configuration"
+
+
+def group_state(g: Group) -> GroupState:
+    """§3.1: Failed if any resource failed, Pending if any pending, Online if all online…"""
+    states = [r.state for r in g.resources]
+    if not states:
+        return GroupState.OFFLINE
+    if ResourceState.FAILED in states:
+        return GroupState.FAILED
+    if ResourceState.ONLINE_PENDING in states or ResourceState.OFFLINE_PENDING in states:
+        return GroupState.PENDING
+    if all(s is ResourceState.ONLINE for s in states):
+        return GroupState.ONLINE
+    if all(s is ResourceState.OFFLINE for s in states):
+        return GroupState.OFFLINE
+    return GroupState.PARTIAL_ONLINE
+
+
+@dataclass
+class _Book:
+    """Per-node aggregates for one round of placements, updated as roles are placed."""
+
+    claimed: dict[str, float] = field(default_factory=dict)
+    count: dict[str, int] = field(default_factory=dict)
+    aa: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    victims: dict[str, list[Victim]] = field(default_factory=dict)
+
+
+class Roles:
+    def __init__(self, world: World) -> None:
+        self.w = world
+
+    # VM truth and downtime -------------------------------------------------------------
+
+    def set_vm(self, vm: Vm, state: VmState, host: str | None = None) -> None:
+        now = self.w.now
+        was_running = vm.state is VmState.RUNNING
+        vm.state = state
+        if host is not None:
+            vm.host = host
+        if state is VmState.RUNNING and not was_running:
+            if vm.down_since is not None:
+                vm.downtime += now - vm.down_since
+            vm.down_since = None
+            vm.running_since = now
+        elif state is not VmState.RUNNING and was_running:
+            vm.down_since = now
+            vm.running_since = None
+
+    @staticmethod
+    def vm_resource(g: Group) -> Resource | None:
+        for r in g.resources:
+            if r.type == VM_RESOURCE:
+                return r
+        return None
+
+    def _set_resources(self, g: Group, state: ResourceState) -> None:
+        for r in g.resources:
+            if r is self.w.witness_resource and not self.w.witness.healthy:
+                r.state = ResourceState.FAILED if state is not ResourceState.OFFLINE else ResourceState.OFFLINE
+            else:
+                r.state = state
+
+    # placement -------------------------------------------------------------------------
+
+    def _book(self) -> _Book:
+        book = _Book()
+        for n in self.w.nodes:
+            book.claimed[n] = 0.0
+            book.count[n] = 0
+            book.aa[n] = []
+            book.victims[n] = []
+        for g in self.w.groups.values():
+            if g.is_core or g.owner not in book.count:
+                continue
+            book.count[g.owner] += 1
+            if g.claim and g.vm is not None:
+                book.claimed[g.owner] += g.vm.memory_gb
+                for cls in g.anti_affinity:
+                    book.aa[g.owner].append((cls, g.name))
+                if g.vm.state is VmState.RUNNING:
+                    book.victims[g.owner].append(Victim(g.name, g.priority, g.vm.memory_gb))
+        return book
+
+    def _loads(self, book: _Book) -> list[NodeLoad]:
+        loads = []
+        for n in self.w.nodes.values():
+            if n.can_host:
+                state = "Up"
+            elif n.is_member and n.paused:
+                state = "Paused"
+            elif n.joining:
+                state = "Joining"
+            else:
+                state = "Down"
+            loads.append(
+                NodeLoad(
+                    name=n.name,
+                    id=n.id,
+                    state=state,
+                    memory_total_gb=n.memory_gb,
+                    memory_used_gb=book.claimed[n.name],
+                    group_count=book.count[n.name],
+                    anti_affinity=frozenset(c for c, _ in book.aa[n.name]),
+                    anti_affinity_hosts=tuple(book.aa[n.name]),
+                    victims=tuple(book.victims[n.name]),
+                )
+            )
+        return loads
+
+    def _request(self, g: Group, mode: Mode, target: str | None = None, exclude: Iterable[str] = ()) -> Request:
+        possible: set[str] | None = None
+        for r in g.resources:
+            if r.possible_owners is not None:
+                possible = set(r.possible_owners) if possible is None else possible & r.possible_owners
+        priority = g.priority if g.intended_online else P.PRIORITY_NO_AUTO_START
+        return Request(
+            group=g.name,
+            memory_gb=g.vm.memory_gb if g.vm else 0.0,
+            priority=priority,
+            preferred_owners=tuple(g.preferred_owners),
+            possible_owners=frozenset(possible) if possible is not None else None,
+            anti_affinity=frozenset(g.anti_affinity),
+            current_owner=g.owner,
+            mode=mode,
+            target=target,
+            enforced_anti_affinity=self.w.enforced_anti_affinity,
+            exclude=frozenset(exclude),
+        )
+
+    def _place(self, g: Group, book: _Book, trigger: str, mode: Mode, target: str | None = None) -> Result:
+        result = place(self._request(g, mode, target), self._loads(book))
+        g.last_placement = PlacementExplanation(
+            time=self.w.now,
+            trigger=trigger,
+            chosen=result.node,
+            candidates=result.order,
+            reasons=result.reasons,
+            preempted=tuple(v.group for v in result.preempt),
+        )
+        if result.node is not None:
+            self._book_move(book, g, result.node)
+            for v in result.preempt:
+                victim = self.w.groups[v.group]
+                self._book_release(book, victim)
+        return result
+
+    def _book_release(self, book: _Book, g: Group) -> None:
+        if g.vm is None or g.owner not in book.claimed:
+            return
+        if g.claim:
+            book.claimed[g.owner] -= g.vm.memory_gb
+            book.aa[g.owner] = [(c, n) for c, n in book.aa[g.owner] if n != g.name]
+        book.victims[g.owner] = [v for v in book.victims[g.owner] if v.group != g.name]
+
+    def _book_move(self, book: _Book, g: Group, node: str) -> None:
+        if g.owner in book.count and not g.is_core:
+            self._book_release(book, g)
+            book.count[g.owner] -= 1
+        book.count[node] += 1
+        if g.vm is not None and g.intended_online and g.priority > P.PRIORITY_NO_AUTO_START:
+            book.claimed[node] += g.vm.memory_gb
+            book.aa[node].extend((c, g.name) for c in g.anti_affinity)
+
+    # taking roles down -----------------------------------------------------------------
+
+    def host_powered_off(self, node: str) -> None:
+        """Power loss: VMs on the host stop at once; the cluster notices only at detection."""
+        for vm in self.w.vms.values():
+            if vm.host == node and vm.state in ACTIVE_VM_STATES:
+                self.set_vm(vm, VmState.OFF)
+
+    def take_offline_now(self, g: Group, reason: str) -> None:
+        """The owner left the cluster: resources offline, VM off, pending work void."""
+        g.epoch += 1
+        g.claim = False
+        g.status = ""
+        if g.vm is not None and g.vm.state is not VmState.OFF and g.vm.state is not VmState.SAVED:
+            self.set_vm(g.vm, VmState.OFF)
+            self.w.emit("VmStopped", g.vm.name, vm=g.vm.name, reason=reason)
+        self._set_resources(g, ResourceState.OFFLINE)
+
+    def groups_on(self, nodes: Iterable[str]) -> list[Group]:
+        names = set(nodes)
+        return [
+            g
+            for g in self.w.groups.values()
+            if g.owner in names or (g.vm is not None and g.vm.host in names and g.vm.state in ACTIVE_VM_STATES)
+        ]
+
+    # bringing roles up -----------------------------------------------------------------
+
+    def bring_online(
+        self,
+        g: Group,
+        node: str,
+        *,
+        from_saved: bool = False,
+        delay: float = 0.0,
+        on_done: Callable[[], None] | None = None,
+    ) -> None:
+        """Start a group on ``node``; ``on_done`` runs exactly once when the attempt ends."""
+        w = self.w
+        g.epoch += 1
+        epoch = g.epoch
+        g.owner = node
+        g.status = ""
+        g.waiting = False
+        g.claim = g.vm is not None
+        done_cb = on_done or (lambda: None)
+        if g.vm is None:
+            self._set_resources(g, ResourceState.ONLINE)
+            w.emit("GroupOnline", g.name, group=g.name)
+            done_cb()
+            return
+        vm = g.vm
+        self._set_resources(g, ResourceState.ONLINE_PENDING)
+        duration = self.restore_s(vm) if from_saved else vm.boot_s
+        w.emit("GroupStarting", g.name, group=g.name, node=node)
+
+        def start() -> None:
+            if g.epoch != epoch:
+                return
+            self.set_vm(vm, VmState.STARTING, host=node)
+
+        def finish() -> None:
+            try:
+                if g.epoch != epoch or not w.nodes[node].live:
+                    return
+                vres = self.vm_resource(g)
+                failing = [r for r in g.resources if r.fail_next > 0 or node in r.fail_on]
+                if failing:
+                    r = failing[0]
+                    if r.fail_next > 0:
+                        r.fail_next -= 1
+                    self.resource_failed(r)
+                    return
+                self._set_resources(g, ResourceState.ONLINE)
+                if vres is not None:
+                    if not from_saved:
+                        vm.restarts += 1
+                    self.set_vm(vm, VmState.RUNNING, host=node)
+                w.emit("GroupOnline", g.name, group=g.name)
+            finally:
+                done_cb()
+
+        if delay > 0:
+            w.after(delay, start)
+        else:
+            start()
+        w.after(delay + duration, finish)
+
+    @staticmethod
+    def save_s(vm: Vm) -> float:
+        return vm.memory_gb / P.SAVE_RESTORE_GBPS
+
+    restore_s = save_s
+
+    def start_in_bands(self, queued: list[tuple[Group, float]], on_all_done: Callable[[], None] | None = None) -> None:
+        """Start queued groups band by band: a band starts when the one above has finished."""
+        bands: dict[int, list[tuple[Group, float, int]]] = {}
+        for g, delay in queued:
+            g.status = "Waiting to start"
+            bands.setdefault(g.priority, []).append((g, delay, g.epoch))
+        order = [bands[p] for p in sorted(bands, reverse=True)]
+
+        def run(i: int) -> None:
+            if i >= len(order):
+                if on_all_done:
+                    on_all_done()
+                return
+            live = [(g, d) for g, d, ep in order[i] if g.epoch == ep and g.status == "Waiting to start"]
+            if not live:
+                run(i + 1)
+                return
+            remaining = len(live)
+
+            def one_done() -> None:
+                nonlocal remaining
+                remaining -= 1
+                if remaining == 0:
+                    run(i + 1)
+
+            for g, delay in live:
+                self.bring_online(g, g.owner, from_saved=g.vm is not None and g.vm.state is VmState.SAVED,
+                                  delay=delay, on_done=one_done)
+
+        run(0)
+
+    # failover --------------------------------------------------------------------------
+
+    def failover_threshold(self, g: Group) -> int:
+        return g.failover_threshold if g.failover_threshold is not None else max(1, len(self.w.nodes) - 1)
+
+    def _allow_failover(self, g: Group) -> bool:
+        now = self.w.now
+        g.failover_times = [t for t in g.failover_times if now - t < P.FAILOVER_PERIOD_S]
+        if len(g.failover_times) >= self.failover_threshold(g):
+            self._leave_failed(g, "failover threshold exceeded")
+            self.w.emit("GroupTerminalFailure", g.name, group=g.name)
+            return False
+        g.failover_times.append(now)
+        return True
+
+    def _leave_failed(self, g: Group, why: str) -> None:
+        g.epoch += 1
+        g.claim = False
+        g.status = why
+        for r in g.resources:
+            r.state = ResourceState.FAILED if r.type == VM_RESOURCE or g.vm is None else ResourceState.OFFLINE
+        epoch = g.epoch
+
+        def retry() -> None:
+            # §3.3 RetryPeriodOnFailure: one more online attempt after the period.
+            if g.epoch != epoch or not g.intended_online:
+                return
+            g.failover_times.clear()
+            self.place_and_start([g], "retry after RetryPeriodOnFailure", Mode.BEST)
+
+        self.w.after(P.RETRY_PERIOD_ON_FAILURE_S, retry)
+
+    def place_and_start(
+        self,
+        groups: Iterable[Group],
+        trigger: str,
+        mode: Mode,
+        *,
+        count_failover: bool = False,
+        source: str | None = None,
+    ) -> None:
+        """Place groups highest priority first, then start them in priority bands."""
+        book = self._book()
+        queued: list[tuple[Group, float]] = []
+        ordered = sorted(groups, key=lambda g: (-g.priority, g.name))
+        for g in ordered:
+            if g.is_core:
+                continue
+            if count_failover and not self._allow_failover(g):
+                continue
+            old_owner = g.owner
+            result = self._place(g, book, trigger, mode)
+            if result.node is None:
+                self._mark_waiting(g, result)
+                continue
+            if count_failover:
+                self.w.emit("FailoverAttempt", g.name, group=g.name, source=source or old_owner, target=result.node)
+            delay = self._preempt(result, g)
+            g.owner = result.node
+            if g.intended_online and g.priority > P.PRIORITY_NO_AUTO_START and g.vm is not None:
+                g.claim = True
+                queued.append((g, delay))
+            elif g.vm is None and g.intended_online:
+                queued.append((g, delay))
+            else:
+                # NoAutoStart (§3.9) or stopped by the administrator: the role moves, stays offline.
+                g.claim = False
+                if g.vm is not None and g.vm.state not in ACTIVE_VM_STATES:
+                    g.vm.host = g.owner
+                self._set_resources(g, ResourceState.OFFLINE)
+        if queued:
+            self.start_in_bands(queued)
+
+    def _mark_waiting(self, g: Group, result: Result) -> None:
+        g.claim = False
+        g.waiting = True
+        g.status = (
+            "Offline due to anti-affinity conflict" if result.anti_affinity_conflict else "Waiting for resources"
+        )
+        self._set_resources(g, ResourceState.OFFLINE)
+        reason = result.reasons[-1] if result.reasons else "no node available"
+        self.w.emit("GroupWaiting", g.name, group=g.name, reason=reason)
+
+    def _preempt(self, result: Result, preemptor: Group) -> float:
+        """Take the victims offline (saved); the preemptor waits until their memory is free."""
+        delay = 0.0
+        for v in result.preempt:
+            victim = self.w.groups[v.group]
+            self.w.emit("GroupPreempted", victim.name, group=victim.name, preemptor=preemptor.name)
+            delay = max(delay, self.save_offline(victim, status="Preempted", then_wait=True))
+        return delay
+
+    def save_offline(self, g: Group, *, status: str = "", then_wait: bool = False,
+                     on_saved: Callable[[], None] | None = None) -> float:
+        """OfflineAction Save (§3.13): VM Saving, then Saved; resources OfflinePending → Offline."""
+        w = self.w
+        g.epoch += 1
+        epoch = g.epoch
+        g.claim = False
+        g.status = status
+        vm = g.vm
+        if vm is None or vm.state is not VmState.RUNNING:
+            if vm is not None and vm.state in ACTIVE_VM_STATES:
+                self.set_vm(vm, VmState.OFF)
+            self._set_resources(g, ResourceState.OFFLINE)
+            g.waiting = then_wait
+            if on_saved:
+                on_saved()
+            return 0.0
+        self._set_resources(g, ResourceState.OFFLINE_PENDING)
+        self.set_vm(vm, VmState.SAVING)
+        took = self.save_s(vm)
+        host = vm.host
+
+        def saved() -> None:
+            if g.epoch != epoch:
+                if on_saved:
+                    on_saved()
+                return
+            if w.nodes[host].powered:
+                self.set_vm(vm, VmState.SAVED)
+            self._set_resources(g, ResourceState.OFFLINE)
+            w.emit("GroupOffline", g.name, group=g.name)
+            g.waiting = then_wait
+            if on_saved:
+                on_saved()
+            if then_wait:
+                self.retry_waiting()
+
+        w.after(took, saved)
+        return took
+
+    # events from membership ------------------------------------------------------------
+
+    def nodes_removed(self, removed: list[str], survivors: bool) -> None:
+        """Nodes left the active membership: their roles go offline and (if the cluster
+        still has quorum) fail over in priority order."""
+        orphans = [g for g in self.groups_on(removed)]
+        for g in orphans:
+            self.take_offline_now(g, reason="its host left the cluster")
+        if not survivors:
+            return
+        self.move_core_groups()
+        self.assign_csvs()
+        by_source: dict[str, list[Group]] = {}
+        for g in orphans:
+            if not g.is_core:
+                by_source.setdefault(g.owner, []).append(g)
+        # One wave for all of them: priority decides, not which node they came from.
+        movable = [g for gs in by_source.values() for g in gs]
+        self.place_and_start(movable, "failover (node left the cluster)", Mode.FAILOVER, count_failover=True)
+
+    def partition_lost(self, nodes: list[str]) -> None:
+        """Quorum lost on these nodes: ClusSvc stops, every role they host goes offline (§1.8)."""
+        for g in self.groups_on(nodes):
+            self.take_offline_now(g, reason="the Cluster service stopped (quorum lost)")
+
+    def cluster_formed(self) -> None:
+        """A partition formed: core groups online, CSVs owned, roles started by priority."""
+        self.move_core_groups()
+        self.assign_csvs()
+        todo = [
+            g for g in self.w.groups.values()
+            if not g.is_core and g.intended_online and g.priority > P.PRIORITY_NO_AUTO_START
+            and group_state(g) is not GroupState.ONLINE
+        ]
+        on_member = [g for g in todo if self.w.nodes[g.owner].can_host]
+        elsewhere = [g for g in todo if not self.w.nodes[g.owner].can_host]
+        queued: list[tuple[Group, float]] = []
+        for g in on_member:
+            g.claim = g.vm is not None
+            queued.append((g, 0.0))
+        if queued:
+            self.start_in_bands(queued)
+        self.place_and_start(elsewhere, "cluster start", Mode.BEST)
+
+    def move_core_groups(self) -> None:
+        """The core Cluster Group ignores preferred owners (§3.6): next member by node ID."""
+        members = [n for n in self.w.node_order() if self.w.nodes[n].is_member and self.w.nodes[n].live]
+        if not members:
+            return
+        for g in self.w.groups.values():
+            if not g.is_core:
+                continue
+            if g.owner not in members:
+                ids = self.w.node_order()
+                start = ids.index(g.owner) if g.owner in ids else -1
+                rotated = ids[start + 1 :] + ids[: start + 1]
+                g.owner = next(n for n in rotated if n in members)
+            if g.resources:
+                self._set_resources(g, ResourceState.ONLINE)
+
+    def assign_csvs(self, rebalance: bool = False) -> None:
+        """One coordinator per CSV, spread evenly (§4.2); rebalanced on join (2012 R2+)."""
+        w = self.w
+        members = [n for n in w.node_order() if w.nodes[n].is_member and w.nodes[n].live]
+        if not members:
+            for c in w.csvs.values():
+                c.owner = c.owner or ""
+            return
+        load = {m: 0 for m in members}
+        for c in w.csvs.values():
+            if c.owner in load:
+                load[c.owner] += 1
+        for c in sorted(w.csvs.values(), key=lambda c: c.name):
+            if c.owner not in load:
+                target = min(members, key=lambda m: (load[m], w.nodes[m].id))
+                c.owner = target
+                load[target] += 1
+        while rebalance:
+            most = max(members, key=lambda m: (load[m], -w.nodes[m].id))
+            least = min(members, key=lambda m: (load[m], w.nodes[m].id))
+            if load[most] - load[least] <= 1:
+                break
+            csv = sorted((c for c in w.csvs.values() if c.owner == most), key=lambda c: c.name)[-1]
+            csv.owner = least
+            load[most] -= 1
+            load[least] += 1
+
+    def node_joined(self, node: str) -> None:
+        self.assign_csvs(rebalance=True)
+        self.check_failback(node)
+        self.retry_waiting()
+
+    def retry_waiting(self) -> None:
+        waiting = [g for g in self.w.groups.values() if g.waiting and g.intended_online]
+        if waiting:
+            self.place_and_start(waiting, "restart when resources became available", Mode.BEST)
+
+    # resource failure ------------------------------------------------------------------
+
+    def resource_failed(self, r: Resource) -> None:
+        """§3.3 failure flow: restart on the same node, then fail the group over."""
+        w = self.w
+        g = r.group
+        node = g.owner
+        g.epoch += 1
+        r.state = ResourceState.FAILED
+        w.emit("ResourceFailed", g.name, resource=r.name, resource_type=r.type, group=g.name)
+        if g.vm is not None and r.type == VM_RESOURCE and g.vm.state in ACTIVE_VM_STATES:
+            self.set_vm(g.vm, VmState.OFF)
+        now = w.now
+        r.restarts = [t for t in r.restarts if now - t < P.RESTART_PERIOD_S]
+        if r.restart_action == 0:
+            self._leave_failed(g, "resource failed (RestartAction 0)")
+            return
+        if len(r.restarts) < r.restart_threshold:
+            r.restarts.append(now)
+            w.emit("ResourceRestarting", g.name, resource=r.name, node=node, count=len(r.restarts),
+                   threshold=r.restart_threshold)
+            epoch = g.epoch
+
+            def restart() -> None:
+                if g.epoch == epoch and w.nodes[node].can_host:
+                    self.bring_online(g, node)
+
+            w.after(P.RESTART_DELAY_S, restart)
+            return
+        if r.restart_action == 1:
+            self._leave_failed(g, "resource failed (restart threshold reached, RestartAction 1)")
+            return
+        w.emit("GroupFailedOnlineOffline", g.name, group=g.name)
+        for other in g.resources:
+            other.restarts.clear()
+            if other.state is not ResourceState.FAILED:
+                other.state = ResourceState.OFFLINE
+        r.state = ResourceState.OFFLINE
+        g.claim = False
+        self.place_and_start([g], "failover (resource failed past its restart threshold)", Mode.FAILOVER,
+                             count_failover=True, source=node)
+
+    # administrator moves and failback --------------------------------------------------
+
+    def move(self, g: Group, target: str | None, trigger: str) -> Result:
+        """Move-ClusterGroup: a quick migration for a VM (OfflineAction Save, §5.5)."""
+        book = self._book()
+        if target is None:
+            result = place(self._request(g, Mode.BEST, exclude=[g.owner]), self._loads(book))
+        else:
+            result = place(self._request(g, Mode.TARGET, target=target), self._loads(book))
+        g.last_placement = PlacementExplanation(self.w.now, trigger, result.node, result.order, result.reasons)
+        if result.node is not None:
+            self.quick_move(g, result.node, trigger)
+        return result
+
+    def quick_move(self, g: Group, target: str, trigger: str, on_saved: Callable[[], None] | None = None) -> None:
+        w = self.w
+        source = g.owner
+        vm = g.vm
+        w.emit("GroupMoved", g.name, group=g.name, source=source, target=target)
+        if g.is_core or vm is None:
+            g.owner = target
+            if on_saved:
+                on_saved()
+            return
+        if vm.state is not VmState.RUNNING:
+            g.owner = target
+            vm.host = target if vm.state is VmState.OFF or vm.state is VmState.SAVED else vm.host
+            if on_saved:
+                on_saved()
+            return
+        vm.migrations += 1
+
+        def then() -> None:
+            if on_saved:
+                on_saved()
+            if g.owner != target or not w.nodes[target].can_host:
+                return
+            cold = not w.nodes[source].powered or vm.state is VmState.OFF
+            g.claim = True
+
+            def restore() -> None:
+                if g.owner == target and w.nodes[target].can_host and g.status == "Moving":
+                    self.bring_online(g, target, from_saved=not cold)
+
+            w.after(P.QUICK_MOVE_S, restore)
+
+        self.save_offline(g, status="Moving", on_saved=then)
+        g.owner = target
+        g.claim = True
+
+    def in_window(self, window: tuple[int, int]) -> bool:
+        start, end = window
+        hour = self.w.clock.at(self.w.now).hour
+        if start == end:
+            return hour == start
+        if start < end:
+            return start <= hour < end
+        return hour >= start or hour < end
+
+    def failback_target(self, g: Group) -> str | None:
+        for p in g.preferred_owners:
+            if p in self.w.nodes and self.w.nodes[p].can_host:
+                return p if p != g.owner else None
+        return None
+
+    def check_failback(self, joined: str) -> None:
+        """§3.8: AutoFailbackType Allow moves a role back to its most preferred node."""
+        w = self.w
+        for g in sorted(w.groups.values(), key=lambda g: (-g.priority, g.name)):
+            if not (g.auto_failback and g.preferred_owners and joined in g.preferred_owners):
+                continue
+            if group_state(g) is not GroupState.ONLINE:
+                continue
+            target = self.failback_target(g)
+            if target is None:
+                continue
+            if g.failback_window is None or self.in_window(g.failback_window):
+                g.last_placement = PlacementExplanation(
+                    w.now, "failback", target, tuple(g.preferred_owners),
+                    (f"AutoFailbackType Allow: {target} is the most preferred owner that is up",),
+                )
+                self.quick_move(g, target, "failback")
+            elif not g.failback_pending:
+                g.failback_pending = True
+                at = w.clock.next_hour_start(w.now, g.failback_window[0])
+                w.emit("FailbackScheduled", g.name, group=g.name, node=target,
+                       when=w.clock.at(at).strftime("%Y-%m-%d %H:%M"))
+
+                def window_opened(g: Group = g) -> None:
+                    g.failback_pending = False
+                    for p in g.preferred_owners:
+                        if p in w.nodes and w.nodes[p].can_host:
+                            self.check_failback(p)
+                            break
+
+                w.after(at - w.now, window_opened)
+
+    # administrator start/stop ----------------------------------------------------------
+
+    def stop_group(self, g: Group) -> None:
+        g.intended_online = False
+        g.waiting = False
+        if g.vm is not None:
+            self.save_offline(g)
+        else:
+            self._set_resources(g, ResourceState.OFFLINE)
+            self.w.emit("GroupOffline", g.name, group=g.name)
+
+    def start_group(self, g: Group) -> None:
+        g.intended_online = True
+        if self.w.nodes[g.owner].can_host:
+            book = self._book()
+            self._place(g, book, "Start-ClusterGroup", Mode.TARGET, target=g.owner)
+            if g.last_placement and g.last_placement.chosen == g.owner:
+                g.claim = g.vm is not None
+                self.bring_online(g, g.owner, from_saved=g.vm is not None and g.vm.state is VmState.SAVED)
+                return
+        self.place_and_start([g], "Start-ClusterGroup", Mode.BEST)
+
+    def evacuate(self, node: str, on_done: Callable[[], None]) -> None:
+        """Stop-ClusterNode: move every role away (quick migration), then report done."""
+        w = self.w
+        groups = sorted(
+            (g for g in w.groups.values() if g.owner == node and not g.is_core),
+            key=lambda g: (-g.priority, g.name),
+        )
+        self.move_core_groups_off(node)
+        outstanding = len(groups) + 1
+
+        def one() -> None:
+            nonlocal outstanding
+            outstanding -= 1
+            if outstanding == 0:
+                on_done()
+
+        book = self._book()
+        for g in groups:
+            result = self._place(g, book, "Stop-ClusterNode moved the role", Mode.FAILOVER)
+            if result.node is None:
+                self.save_offline(g, status="Waiting for resources", then_wait=True, on_saved=one)
+                continue
+            self._preempt(result, g)
+            self.quick_move(g, result.node, "Stop-ClusterNode", on_saved=one)
+        one()
+
+    def move_core_groups_off(self, node: str) -> None:
+        w = self.w
+        others = [n for n in w.node_order() if n != node and w.nodes[n].can_host]
+        if not others:
+            return
+        for g in w.groups.values():
+            if g.is_core and g.owner == node:
+                ids = w.node_order()
+                i = ids.index(node)
+                g.owner = next(n for n in ids[i + 1 :] + ids[: i + 1] if n in others)

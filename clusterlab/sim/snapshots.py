@@ -1,0 +1,210 @@
+"""Immutable views of the cluster. Nothing outside ``sim`` holds live simulation objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class NodeState(StrEnum):
+    """§2.4/§6.1 node states as Get-ClusterNode shows them."""
+
+    UP = "Up"
+    DOWN = "Down"
+    PAUSED = "Paused"
+    JOINING = "Joining"
+    ISOLATED = "Isolated"
+    QUARANTINED = "Quarantined"
+
+
+class DrainStatus(StrEnum):
+    NOT_INITIATED = "NotInitiated"
+    IN_PROGRESS = "InProgress"
+    COMPLETED = "Completed"
+    FAILED = "Failed"
+
+
+class GroupState(StrEnum):
+    """§3.1 CLUSTER_GROUP_STATE."""
+
+    ONLINE = "Online"
+    OFFLINE = "Offline"
+    FAILED = "Failed"
+    PARTIAL_ONLINE = "PartialOnline"
+    PENDING = "Pending"
+
+
+class ResourceState(StrEnum):
+    """§3.1 CLUSTER_RESOURCE_STATE."""
+
+    ONLINE = "Online"
+    OFFLINE = "Offline"
+    FAILED = "Failed"
+    ONLINE_PENDING = "OnlinePending"
+    OFFLINE_PENDING = "OfflinePending"
+
+
+class VmState(StrEnum):
+    """§3.1 Hyper-V VmState as Get-VM shows it."""
+
+    RUNNING = "Running"
+    OFF = "Off"
+    SAVED = "Saved"
+    PAUSED = "Paused"
+    STARTING = "Starting"
+    SAVING = "Saving"
+    STOPPING = "Stopping"
+
+
+class GroupType(StrEnum):
+    VIRTUAL_MACHINE = "VirtualMachine"
+    CLUSTER = "Cluster"
+    AVAILABLE_STORAGE = "AvailableStorage"
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementExplanation:
+    """Why a role landed where it did, in WSFC terms (§3.6–§3.10)."""
+
+    time: float
+    trigger: str  # "failover", "manual move", "start", "failback", "preempted restart" …
+    chosen: str | None
+    candidates: tuple[str, ...]  # the node list in the order it was walked
+    reasons: tuple[str, ...]  # one line per rule that mattered
+    preempted: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        head = f"{self.trigger}: " + (f"placed on {self.chosen}" if self.chosen else "not placed")
+        return "\n".join([head, *(f"  - {r}" for r in self.reasons)])
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSnapshot:
+    name: str
+    id: int
+    state: NodeState
+    node_weight: int
+    dynamic_weight: int
+    memory_total_gb: float
+    memory_used_gb: float
+    roles: int  # groups owned (VM roles and core groups)
+    vms_running: int
+    drain_status: DrainStatus
+    powered_on: bool
+    clussvc: str  # Running / Stopped / Starting
+    site: str | None
+    csvs_coordinated: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSnapshot:
+    name: str
+    resource_type: str
+    group: str
+    state: ResourceState
+    owner: str
+    restart_threshold: int
+    possible_owners: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSnapshot:
+    name: str
+    group_type: GroupType
+    state: GroupState
+    owner: str
+    priority: int
+    priority_name: str
+    preferred_owners: tuple[str, ...]
+    auto_failback: bool
+    failback_window: tuple[int, int] | None
+    anti_affinity: tuple[str, ...]
+    failover_count: int
+    status: str  # StatusInformation in words ("", "Waiting to start", "Preempted" …)
+    last_placement: PlacementExplanation | None
+    is_core: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VmSnapshot:
+    name: str
+    state: VmState
+    host: str
+    memory_gb: float
+    csv: str | None
+    uptime_s: float
+    downtime_s: float
+    migrations: int
+    restarts: int  # cold starts after an outage
+
+
+@dataclass(frozen=True, slots=True)
+class QuorumSnapshot:
+    state: str  # "Up" / "Down"
+    forced: bool
+    votes: int  # votes held by the running partition
+    total: int  # votes in force (denominator)
+    needed: int
+    witness_type: str  # None / Disk / FileShare / Cloud
+    witness_resource: str  # "" when no witness
+    witness_state: str  # Online / Failed / Offline / "" (no witness)
+    witness_dynamic_weight: int
+    dynamic_quorum: bool
+    lower_quorum_priority_node_id: int | None
+    quorum_type: str  # profile wording (§1.2)
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSnapshot:
+    name: str
+    role: str
+    state: str  # Up / Partitioned / Down / Unavailable (§2.4)
+    live_migration: bool
+    gbps: float
+    metric: int
+    disconnected: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CsvSnapshot:
+    name: str
+    state: str
+    owner: str
+    size_gb: float
+    vms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSnapshot:
+    time: float
+    calendar: datetime
+    name: str
+    os: str
+    os_display: str
+    nodes: tuple[NodeSnapshot, ...]
+    groups: tuple[GroupSnapshot, ...]
+    resources: tuple[ResourceSnapshot, ...]
+    vms: tuple[VmSnapshot, ...]
+    quorum: QuorumSnapshot
+    networks: tuple[NetworkSnapshot, ...]
+    csvs: tuple[CsvSnapshot, ...]
+
+    def node(self, name: str) -> NodeSnapshot:
+        for n in self.nodes:
+            if n.name.lower() == name.lower():
+                return n
+        raise KeyError(name)
+
+    def group(self, name: str) -> GroupSnapshot:
+        for g in self.groups:
+            if g.name.lower() == name.lower():
+                return g
+        raise KeyError(name)
+
+    def vm(self, name: str) -> VmSnapshot:
+        for v in self.vms:
+            if v.name.lower() == name.lower():
+                return v
+        raise KeyError(name)

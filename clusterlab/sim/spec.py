@@ -1,0 +1,123 @@
+"""The spec a cluster is built from: plain frozen data, no behaviour.
+
+The lab loader turns YAML into these; tests build them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from .clock import DEFAULT_START
+from .profiles import DEFAULT_PROFILE
+
+
+class WitnessType(StrEnum):
+    NONE = "None"
+    DISK = "Disk"
+    FILE_SHARE = "FileShare"
+    CLOUD = "Cloud"
+
+
+class Priority(StrEnum):
+    """§3.9 role priority names; ``value_of`` gives the numeric property value."""
+
+    HIGH = "High"
+    MEDIUM = "Medium"
+    LOW = "Low"
+    NO_AUTO_START = "NoAutoStart"
+
+    @property
+    def number(self) -> int:
+        return {"High": 3000, "Medium": 2000, "Low": 1000, "NoAutoStart": 0}[self.value]
+
+    @classmethod
+    def from_number(cls, value: int) -> Priority:
+        for p in cls:
+            if p.number == value:
+                return p
+        raise ValueError(value)
+
+
+class NetworkRole(StrEnum):
+    """§2.5: cluster network roles 0/1/3."""
+
+    NONE = "None"
+    CLUSTER = "Cluster"
+    CLUSTER_AND_CLIENT = "ClusterAndClient"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpec:
+    name: str
+    memory_gb: float = 256.0
+    cpus: int = 32
+    site: str | None = None
+    node_weight: int = 1  # §1.4 ⚠ API says 0, Learn says all nodes vote: we default to 1.
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSpec:
+    name: str
+    role: NetworkRole = NetworkRole.CLUSTER_AND_CLIENT
+    live_migration: bool = False
+    gbps: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessSpec:
+    type: WitnessType = WitnessType.NONE
+    path: str | None = None  # FileShare: \\server\share; Disk: cluster disk name; Cloud: account name
+
+
+@dataclass(frozen=True, slots=True)
+class QuorumSpec:
+    witness: WitnessSpec = field(default_factory=WitnessSpec)
+    dynamic_quorum: bool = True
+    lower_quorum_priority_node: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CsvSpec:
+    name: str
+    size_gb: float = 2048.0
+
+
+@dataclass(frozen=True, slots=True)
+class FailbackSpec:
+    """§3.8: AutoFailbackType Prevent (0) / Allow (1) and an optional [start, end) hour window."""
+
+    allow: bool = False
+    window: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VmSpec:
+    name: str
+    memory_gb: float = 4.0
+    vhd_gb: float = 60.0
+    csv: str | None = None
+    owner: str | None = None
+    priority: Priority = Priority.MEDIUM
+    preferred_owners: tuple[str, ...] = ()
+    possible_owners: tuple[str, ...] = ()  # empty = every node (§3.6)
+    anti_affinity: tuple[str, ...] = ()
+    failback: FailbackSpec = field(default_factory=FailbackSpec)
+    running: bool | None = None  # None: running unless NoAutoStart
+    boot_s: float | None = None  # None = profiles.VM_BOOT_S
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSpec:
+    name: str = "HVCLUS"
+    os: str = DEFAULT_PROFILE
+    seed: int = 0
+    clock: datetime = DEFAULT_START
+    nodes: tuple[NodeSpec, ...] = ()
+    networks: tuple[NetworkSpec, ...] = (NetworkSpec("Cluster Network 1"),)
+    quorum: QuorumSpec = field(default_factory=QuorumSpec)
+    csvs: tuple[CsvSpec, ...] = ()
+    vms: tuple[VmSpec, ...] = ()
+    #: §3.10: ClusterEnforcedAntiAffinity (0 = soft).
+    enforced_anti_affinity: bool = False
