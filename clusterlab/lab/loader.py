@@ -213,7 +213,9 @@ def _cluster(c: Mapping[str, Any], os_name: str, seed: int, clock: datetime, pro
             problems.append(f"{where}.role: expected None, Cluster or ClusterAndClient")
             role = NetworkRole.CLUSTER_AND_CLIENT
         networks.append(
-            NetworkSpec(rn["name"], role, bool(rn.get("live_migration", False)), _num(rn, "gbps", 10.0, where, problems))
+            NetworkSpec(
+                rn["name"], role, bool(rn.get("live_migration", False)), _num(rn, "gbps", 10.0, where, problems)
+            )
         )
     quorum = _quorum(c.get("quorum", {}) or {}, problems)
     csvs = []
@@ -304,7 +306,11 @@ def _vm(rv: Mapping[str, Any], where: str, problems: list[str]) -> VmSpec | None
         window = fb.get("window")
         win: tuple[int, int] | None = None
         if window is not None:
-            if isinstance(window, list) and len(window) == 2 and all(isinstance(h, int) and 0 <= h <= 23 for h in window):
+            if (
+                isinstance(window, list)
+                and len(window) == 2
+                and all(isinstance(h, int) and 0 <= h <= 23 for h in window)
+            ):
                 win = (window[0], window[1])
             else:
                 problems.append(f"{where}.failback.window: expected [start_hour, end_hour] with hours 0-23")

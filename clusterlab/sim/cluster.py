@@ -60,9 +60,7 @@ class Cluster:
 
     def __init__(self, spec: ClusterSpec) -> None:
         if spec.os not in P.PROFILES:
-            raise InvalidArgumentError(
-                f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)})."
-            )
+            raise InvalidArgumentError(f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)}).")
         self.spec = spec
         self.profile = P.PROFILES[spec.os]
         self._w = w = World(self.profile, spec.seed, CalendarClock(spec.clock), spec.name)
@@ -103,7 +101,9 @@ class Cluster:
             if cs.name in w.csvs:
                 raise InvalidArgumentError(f"Duplicate CSV name '{cs.name}'.")
             if q.witness.type is WitnessType.DISK and q.witness.path == cs.name:
-                raise InvalidArgumentError(f"'{cs.name}' is a Cluster Shared Volume and cannot be the disk witness (§4.1).")
+                raise InvalidArgumentError(
+                    f"'{cs.name}' is a Cluster Shared Volume and cannot be the disk witness (§4.1)."
+                )
             w.csvs[cs.name] = Csv(cs.name, cs.size_gb)
 
         first = next(iter(w.nodes))
@@ -123,7 +123,9 @@ class Cluster:
         w.new_partition(list(w.nodes))
         w.votes = self._members.compute_votes(list(w.nodes), VoteAssignment({}, 0, None))
         for r in core.resources:
-            r.state = ResourceState.FAILED if r is w.witness_resource and not w.witness.healthy else ResourceState.ONLINE
+            r.state = (
+                ResourceState.FAILED if r is w.witness_resource and not w.witness.healthy else ResourceState.ONLINE
+            )
         self._roles.assign_csvs()
         self._place_initial()
 
@@ -392,14 +394,13 @@ class Cluster:
         w.witness.healthy = False
         w.emit("WitnessFailedFault", w.name, witness_type=w.witness.type.value)
         r = w.witness_resource
-        if r is not None:
-            if w.partitions:
-                r.state = ResourceState.FAILED
-                if w.witness.type is WitnessType.FILE_SHARE:
-                    w.emit("FswAliveFailure", r.name, resource=r.name)
-                elif w.witness.type is WitnessType.CLOUD:
-                    w.emit("CloudWitnessUnreachable", r.name, resource=r.name)
-                w.emit("ResourceFailed", CORE_GROUP, resource=r.name, resource_type=r.type, group=CORE_GROUP)
+        if r is not None and w.partitions:
+            r.state = ResourceState.FAILED
+            if w.witness.type is WitnessType.FILE_SHARE:
+                w.emit("FswAliveFailure", r.name, resource=r.name)
+            elif w.witness.type is WitnessType.CLOUD:
+                w.emit("CloudWitnessUnreachable", r.name, resource=r.name)
+            w.emit("ResourceFailed", CORE_GROUP, resource=r.name, resource_type=r.type, group=CORE_GROUP)
         self._members.commit_votes()
 
     def restore_witness(self) -> None:
@@ -496,9 +497,7 @@ class Cluster:
         if g.status == "Moving":
             raise InvalidStateError(f"The clustered role '{g.name}' is already being moved.")
         if g.is_core:
-            dest = target or next(
-                (n for n in self._w.node_order() if n != g.owner and self._w.nodes[n].can_host), None
-            )
+            dest = target or next((n for n in self._w.node_order() if n != g.owner and self._w.nodes[n].can_host), None)
             if dest is None or not self._w.nodes[dest].can_host:
                 raise InvalidStateError(f"No node can take the clustered role '{g.name}'.")
             old = g.owner
@@ -638,7 +637,9 @@ class Cluster:
             state=group_state(g),
             owner=g.owner,
             priority=g.priority,
-            priority_name=Priority.from_number(g.priority).value if g.priority in (0, 1000, 2000, 3000) else str(g.priority),
+            priority_name=Priority.from_number(g.priority).value
+            if g.priority in (0, 1000, 2000, 3000)
+            else str(g.priority),
             preferred_owners=tuple(g.preferred_owners),
             auto_failback=g.auto_failback,
             failback_window=g.failback_window,
@@ -761,9 +762,7 @@ class Cluster:
             state = "Unavailable"
         elif not attached:
             state = "Down"
-        elif len(attached) < len(live) or (
-            w.split is not None and len({w._split_group(n.name) for n in attached}) > 1
-        ):
+        elif len(attached) < len(live) or (w.split is not None and len({w._split_group(n.name) for n in attached}) > 1):
             state = "Partitioned"
         else:
             state = "Up"

@@ -40,96 +40,216 @@ C, E, W, I = Level.CRITICAL, Level.ERROR, Level.WARNING, Level.INFORMATION
 
 #: §10 catalogue (message text abbreviated from [S10]).
 CATALOGUE: Mapping[str, EventKind] = _kinds(
-    EventKind("NodeRemoved", 1135, C,
-              "Cluster node '{node}' was removed from the active failover cluster membership. "
-              "The Cluster service on this node may have stopped, or the node lost communication "
-              "with the other active nodes."),
-    EventKind("QuorumLost", 1177, C,
-              "The Cluster service is shutting down because quorum was lost. This could be due to "
-              "the loss of network connectivity between some or all nodes in the cluster, or a "
-              "failover of the witness disk."),
-    EventKind("ResourceFailed", 1069, E,
-              "Cluster resource '{resource}' of type '{resource_type}' in clustered role '{group}' failed."),
-    EventKind("GroupFailedOnlineOffline", 1205, E,
-              "The Cluster service failed to bring clustered role '{group}' completely online or "
-              "offline. One or more resources may be in a failed state."),
-    EventKind("GroupPreempted", 1251, W,
-              "Clustered role '{group}' was taken offline. This role was preempted by the higher "
-              "priority clustered role '{preemptor}'. The cluster service will attempt to bring "
-              "this role online later when resources are available."),
-    EventKind("GroupTerminalFailure", 1254, E,
-              "Clustered role '{group}' has exceeded its failover threshold. It has exhausted the "
-              "configured number of failover attempts within the failover period of time allotted "
-              "to it and will be left in a failed state."),
-    EventKind("FswAliveFailure", 1562, W,
-              "File share witness resource '{resource}' failed a periodic health check."),
-    EventKind("FswArbitrateFailure", 1564, C,
-              "File share witness resource '{resource}' failed to arbitrate for the file share "
-              "'{path}'."),
-    EventKind("CloudWitnessUnreachable", 1568, E,
-              "Cloud witness resource '{resource}' could not communicate with the storage account."),
-    EventKind("ForcedPartitionExists", 5396, E,
-              "The Cluster service on node '{node}' is shutting down because another partition of "
-              "the cluster was started with the Force Quorum switch (/fq). This node will join that "
-              "partition."),
-    EventKind("FormWitnessFailed", 1573, E,
-              "Node '{node}' failed to form a cluster. This was because the witness was not accessible."),
+    EventKind(
+        "NodeRemoved",
+        1135,
+        C,
+        "Cluster node '{node}' was removed from the active failover cluster membership. "
+        "The Cluster service on this node may have stopped, or the node lost communication "
+        "with the other active nodes.",
+    ),
+    EventKind(
+        "QuorumLost",
+        1177,
+        C,
+        "The Cluster service is shutting down because quorum was lost. This could be due to "
+        "the loss of network connectivity between some or all nodes in the cluster, or a "
+        "failover of the witness disk.",
+    ),
+    EventKind(
+        "ResourceFailed",
+        1069,
+        E,
+        "Cluster resource '{resource}' of type '{resource_type}' in clustered role '{group}' failed.",
+    ),
+    EventKind(
+        "GroupFailedOnlineOffline",
+        1205,
+        E,
+        "The Cluster service failed to bring clustered role '{group}' completely online or "
+        "offline. One or more resources may be in a failed state.",
+    ),
+    EventKind(
+        "GroupPreempted",
+        1251,
+        W,
+        "Clustered role '{group}' was taken offline. This role was preempted by the higher "
+        "priority clustered role '{preemptor}'. The cluster service will attempt to bring "
+        "this role online later when resources are available.",
+    ),
+    EventKind(
+        "GroupTerminalFailure",
+        1254,
+        E,
+        "Clustered role '{group}' has exceeded its failover threshold. It has exhausted the "
+        "configured number of failover attempts within the failover period of time allotted "
+        "to it and will be left in a failed state.",
+    ),
+    EventKind("FswAliveFailure", 1562, W, "File share witness resource '{resource}' failed a periodic health check."),
+    EventKind(
+        "FswArbitrateFailure",
+        1564,
+        C,
+        "File share witness resource '{resource}' failed to arbitrate for the file share '{path}'.",
+    ),
+    EventKind(
+        "CloudWitnessUnreachable",
+        1568,
+        E,
+        "Cloud witness resource '{resource}' could not communicate with the storage account.",
+    ),
+    EventKind(
+        "ForcedPartitionExists",
+        5396,
+        E,
+        "The Cluster service on node '{node}' is shutting down because another partition of "
+        "the cluster was started with the Force Quorum switch (/fq). This node will join that "
+        "partition.",
+    ),
+    EventKind(
+        "FormWitnessFailed",
+        1573,
+        E,
+        "Node '{node}' failed to form a cluster. This was because the witness was not accessible.",
+    ),
     # Operational channel, IDs commonly quoted but UNVERIFIED in §10.
-    EventKind("GroupOnline", 1201, I, "The Cluster service successfully brought the clustered role '{group}' online.",
-              channel="Operational", verified=False),
-    EventKind("GroupOffline", 1204, I, "The Cluster service successfully brought the clustered role '{group}' offline.",
-              channel="Operational", verified=False),
-    EventKind("FailoverAttempt", 1153, I,
-              "The Cluster service is attempting to fail over the clustered role '{group}' from node "
-              "'{source}' to node '{target}'.", channel="Operational", verified=False),
-    EventKind("GroupMoved", 1641, I,
-              "Clustered role '{group}' is moving from cluster node '{source}' to cluster node '{target}'.",
-              channel="Operational", verified=False),
+    EventKind(
+        "GroupOnline",
+        1201,
+        I,
+        "The Cluster service successfully brought the clustered role '{group}' online.",
+        channel="Operational",
+        verified=False,
+    ),
+    EventKind(
+        "GroupOffline",
+        1204,
+        I,
+        "The Cluster service successfully brought the clustered role '{group}' offline.",
+        channel="Operational",
+        verified=False,
+    ),
+    EventKind(
+        "FailoverAttempt",
+        1153,
+        I,
+        "The Cluster service is attempting to fail over the clustered role '{group}' from node "
+        "'{source}' to node '{target}'.",
+        channel="Operational",
+        verified=False,
+    ),
+    EventKind(
+        "GroupMoved",
+        1641,
+        I,
+        "Clustered role '{group}' is moving from cluster node '{source}' to cluster node '{target}'.",
+        channel="Operational",
+        verified=False,
+    ),
     # Simulator-defined (no event ID in the reference).
-    EventKind("NodeJoined", None, I, "Cluster node '{node}' joined the active failover cluster membership.",
-              channel="Operational"),
-    EventKind("NodeJoining", None, I, "The Cluster service on node '{node}' started and is joining the cluster.",
-              channel="Operational"),
-    EventKind("NodeStopped", None, I, "The Cluster service on node '{node}' was stopped by an administrator.",
-              channel="Operational"),
-    EventKind("NodeCrashed", None, W, "Lab fault: node '{node}' lost power. The other nodes have not noticed yet.",
-              channel="Lab"),
+    EventKind(
+        "NodeJoined",
+        None,
+        I,
+        "Cluster node '{node}' joined the active failover cluster membership.",
+        channel="Operational",
+    ),
+    EventKind(
+        "NodeJoining",
+        None,
+        I,
+        "The Cluster service on node '{node}' started and is joining the cluster.",
+        channel="Operational",
+    ),
+    EventKind(
+        "NodeStopped",
+        None,
+        I,
+        "The Cluster service on node '{node}' was stopped by an administrator.",
+        channel="Operational",
+    ),
+    EventKind(
+        "NodeCrashed",
+        None,
+        W,
+        "Lab fault: node '{node}' lost power. The other nodes have not noticed yet.",
+        channel="Lab",
+    ),
     EventKind("NodePoweredOn", None, I, "Node '{node}' was powered on and is booting.", channel="Lab"),
-    EventKind("NodeIsolatedFault", None, W, "Lab fault: node '{node}' was disconnected from {networks}.",
-              channel="Lab"),
-    EventKind("NetworkPartitioned", None, W, "Lab fault: the cluster networks were split into {groups}.",
-              channel="Lab"),
+    EventKind(
+        "NodeIsolatedFault", None, W, "Lab fault: node '{node}' was disconnected from {networks}.", channel="Lab"
+    ),
+    EventKind(
+        "NetworkPartitioned", None, W, "Lab fault: the cluster networks were split into {groups}.", channel="Lab"
+    ),
     EventKind("NetworkHealed", None, I, "Lab repair: {what} reconnected.", channel="Lab"),
-    EventKind("WitnessFailedFault", None, W, "Lab fault: the {witness_type} witness became unreachable.",
-              channel="Lab"),
-    EventKind("WitnessRestored", None, I, "The {witness_type} witness is reachable again and back online.",
-              channel="Operational"),
-    EventKind("QuorumFormed", None, I,
-              "The cluster formed with quorum: {votes} of {total} votes (nodes {members}).",
-              channel="Operational"),
-    EventKind("QuorumForced", None, W,
-              "Node '{node}' started the cluster with ForceQuorum: quorum rules are ignored until a "
-              "majority of votes is present again.", channel="Operational"),
-    EventKind("ForcedQuorumEnded", None, I,
-              "Enough votes are present again ({votes} of {total}); the cluster left the ForceQuorum state.",
-              channel="Operational"),
-    EventKind("VotesAdjusted", None, I,
-              "Dynamic quorum adjusted the votes: {detail}. Votes in force: {votes} of {total}.",
-              channel="Operational"),
+    EventKind(
+        "WitnessFailedFault", None, W, "Lab fault: the {witness_type} witness became unreachable.", channel="Lab"
+    ),
+    EventKind(
+        "WitnessRestored",
+        None,
+        I,
+        "The {witness_type} witness is reachable again and back online.",
+        channel="Operational",
+    ),
+    EventKind(
+        "QuorumFormed",
+        None,
+        I,
+        "The cluster formed with quorum: {votes} of {total} votes (nodes {members}).",
+        channel="Operational",
+    ),
+    EventKind(
+        "QuorumForced",
+        None,
+        W,
+        "Node '{node}' started the cluster with ForceQuorum: quorum rules are ignored until a "
+        "majority of votes is present again.",
+        channel="Operational",
+    ),
+    EventKind(
+        "ForcedQuorumEnded",
+        None,
+        I,
+        "Enough votes are present again ({votes} of {total}); the cluster left the ForceQuorum state.",
+        channel="Operational",
+    ),
+    EventKind(
+        "VotesAdjusted",
+        None,
+        I,
+        "Dynamic quorum adjusted the votes: {detail}. Votes in force: {votes} of {total}.",
+        channel="Operational",
+    ),
     EventKind("NodePaused", None, I, "Cluster node '{node}' was paused.", channel="Operational"),
     EventKind("NodeResumed", None, I, "Cluster node '{node}' was resumed.", channel="Operational"),
-    EventKind("GroupStarting", None, I, "Clustered role '{group}' is starting on node '{node}'.",
-              channel="Operational"),
-    EventKind("ResourceRestarting", None, I,
-              "The Cluster service is restarting resource '{resource}' on node '{node}' "
-              "(restart {count} of {threshold} within the restart period).", channel="Operational"),
-    EventKind("GroupWaiting", None, W,
-              "Clustered role '{group}' could not be placed: {reason}. It will start when resources "
-              "become available.", channel="Operational"),
+    EventKind(
+        "GroupStarting", None, I, "Clustered role '{group}' is starting on node '{node}'.", channel="Operational"
+    ),
+    EventKind(
+        "ResourceRestarting",
+        None,
+        I,
+        "The Cluster service is restarting resource '{resource}' on node '{node}' "
+        "(restart {count} of {threshold} within the restart period).",
+        channel="Operational",
+    ),
+    EventKind(
+        "GroupWaiting",
+        None,
+        W,
+        "Clustered role '{group}' could not be placed: {reason}. It will start when resources become available.",
+        channel="Operational",
+    ),
     EventKind("VmStopped", None, W, "Virtual machine '{vm}' stopped: {reason}.", channel="Hyper-V"),
-    EventKind("FailbackScheduled", None, I,
-              "Clustered role '{group}' will fail back to '{node}' in its failback window at {when}.",
-              channel="Operational"),
+    EventKind(
+        "FailbackScheduled",
+        None,
+        I,
+        "Clustered role '{group}' will fail back to '{node}' in its failback window at {when}.",
+        channel="Operational",
+    ),
 )
 
 del C, E, W, I

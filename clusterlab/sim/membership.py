@@ -96,10 +96,12 @@ class Membership:
                 p.broken_since = None
             elif p.broken_since is None:
                 p.broken_since = w.now
-                delay = w.detection_delay(p)
-                w.after(delay, lambda p=p, since=w.now: self._detection_due(p, since))
+                self._arm_detection(p, w.now)
         self._merge_partitions()
         self.try_join_all()
+
+    def _arm_detection(self, p: Partition, since: float) -> None:
+        self.w.after(self.w.detection_delay(p), lambda: self._detection_due(p, since))
 
     def _detection_due(self, p: Partition, since: float) -> None:
         if p not in self.w.partitions or p.broken_since != since:
@@ -124,7 +126,10 @@ class Membership:
                     break
         removed = [m for m in p.members if m not in winner]
         for m in removed:
-            w.emit("NodeRemoved", m, node=m)
+            # 1135 is logged by the nodes that see m leave: a lone survivor does not log it
+            # about itself before it stops for lost quorum.
+            if winner or not w.nodes[m].live or len(sides) > 1:
+                w.emit("NodeRemoved", m, node=m)
         losers = [m for m in removed if w.nodes[m].live]
         for m in losers:
             w.emit("QuorumLost", m, node=m)
@@ -248,7 +253,8 @@ class Membership:
             if not alive:
                 self.try_join_all()
                 return
-            if w.partitions:
+            reachable = any(self._joinable(a) is not None for a in alive)
+            if reachable or (w.partitions and not forced):
                 self.try_join_all()
                 return
             comp = w.components(alive)[0]
@@ -307,7 +313,9 @@ class Membership:
             raise InvalidStateError(f"The Cluster service on node '{n.name}' is already running.")
         n.service = Service.RUNNING
         n.prevent_quorum = prevent_quorum
-        if force_quorum and not w.partitions and self._joinable(n.name) is None:
+        if force_quorum and self._joinable(n.name) is None:
+            # §1.9: the forced node forms its own cluster even if another partition runs
+            # out of sight; Force Quorum resiliency merges them when they meet.
             self._form([n.name], forced=True)
             return
         self.try_join_all()

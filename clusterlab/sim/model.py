@@ -22,10 +22,7 @@ from .quorum import VoteAssignment
 from .snapshots import DrainStatus, GroupType, PlacementExplanation, ResourceState, VmState
 from .spec import NetworkRole, WitnessType
 
-
-ACTIVE_VM_STATES = frozenset(
-    {VmState.RUNNING, VmState.STARTING, VmState.SAVING, VmState.PAUSED, VmState.STOPPING}
-)
+ACTIVE_VM_STATES = frozenset({VmState.RUNNING, VmState.STARTING, VmState.SAVING, VmState.PAUSED, VmState.STOPPING})
 
 
 class Service(StrEnum):
@@ -251,9 +248,7 @@ class World:
             return False
         if self.split is not None and self._split_group(a) != self._split_group(b):
             return False
-        return any(
-            net.name not in na.detached and net.name not in nb.detached for net in self.cluster_networks()
-        )
+        return any(net.name not in na.detached and net.name not in nb.detached for net in self.cluster_networks())
 
     def _split_group(self, node: str) -> int:
         assert self.split is not None

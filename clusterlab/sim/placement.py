@@ -104,9 +104,11 @@ def node_list(request: Request, nodes: Sequence[NodeLoad]) -> tuple[list[NodeLoa
             how += f"; failover starts after the current owner {request.current_owner} (next in list)"
         return order, how
     order = sorted(nodes, key=lambda n: (n.group_count, n.id))
-    how = "no preferred owners: nodes ordered by fewest roles (" + ", ".join(
-        f"{n.name} {n.group_count}" for n in order
-    ) + ")"
+    how = (
+        "no preferred owners: nodes ordered by fewest roles ("
+        + ", ".join(f"{n.name} {n.group_count}" for n in order)
+        + ")"
+    )
     return order, how
 
 
@@ -138,7 +140,8 @@ def place(request: Request, nodes: Sequence[NodeLoad]) -> Result:
         reasons.append("no node can host the role")
         return Result(None, names, tuple(reasons))
 
-    clear, conflicted = [], []
+    clear: list[NodeLoad] = []
+    conflicted: list[NodeLoad] = []
     for n in cands:
         hit = sorted({g for cls, g in n.anti_affinity_hosts if cls in request.anti_affinity})
         (conflicted if hit else clear).append(n)
@@ -155,7 +158,9 @@ def place(request: Request, nodes: Sequence[NodeLoad]) -> Result:
     if conflicted:
         if request.enforced_anti_affinity:
             if not clear:
-                reasons.append("ClusterEnforcedAntiAffinity = 1: only anti-affined nodes remain, the role stays offline")
+                reasons.append(
+                    "ClusterEnforcedAntiAffinity = 1: only anti-affined nodes remain, the role stays offline"
+                )
         else:
             tiers.append((conflicted, "anti-affinity overridden: no other node could take the role"))
 
@@ -192,7 +197,9 @@ def place(request: Request, nodes: Sequence[NodeLoad]) -> Result:
                         reasons.append(note)
                     reasons.append(
                         f"preempted lower-priority roles on {n.name}: "
-                        + ", ".join(f"{v.group} ({Priority.from_number(v.priority).value}, {_gb(v.memory_gb)})" for v in chosen)
+                        + ", ".join(
+                            f"{v.group} ({Priority.from_number(v.priority).value}, {_gb(v.memory_gb)})" for v in chosen
+                        )
                     )
                     reasons.append(f"chose {n.name}")
                     return Result(n.name, names, tuple(reasons), tuple(chosen))

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from . import profiles as P
 from .model import ACTIVE_VM_STATES, Group, Resource, Vm, World
 from .placement import Mode, NodeLoad, Request, Result, Victim, place
-from .snapshots import GroupState, GroupType, PlacementExplanation, ResourceState, VmState
-from .spec import Priority
+from .snapshots import GroupState, PlacementExplanation, ResourceState, VmState
 
 VM_RESOURCE = "Virtual Machine"
 VM_CONFIG_RESOURCE = "Virtual Machine Configuration"
@@ -310,8 +309,13 @@ class Roles:
                     run(i + 1)
 
             for g, delay in live:
-                self.bring_online(g, g.owner, from_saved=g.vm is not None and g.vm.state is VmState.SAVED,
-                                  delay=delay, on_done=one_done)
+                self.bring_online(
+                    g,
+                    g.owner,
+                    from_saved=g.vm is not None and g.vm.state is VmState.SAVED,
+                    delay=delay,
+                    on_done=one_done,
+                )
 
         run(0)
 
@@ -391,9 +395,7 @@ class Roles:
     def _mark_waiting(self, g: Group, result: Result) -> None:
         g.claim = False
         g.waiting = True
-        g.status = (
-            "Offline due to anti-affinity conflict" if result.anti_affinity_conflict else "Waiting for resources"
-        )
+        g.status = "Offline due to anti-affinity conflict" if result.anti_affinity_conflict else "Waiting for resources"
         self._set_resources(g, ResourceState.OFFLINE)
         reason = result.reasons[-1] if result.reasons else "no node available"
         self.w.emit("GroupWaiting", g.name, group=g.name, reason=reason)
@@ -407,8 +409,9 @@ class Roles:
             delay = max(delay, self.save_offline(victim, status="Preempted", then_wait=True))
         return delay
 
-    def save_offline(self, g: Group, *, status: str = "", then_wait: bool = False,
-                     on_saved: Callable[[], None] | None = None) -> float:
+    def save_offline(
+        self, g: Group, *, status: str = "", then_wait: bool = False, on_saved: Callable[[], None] | None = None
+    ) -> float:
         """OfflineAction Save (§3.13): VM Saving, then Saved; resources OfflinePending → Offline."""
         w = self.w
         g.epoch += 1
@@ -477,8 +480,11 @@ class Roles:
         self.move_core_groups()
         self.assign_csvs()
         todo = [
-            g for g in self.w.groups.values()
-            if not g.is_core and g.intended_online and g.priority > P.PRIORITY_NO_AUTO_START
+            g
+            for g in self.w.groups.values()
+            if not g.is_core
+            and g.intended_online
+            and g.priority > P.PRIORITY_NO_AUTO_START
             and group_state(g) is not GroupState.ONLINE
         ]
         on_member = [g for g in todo if self.w.nodes[g.owner].can_host]
@@ -563,8 +569,14 @@ class Roles:
             return
         if len(r.restarts) < r.restart_threshold:
             r.restarts.append(now)
-            w.emit("ResourceRestarting", g.name, resource=r.name, node=node, count=len(r.restarts),
-                   threshold=r.restart_threshold)
+            w.emit(
+                "ResourceRestarting",
+                g.name,
+                resource=r.name,
+                node=node,
+                count=len(r.restarts),
+                threshold=r.restart_threshold,
+            )
             epoch = g.epoch
 
             def restart() -> None:
@@ -583,8 +595,13 @@ class Roles:
                 other.state = ResourceState.OFFLINE
         r.state = ResourceState.OFFLINE
         g.claim = False
-        self.place_and_start([g], "failover (resource failed past its restart threshold)", Mode.FAILOVER,
-                             count_failover=True, source=node)
+        self.place_and_start(
+            [g],
+            "failover (resource failed past its restart threshold)",
+            Mode.FAILOVER,
+            count_failover=True,
+            source=node,
+        )
 
     # administrator moves and failback --------------------------------------------------
 
@@ -664,15 +681,23 @@ class Roles:
                 continue
             if g.failback_window is None or self.in_window(g.failback_window):
                 g.last_placement = PlacementExplanation(
-                    w.now, "failback", target, tuple(g.preferred_owners),
+                    w.now,
+                    "failback",
+                    target,
+                    tuple(g.preferred_owners),
                     (f"AutoFailbackType Allow: {target} is the most preferred owner that is up",),
                 )
                 self.quick_move(g, target, "failback")
             elif not g.failback_pending:
                 g.failback_pending = True
                 at = w.clock.next_hour_start(w.now, g.failback_window[0])
-                w.emit("FailbackScheduled", g.name, group=g.name, node=target,
-                       when=w.clock.at(at).strftime("%Y-%m-%d %H:%M"))
+                w.emit(
+                    "FailbackScheduled",
+                    g.name,
+                    group=g.name,
+                    node=target,
+                    when=w.clock.at(at).strftime("%Y-%m-%d %H:%M"),
+                )
 
                 def window_opened(g: Group = g) -> None:
                     g.failback_pending = False
