@@ -1,0 +1,397 @@
+"""The clusterlab cockpit: one simulated cluster, its nodes, roles and events, driven by keys.
+
+The :class:`Cluster` lives on the UI thread. A pausable 10 Hz timer advances it by
+``speed × 0.1`` simulated seconds and publishes ONE snapshot to every view; views diff it
+against what they show. Every action is a PowerShell command line that goes through
+:meth:`ClusterLabApp.run_action`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer
+
+from clusterlab.lab import Lab, default_lab_path, load_lab
+from clusterlab.sim import Cluster, ClusterError, ClusterEvent, ClusterSnapshot
+from clusterlab.tui.actions import NODE_VERBS, LabCommand, NodeVerb, move_command, node_command, witness_command
+from clusterlab.tui.palette import ClusterCommands
+from clusterlab.tui.rows import (
+    LEVEL_SHORT,
+    NODE_COLUMNS,
+    ROLE_COLUMNS,
+    clock_text,
+    cluster_summary,
+    event_cells,
+    identity_text,
+    node_row,
+    ordered_groups,
+    quorum_badge,
+    role_details,
+    role_row,
+    speed_text,
+)
+from clusterlab.tui.widgets import ClusterHeader, ConsoleLine, EntryKind, EventLog, LinesView, LogEntry, SnapshotTable
+
+#: Simulation speeds the + and - keys step through (simulated seconds per real second).
+SPEEDS: tuple[float, ...] = (1.0, 10.0, 60.0, 600.0)
+#: Real seconds between ticks; each tick advances ``speed × TICK_S`` simulated seconds.
+TICK_S = 0.1
+#: ``n`` steps through scheduled simulation events until one shows up in the log, within these bounds.
+NEXT_EVENT_MAX_STEPS = 10_000
+NEXT_EVENT_HORIZON_S = 24 * 3600.0
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteEntry:
+    title: str
+    help: str
+    run: Callable[[], object]
+    discover: bool = True
+
+
+class ClusterLabApp(App[None]):
+    """The cockpit over one :class:`Cluster`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "clusterlab"
+    AUTO_FOCUS = "#nodes"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (typed on App)
+    COMMANDS = App.COMMANDS | {ClusterCommands}
+
+    _SPEED = Binding.Group("Speed", compact=True)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_clock", "Run/Pause", id="clock.toggle",
+                tooltip="Pause or resume simulated time"),
+        Binding("plus,equals_sign", "speed_up", "Faster", key_display="+", id="clock.faster", group=_SPEED,
+                tooltip="Speed up simulated time (1×, 10×, 60×, 600×)"),
+        Binding("minus", "slow_down", "Slower", key_display="-", id="clock.slower", group=_SPEED,
+                tooltip="Slow down simulated time (600×, 60×, 10×, 1×)"),
+        Binding("n", "next_event", "Next", id="clock.next_event",
+                tooltip="Jump simulated time to the next thing that happens in the cluster"),
+        Binding("c", "node('crash')", "Crash", id="node.crash",
+                tooltip="Lab fault: the selected node loses power (Invoke-LabFault -Node X -Crash)"),
+        Binding("o", "node('power_on')", "Power", id="node.power_on",
+                tooltip="Power the selected node on; it boots and rejoins (Start-LabNode -Name X)"),
+        Binding("s", "node('stop')", "Stop", id="node.stop",
+                tooltip="Stop the Cluster service on the selected node (Stop-ClusterNode -Name X)"),
+        Binding("t", "node('start')", "Start", id="node.start",
+                tooltip="Start the Cluster service on the selected node (Start-ClusterNode -Name X)"),
+        Binding("i", "node('isolate')", "Isolate", id="node.isolate",
+                tooltip="Lab fault: cut the selected node off all cluster networks (Invoke-LabFault -Node X -Isolate)"),
+        Binding("r", "node('repair')", "Repair", id="node.repair",
+                tooltip="Reconnect the selected node and power it on (Repair-LabFault -Node X)"),
+        Binding("p", "node('pause')", "Suspend", id="node.pause",
+                tooltip="Pause (suspend) or resume the selected node (Suspend-ClusterNode / Resume-ClusterNode)"),
+        Binding("w", "toggle_witness", "Witness", id="witness.toggle",
+                tooltip="Lab fault: fail the witness, or restore it (Invoke-LabFault / Repair-LabFault -Witness)"),
+        Binding("m", "move_role", "Move", id="role.move",
+                tooltip="Move the selected role to the best possible node (Move-ClusterGroup -Name X)"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", show=False,
+                tooltip="Switch between dark and light themes"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave clusterlab"),
+    ]
+
+    class CommandFinished(Message):
+        """A command line ran: ``error`` is None when the cluster accepted it."""
+
+        def __init__(self, cmdline: str, error: str | None) -> None:
+            super().__init__()
+            self.cmdline = cmdline
+            self.error = error
+
+    class SnapshotPublished(Message):
+        """The views now show ``snapshot``."""
+
+        def __init__(self, snapshot: ClusterSnapshot) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ClusterLabApp.SnapshotPublished)
+
+    def __init__(self, cluster: Cluster, *, lab_title: str = "", speed: float = 1.0, paused: bool = False) -> None:
+        super().__init__()
+        if not speed > 0:
+            raise ValueError(f"speed must be positive, not {speed!r}")
+        self.cluster = cluster
+        self.lab_title = lab_title
+        self.speed = float(speed)
+        self.running = not paused
+        self.snapshot: ClusterSnapshot = cluster.snapshot()
+        self._event_seq = 0
+        self._witness_faulted = False
+        self._tick: Timer | None = None
+        self.theme = DARK_THEME
+        if lab_title:
+            self.sub_title = lab_title
+
+    # layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ClusterHeader(id="header")
+        with Container(id="body"):
+            with Vertical(id="left"):
+                yield SnapshotTable(NODE_COLUMNS, id="nodes")
+                yield SnapshotTable(ROLE_COLUMNS, id="roles")
+            with Vertical(id="right"):
+                yield LinesView(id="details")
+                yield LinesView(id="summary")
+        yield EventLog(id="events")
+        yield ConsoleLine(id="console")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        titles = {
+            "#nodes": "Nodes",
+            "#roles": "Roles",
+            "#details": "Why here?",
+            "#summary": "Quorum · networks · CSVs",
+            "#events": "Events",
+        }
+        for selector, title in titles.items():
+            self.query_one(selector).border_title = title
+        if self.lab_title:
+            self._write_log([LogEntry(EntryKind.NOTE, self._clock_text(self.cluster.now), f"Lab: {self.lab_title}")])
+        self.publish()
+        self._tick = self.set_interval(TICK_S, self._advance, pause=not self.running)
+
+    # the clock -----------------------------------------------------------------------
+
+    def _advance(self) -> None:
+        """One timer tick: advance simulated time by ``speed × TICK_S`` and publish one snapshot."""
+        try:
+            # rounded so that 0.1 s steps do not drift (6.9999999 s would show as 09:00:07 and T+00:00:06)
+            self.cluster.run_until(round(self.cluster.now + self.speed * TICK_S, 6))
+            self.publish()
+        except Exception as exc:  # a tick must never take the app down
+            self._set_running(False)
+            self.notify(f"The simulation was paused after an error: {exc}", title="Simulation error",
+                        severity="error", timeout=10)
+
+    def advance_sim(self, seconds: float) -> None:
+        """Advance simulated time now (tests, scripts) and publish, whether or not the clock runs."""
+        self.cluster.run_until(self.cluster.now + seconds)
+        self.publish()
+
+    def _set_running(self, running: bool) -> None:
+        self.running = running
+        if self._tick is not None:
+            if running:
+                self._tick.resume()
+            else:
+                self._tick.pause()
+        self._show_header(self.snapshot)
+
+    def action_toggle_clock(self) -> None:
+        self._set_running(not self.running)
+
+    def action_speed_up(self) -> None:
+        faster = [s for s in SPEEDS if s > self.speed]
+        if faster:
+            self._set_speed(faster[0])
+        else:
+            self.notify(f"Already at the top speed ({speed_text(self.speed)}).", timeout=2)
+
+    def action_slow_down(self) -> None:
+        slower = [s for s in SPEEDS if s < self.speed]
+        if slower:
+            self._set_speed(slower[-1])
+        else:
+            self.notify(f"Already at the slowest speed ({speed_text(self.speed)}).", timeout=2)
+
+    def _set_speed(self, speed: float) -> None:
+        self.speed = speed
+        self._show_header(self.snapshot)
+
+    def action_next_event(self) -> None:
+        """Step through scheduled simulation events until one is published to the event log."""
+        try:
+            self.publish()
+            c = self.cluster
+            seq, start = self._event_seq, c.now
+            found = False
+            for _ in range(NEXT_EVENT_MAX_STEPS):
+                t = c.next_event_time()
+                if t is None or t > start + NEXT_EVENT_HORIZON_S:
+                    break
+                c.run_until(max(t, c.now))
+                if c.events_since(seq):
+                    found = True
+                    break
+            self.publish()
+        except Exception as exc:
+            self.notify(f"Could not advance: {exc}", title="Simulation error", severity="error")
+            return
+        if not found:
+            self.notify("Nothing is scheduled: the cluster is idle until you change something.", timeout=3)
+
+    # publishing one snapshot ---------------------------------------------------------
+
+    def publish(self) -> None:
+        """Take ONE snapshot and show it everywhere; append new events to the log."""
+        snap = self.cluster.snapshot()
+        self.snapshot = snap
+        new_events = self.cluster.events_since(self._event_seq)
+        self._event_seq += len(new_events)
+        nodes = self.query_one("#nodes", SnapshotTable)
+        roles = self.query_one("#roles", SnapshotTable)
+        with self.batch_update():
+            self._show_header(snap)
+            nodes.sync([(n.name, node_row(n)) for n in snap.nodes])
+            roles.sync([(g.name, role_row(g)) for g in ordered_groups(snap)])
+            self.query_one("#details", LinesView).show(role_details(snap, roles.selected_key))
+            self.query_one("#summary", LinesView).show(cluster_summary(snap))
+            if new_events:
+                self._write_log(self._event_entry(e) for e in new_events)
+        self.post_message(self.SnapshotPublished(snap))
+
+    def _show_header(self, snap: ClusterSnapshot) -> None:
+        self.query_one(ClusterHeader).show(
+            identity_text(snap), clock_text(snap, self.speed), self.running, quorum_badge(snap.quorum)
+        )
+
+    def _clock_text(self, t: float) -> str:
+        return self.cluster.clock.at(t).strftime("%H:%M:%S")
+
+    def _event_entry(self, e: ClusterEvent) -> LogEntry:
+        clock = self._clock_text(e.time)
+        return LogEntry(EntryKind.EVENT, clock, cells=event_cells(e, clock, compact=False),
+                        compact_level=LEVEL_SHORT.get(e.level, ""))
+
+    def _write_log(self, entries: Iterable[LogEntry]) -> None:
+        self.query_one(EventLog).add(entries)
+
+    @on(DataTable.RowHighlighted, "#roles")
+    def _role_selected(self, _event: DataTable.RowHighlighted) -> None:
+        roles = self.query_one("#roles", SnapshotTable)
+        self.query_one("#details", LinesView).show(role_details(self.snapshot, roles.selected_key))
+
+    # commands ------------------------------------------------------------------------
+
+    def run_cmdline(self, cmdline: str, fn: Callable[[], object]) -> bool:
+        """Echo ``PS> cmdline``, run it, report a refusal; the one door every action goes through.
+
+        A later console replaces the body with its parser; callers keep passing the line.
+        """
+        self.publish()  # events that happened before the command stay before its echo
+        clock = self._clock_text(self.cluster.now)
+        self._write_log([LogEntry(EntryKind.COMMAND, clock, f"PS> {cmdline}")])
+        verb = cmdline.split(" ", 1)[0]
+        error: str | None = None
+        try:
+            fn()
+        except ClusterError as exc:
+            error = exc.message
+            self._write_log([LogEntry(EntryKind.REFUSED, clock, f"{verb} : {exc.message} ({exc.category})")])
+            self.notify(exc.message, title=verb, severity="error")
+        except Exception as exc:  # a bug behind a key must not take the app down
+            error = f"Unexpected error: {exc}"
+            self._write_log([LogEntry(EntryKind.REFUSED, clock, f"{verb} : {error}")])
+            self.notify(error, title=verb, severity="error", timeout=10)
+        self.query_one(ConsoleLine).show(cmdline, error)
+        try:
+            self.publish()
+        except Exception as exc:
+            self.notify(f"Could not refresh the views: {exc}", severity="error")
+        self.post_message(self.CommandFinished(cmdline, error))
+        return error is None
+
+    def run_lab_command(self, command: LabCommand) -> bool:
+        return self.run_cmdline(command.cmdline, partial(command.apply, self.cluster))
+
+    @property
+    def selected_node(self) -> str | None:
+        return self.query_one("#nodes", SnapshotTable).selected_key
+
+    @property
+    def selected_role(self) -> str | None:
+        return self.query_one("#roles", SnapshotTable).selected_key
+
+    def action_node(self, verb: str) -> None:
+        name = self.selected_node
+        if name is None:
+            self.notify("Select a node first.", severity="warning")
+            return
+        self.node_action(NodeVerb(verb), name)
+
+    def node_action(self, verb: NodeVerb, name: str) -> bool:
+        try:
+            node = self.snapshot.node(name)
+        except KeyError:
+            self.notify(f"There is no node '{name}'.", severity="error")
+            return False
+        return self.run_lab_command(node_command(verb, node))
+
+    def action_toggle_witness(self) -> None:
+        cmd = witness_command(self.snapshot.quorum, self._witness_faulted)
+        if self.run_lab_command(cmd):
+            self._witness_faulted = cmd.cmdline.startswith("Invoke-")
+
+    def action_move_role(self) -> None:
+        name = self.selected_role
+        if name is None:
+            self.notify("Select a role first.", severity="warning")
+            return
+        self.move_role(name)
+
+    def move_role(self, name: str) -> bool:
+        try:
+            group = self.snapshot.group(name)
+        except KeyError:
+            self.notify(f"There is no role '{name}'.", severity="error")
+            return False
+        return self.run_lab_command(move_command(group))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    # command palette -----------------------------------------------------------------
+
+    def palette_entries(self) -> list[PaletteEntry]:
+        """Everything the keys do, for every node and role, as palette entries."""
+        snap = self.snapshot
+        selected = self.selected_node
+        entries = [
+            PaletteEntry("Resume simulated time" if not self.running else "Pause simulated time", "space",
+                         self.action_toggle_clock),
+            PaletteEntry("Speed up simulated time", f"+ (now {speed_text(self.speed)})", self.action_speed_up),
+            PaletteEntry("Slow down simulated time", f"- (now {speed_text(self.speed)})", self.action_slow_down),
+            PaletteEntry("Jump to the next cluster event", "n", self.action_next_event),
+        ]
+        for node in snap.nodes:
+            for verb in NODE_VERBS:
+                cmd = node_command(verb, node)
+                entries.append(PaletteEntry(cmd.title, f"PS> {cmd.cmdline}", partial(self.run_lab_command, cmd),
+                                            discover=node.name == selected))
+        witness = witness_command(snap.quorum, self._witness_faulted)
+        entries.append(PaletteEntry(witness.title, f"PS> {witness.cmdline}", self.action_toggle_witness))
+        for group in ordered_groups(snap):
+            cmd = move_command(group)
+            entries.append(PaletteEntry(cmd.title, f"PS> {cmd.cmdline}", partial(self.run_lab_command, cmd),
+                                        discover=False))
+        entries.append(PaletteEntry("Toggle dark / light theme", "ctrl+t", self.action_toggle_theme))
+        return entries
+
+
+def make_app(
+    lab: Lab | None = None, *, seed: int | None = None, speed: float = 1.0, paused: bool = False
+) -> ClusterLabApp:
+    """The cockpit for ``lab`` (default: the shipped default lab); ``seed`` overrides the lab's seed."""
+    if lab is None:
+        lab = load_lab(default_lab_path())
+    spec = lab.spec if seed is None else dataclasses.replace(lab.spec, seed=seed)
+    return ClusterLabApp(Cluster(spec), lab_title=lab.title, speed=speed, paused=paused)

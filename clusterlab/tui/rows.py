@@ -1,0 +1,221 @@
+"""Snapshot -> what the cockpit shows: cell text with a tone, header and panel lines.
+
+Pure functions over frozen snapshots (no Textual), so they are cheap to diff and easy to
+test. Widgets turn a :class:`Tone` into a theme colour.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NamedTuple
+
+from clusterlab.sim import ClusterEvent, ClusterSnapshot, GroupSnapshot, Level, NodeSnapshot, QuorumSnapshot
+
+
+class Tone(StrEnum):
+    NORMAL = "normal"
+    GOOD = "good"
+    BAD = "bad"
+    WARN = "warn"
+    INFO = "info"
+    MUTED = "muted"
+    STRONG = "strong"
+
+
+class Cell(NamedTuple):
+    text: str
+    tone: Tone = Tone.NORMAL
+
+
+Row = tuple[Cell, ...]
+
+NODE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Node"),
+    ("state", "State"),
+    ("votes", "Votes"),
+    ("memory", "Memory"),
+    ("roles", "Roles"),
+    ("csvs", "CSVs"),
+    ("service", "ClusSvc"),
+)
+
+ROLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Role"),
+    ("state", "State"),
+    ("owner", "Owner"),
+    ("priority", "Priority"),
+    ("status", "Status"),
+)
+
+_NODE_STATE_TONE = {
+    "Up": Tone.GOOD,
+    "Down": Tone.BAD,
+    "Paused": Tone.WARN,
+    "Joining": Tone.INFO,
+    "Isolated": Tone.WARN,
+    "Quarantined": Tone.BAD,
+}
+_GROUP_STATE_TONE = {
+    "Online": Tone.GOOD,
+    "Offline": Tone.MUTED,
+    "Failed": Tone.BAD,
+    "PartialOnline": Tone.WARN,
+    "Pending": Tone.INFO,
+}
+_SERVICE_TONE = {"Running": Tone.NORMAL, "Stopped": Tone.WARN, "PoweredOff": Tone.BAD, "Booting": Tone.INFO}
+LEVEL_TONE = {Level.CRITICAL: Tone.BAD, Level.ERROR: Tone.BAD, Level.WARNING: Tone.WARN, Level.INFORMATION: Tone.NORMAL}
+LEVEL_SHORT = {Level.CRITICAL: "CRIT", Level.ERROR: "ERR", Level.WARNING: "WARN", Level.INFORMATION: "INFO"}
+
+_NET_ROLE = {"ClusterAndClient": "cluster+client", "Cluster": "cluster only", "None": "no cluster use"}
+WITNESS_SHORT = {"FileShare": "FSW", "Disk": "Disk witness", "Cloud": "Cloud witness"}
+
+
+def format_elapsed(sim_s: float) -> str:
+    """``HH:MM:SS`` of elapsed simulated time (hours may exceed 24)."""
+    total = int(round(sim_s, 6))
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def _gb(x: float) -> str:
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
+
+
+def node_row(n: NodeSnapshot) -> Row:
+    state = str(n.state)
+    votes_tone = Tone.NORMAL if n.dynamic_weight else Tone.MUTED
+    used = n.memory_used_gb
+    mem_tone = Tone.WARN if n.memory_total_gb and used / n.memory_total_gb >= 0.9 else Tone.NORMAL
+    if not n.powered_on:
+        mem_tone = Tone.MUTED
+    return (
+        Cell(n.name, Tone.STRONG),
+        Cell(state, _NODE_STATE_TONE.get(state, Tone.NORMAL)),
+        Cell(f"{n.node_weight}/{n.dynamic_weight}", votes_tone),
+        Cell(f"{_gb(used)}/{_gb(n.memory_total_gb)} GB", mem_tone),
+        Cell(str(n.roles), Tone.NORMAL if n.roles else Tone.MUTED),
+        Cell(", ".join(n.csvs_coordinated) or "-", Tone.NORMAL if n.csvs_coordinated else Tone.MUTED),
+        Cell(n.clussvc, _SERVICE_TONE.get(n.clussvc, Tone.NORMAL)),
+    )
+
+
+def ordered_groups(snap: ClusterSnapshot) -> list[GroupSnapshot]:
+    """VM roles in lab order first, then the core groups (what a learner looks at first)."""
+    return [g for g in snap.groups if not g.is_core] + [g for g in snap.groups if g.is_core]
+
+
+def role_row(g: GroupSnapshot) -> Row:
+    state = str(g.state)
+    return (
+        Cell(g.name, Tone.MUTED if g.is_core else Tone.STRONG),
+        Cell(state, _GROUP_STATE_TONE.get(state, Tone.NORMAL)),
+        Cell(g.owner or "-"),
+        Cell(g.priority_name, Tone.MUTED if g.is_core else Tone.NORMAL),
+        Cell(g.status or "", Tone.WARN if g.status else Tone.NORMAL),
+    )
+
+
+def speed_text(speed: float) -> str:
+    return f"{speed:g}×"
+
+
+def identity_text(snap: ClusterSnapshot) -> str:
+    """``HVCLUS · Windows Server 2022``."""
+    return f"{snap.name} · {snap.os_display}"
+
+
+def clock_text(snap: ClusterSnapshot, speed: float) -> str:
+    """``2026-01-05 09:00:20 · T+00:00:20 │ 1×``: calendar time, elapsed simulated time, speed."""
+    return f"{snap.calendar:%Y-%m-%d %H:%M:%S} T+{format_elapsed(snap.time)} │ {speed_text(speed)}"
+
+
+def witness_label(q: QuorumSnapshot) -> str:
+    if not q.witness_type or q.witness_type == "None":
+        return "no witness"
+    return f"{WITNESS_SHORT.get(q.witness_type, q.witness_type)} {q.witness_state or 'Offline'}"
+
+
+def quorum_badge(q: QuorumSnapshot) -> Cell:
+    """``Quorum Up 5/5 votes (need 3) · FSW Online``; bad when down, warn when forced or witness failed."""
+    text = f"Quorum {q.state} {q.votes}/{q.total} votes (need {q.needed}) · {witness_label(q)}"
+    if q.forced:
+        text += " · FORCED"
+    if q.state != "Up":
+        tone = Tone.BAD
+    elif q.forced or q.witness_state == "Failed":
+        tone = Tone.WARN
+    else:
+        tone = Tone.GOOD
+    return Cell(text, tone)
+
+
+def role_details(snap: ClusterSnapshot, name: str | None) -> list[Cell]:
+    """The selected role in one line, then its last placement explanation ("why here?")."""
+    if name is None:
+        return [Cell("Select a role to see why it runs where it does.", Tone.MUTED)]
+    try:
+        g = snap.group(name)
+    except KeyError:
+        return [Cell(f"Role {name} is gone.", Tone.MUTED)]
+    parts = [g.name]
+    if g.preferred_owners:
+        parts.append("preferred " + ", ".join(g.preferred_owners))
+    try:
+        vm = snap.vm(g.name)
+    except KeyError:
+        vm = None
+    if vm is not None:
+        parts.append(f"{_gb(vm.memory_gb)} GB" + (f" on {vm.csv}" if vm.csv else ""))
+        if vm.downtime_s:
+            parts.append(f"down {format_elapsed(vm.downtime_s)}")
+    if g.failover_count:
+        parts.append(f"failovers {g.failover_count}")
+    lines = [Cell(" · ".join(parts), Tone.STRONG)]
+    if g.status:
+        lines.append(Cell(f"status: {g.status}", Tone.WARN))
+    if g.last_placement is None:
+        lines.append(Cell("why here? no placement recorded yet", Tone.MUTED))
+    else:
+        head, *rest = g.last_placement.text().splitlines()
+        lines.append(Cell(f"why here? {head}", Tone.INFO))
+        lines.extend(Cell(r) for r in rest)
+    return lines
+
+
+def cluster_summary(snap: ClusterSnapshot) -> list[Cell]:
+    """Quorum, witness, networks and CSVs: the parts of the cluster that are not nodes or roles."""
+    q = snap.quorum
+    lines = [
+        Cell("Quorum", Tone.STRONG),
+        Cell(f"  {q.quorum_type}{' · dynamic' if q.dynamic_quorum else ''} · {q.votes} of {q.total} votes, "
+             f"need {q.needed}", quorum_badge(q).tone),
+    ]
+    if q.witness_resource:
+        lines.append(Cell(f"  {q.witness_resource}: {q.witness_state or 'Offline'} · vote {q.witness_dynamic_weight}",
+                          Tone.BAD if q.witness_state == "Failed" else Tone.NORMAL))
+    else:
+        lines.append(Cell("  no witness", Tone.MUTED))
+    lines.append(Cell("  members: " + (", ".join(q.members) or "none"), Tone.NORMAL if q.members else Tone.BAD))
+    lines.append(Cell("Networks", Tone.STRONG))
+    width = max((len(n.name) for n in snap.networks), default=0)
+    for net in snap.networks:
+        tone = {"Up": Tone.GOOD, "Partitioned": Tone.WARN}.get(net.state, Tone.BAD)
+        what = f"cut: {', '.join(net.disconnected)}" if net.disconnected else _NET_ROLE.get(net.role, net.role)
+        lines.append(Cell(f"  {net.name:<{width}}  {net.state:<11}  {what}", tone))
+    lines.append(Cell("CSVs", Tone.STRONG))
+    for csv in snap.csvs:
+        tone = Tone.NORMAL if csv.state == "Online" else Tone.BAD
+        lines.append(Cell(f"  {csv.name}  {csv.state} on {csv.owner or '-'} · {len(csv.vms)} VMs", tone))
+    return lines
+
+
+def event_cells(e: ClusterEvent, clock_text: str, compact: bool) -> Row:
+    """time, ID, level, source, message."""
+    tone = LEVEL_TONE.get(e.level, Tone.NORMAL)
+    level = LEVEL_SHORT.get(e.level, str(e.level)) if compact else str(e.level)
+    return (
+        Cell(clock_text, Tone.MUTED),
+        Cell(e.display_id, tone if e.event_id is not None else Tone.MUTED),
+        Cell(level, tone),
+        Cell(e.source, Tone.NORMAL),
+        Cell(e.message, Tone.NORMAL if tone is Tone.NORMAL else tone),
+    )

@@ -1,0 +1,77 @@
+"""A DataTable kept in step with snapshots: stable row keys, only changed cells are updated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual.theme import Theme
+from textual.widgets import DataTable
+
+from clusterlab.tui.rows import Row, Tone
+from clusterlab.tui.widgets.tones import cell_text, tone_styles
+
+
+class SnapshotTable(DataTable[Text]):
+    """Rows keyed by object name; :meth:`sync` diffs against the last rows it was given."""
+
+    def __init__(self, columns: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self._column_keys = tuple(key for key, _ in columns)
+        self._labels = tuple(label for _, label in columns)
+        self._shown: dict[str, Row] = {}
+        self._styles: dict[Tone, Style] | None = None
+        #: number of cells written by the last :meth:`sync` (tests use it to prove the diff works)
+        self.last_sync_updates = 0
+
+    def on_mount(self) -> None:
+        for key, label in zip(self._column_keys, self._labels, strict=True):
+            self.add_column(label, key=key)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: Theme) -> None:
+        self._styles = None
+        self.sync(list(self._shown.items()), restyle=True)
+
+    def _get_styles(self) -> dict[Tone, Style]:
+        if self._styles is None:
+            self._styles = tone_styles(self.app.theme_variables)
+        return self._styles
+
+    def sync(self, rows: Sequence[tuple[str, Row]], *, restyle: bool = False) -> None:
+        """Show ``rows`` (key, cells): add and remove rows on membership change, else update changed cells.
+
+        ``restyle`` rewrites every cell (after a theme change the colours differ, not the cells).
+        """
+        styles = self._get_styles()
+        wanted = {key for key, _ in rows}
+        updates = 0
+        for stale in [key for key in self._shown if key not in wanted]:
+            self.remove_row(stale)
+            del self._shown[stale]
+        for key, row in rows:
+            old = self._shown.get(key)
+            if old is None:
+                self.add_row(*(cell_text(c, styles) for c in row), key=key)
+                updates += len(row)
+            elif restyle or old != row:
+                for col, new, prev in zip(self._column_keys, row, old, strict=True):
+                    if restyle or new != prev:
+                        self.update_cell(key, col, cell_text(new, styles), update_width=True)
+                        updates += 1
+            self._shown[key] = row
+        self.last_sync_updates = updates
+
+    def row_data(self, key: str) -> Row | None:
+        """The cells last shown for ``key``."""
+        return self._shown.get(key)
+
+    @property
+    def selected_key(self) -> str | None:
+        """The row key under the cursor, or None when the table is empty."""
+        if not self.row_count:
+            return None
+        row = min(max(self.cursor_row, 0), self.row_count - 1)
+        value = self.ordered_rows[row].key.value
+        return value if isinstance(value, str) else None

@@ -1,0 +1,61 @@
+"""Save SVG screenshots of the cockpit: ``.venv/bin/python screenshots/make.py``.
+
+Each shot starts the app paused on the default lab and drives it headless (Pilot), so the
+pictures are deterministic. Output goes next to this file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from textual.pilot import Pilot  # noqa: E402
+
+from clusterlab.tui import ClusterLabApp, make_app  # noqa: E402
+
+Scenario = Callable[[ClusterLabApp, Pilot[None]], Awaitable[None]]
+
+
+async def _start(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    await pilot.pause()
+
+
+async def _crash_hv02(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    await pilot.press("down")  # HV02
+    await pilot.press("c")
+    for _ in range(12):  # two simulated minutes, in ten-second steps like a running clock
+        app.advance_sim(10)
+    await pilot.press("tab", "down", "down")  # roles table, SQL01: why did it go where it went?
+    await pilot.pause()
+
+
+SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
+    ("start-120x40", (120, 40), _start),
+    ("crash-hv02-120x40", (120, 40), _crash_hv02),
+    ("start-80x24", (80, 24), _start),
+    ("crash-hv02-80x24", (80, 24), _crash_hv02),
+    ("crash-hv02-200x50", (200, 50), _crash_hv02),
+]
+
+
+async def shoot(name: str, size: tuple[int, int], scenario: Scenario) -> Path:
+    app = make_app(paused=True)
+    async with app.run_test(size=size) as pilot:
+        await scenario(app, pilot)
+        await pilot.pause()
+        path = app.save_screenshot(filename=f"{name}.svg", path=str(HERE))
+    return Path(path)
+
+
+async def main() -> None:
+    for name, size, scenario in SHOTS:
+        print(await shoot(name, size, scenario))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
