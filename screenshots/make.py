@@ -34,12 +34,27 @@ async def _crash_hv02(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def _light_theme(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    await _crash_hv02(app, pilot)
+    await pilot.press("ctrl+t")
+    await pilot.pause()
+
+
+async def _palette(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*"crash hv0")
+    await pilot.pause(0.5)
+
+
 SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("start-120x40", (120, 40), _start),
     ("crash-hv02-120x40", (120, 40), _crash_hv02),
     ("start-80x24", (80, 24), _start),
     ("crash-hv02-80x24", (80, 24), _crash_hv02),
     ("crash-hv02-200x50", (200, 50), _crash_hv02),
+    ("light-theme-120x40", (120, 40), _light_theme),
+    ("palette-120x40", (120, 40), _palette),
 ]
 
 

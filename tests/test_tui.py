@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import json
 import re
 import subprocess
 import sys
@@ -99,6 +100,21 @@ def test_make_app_seed_overrides_the_lab_seed() -> None:
     assert make_app(lab).cluster.spec.seed == lab.spec.seed
     with pytest.raises(ValueError):
         make_app(lab, speed=0)
+
+
+def test_make_app_logs_events_and_commands_to_the_log_file(tmp_path: Path) -> None:
+    log_file = tmp_path / "lab.log"
+
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        await pilot.press("c", "c")  # the second crash is refused: HV01 is already off
+        app.advance_sim(30)
+
+    drive(scenario, app=make_app(paused=True, log_file=log_file))
+    records = [json.loads(line) for line in log_file.read_text(encoding="utf-8").splitlines()]
+    commands = [(r["command"], r["ok"]) for r in records if r["event"] == "command"]
+    assert commands == [("Invoke-LabFault -Node HV01 -Crash", True), ("Invoke-LabFault -Node HV01 -Crash", False)]
+    events = [r for r in records if r["event"] == "cluster_event"]
+    assert any(r["event_id"] == 1135 and r["sim_time"] == 20.0 and r["severity"] == "Critical" for r in events)
 
 
 # crash by key -----------------------------------------------------------------------------
@@ -420,7 +436,10 @@ def test_tui_uses_only_the_public_sim_api() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("clusterlab."):
                 top = ".".join(node.module.split(".")[:2])
-                assert top in ("clusterlab.sim", "clusterlab.lab", "clusterlab.tui"), (path, node.module)
+                assert top in ("clusterlab.sim", "clusterlab.lab", "clusterlab.logging", "clusterlab.tui"), (
+                    path,
+                    node.module,
+                )
                 if top in ("clusterlab.sim", "clusterlab.lab"):
                     assert node.module == top, f"{path.name} reaches into {node.module}"
         assert not re.search(r"cluster\._", path.read_text(encoding="utf-8")), f"{path.name} touches sim internals"

@@ -12,7 +12,8 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, Literal
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -23,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer
 
 from clusterlab.lab import Lab, default_lab_path, load_lab
+from clusterlab.logging import configure, log_command
 from clusterlab.sim import Cluster, ClusterError, ClusterEvent, ClusterSnapshot
 from clusterlab.tui.actions import NODE_VERBS, LabCommand, NodeVerb, move_command, node_command, witness_command
 from clusterlab.tui.palette import ClusterCommands
@@ -69,11 +71,13 @@ class ClusterLabApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "clusterlab"
     AUTO_FOCUS = "#nodes"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (typed on App)
+    # narrow: one column; medium: two columns, two-line header; wide: two columns, one-line header
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]  # noqa: RUF012 (typed on App)
     COMMANDS = App.COMMANDS | {ClusterCommands}
 
     _SPEED = Binding.Group("Speed", compact=True)
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave clusterlab"),
         Binding("space", "toggle_clock", "Run/Pause", id="clock.toggle",
                 tooltip="Pause or resume simulated time"),
         Binding("plus,equals_sign", "speed_up", "Faster", key_display="+", id="clock.faster", group=_SPEED,
@@ -102,7 +106,6 @@ class ClusterLabApp(App[None]):
                 tooltip="Move the selected role to the best possible node (Move-ClusterGroup -Name X)"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", show=False,
                 tooltip="Switch between dark and light themes"),
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave clusterlab"),
     ]
 
     class CommandFinished(Message):
@@ -123,7 +126,9 @@ class ClusterLabApp(App[None]):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, ClusterLabApp.SnapshotPublished)
 
-    def __init__(self, cluster: Cluster, *, lab_title: str = "", speed: float = 1.0, paused: bool = False) -> None:
+    def __init__(
+        self, cluster: Cluster, *, lab_title: str = "", speed: float = 1.0, paused: bool = False, logger: Any = None
+    ) -> None:
         super().__init__()
         if not speed > 0:
             raise ValueError(f"speed must be positive, not {speed!r}")
@@ -135,6 +140,9 @@ class ClusterLabApp(App[None]):
         self._event_seq = 0
         self._witness_faulted = False
         self._tick: Timer | None = None
+        self._command_log = logger  # structlog logger for commands and cluster events, or None
+        #: problems found while building the app, shown as notifications once it runs
+        self.startup_warnings: list[str] = []
         self.theme = DARK_THEME
         if lab_title:
             self.sub_title = lab_title
@@ -168,6 +176,8 @@ class ClusterLabApp(App[None]):
             self._write_log([LogEntry(EntryKind.NOTE, self._clock_text(self.cluster.now), f"Lab: {self.lab_title}")])
         self.publish()
         self._tick = self.set_interval(TICK_S, self._advance, pause=not self.running)
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", timeout=10)
 
     # the clock -----------------------------------------------------------------------
 
@@ -257,7 +267,21 @@ class ClusterLabApp(App[None]):
             self.query_one("#summary", LinesView).show(cluster_summary(snap))
             if new_events:
                 self._write_log(self._event_entry(e) for e in new_events)
+        if new_events and self._command_log is not None:
+            self._log_events(new_events)
         self.post_message(self.SnapshotPublished(snap))
+
+    def _log_events(self, new_events: Iterable[ClusterEvent]) -> None:
+        """Cluster events to the JSON-lines log, with their simulated time."""
+        try:
+            for e in new_events:
+                self._command_log.info(
+                    "cluster_event", seq=e.seq, sim_time=e.time, name=e.name, event_id=e.event_id,
+                    severity=str(e.level), source=e.source, message=e.message, channel=e.channel,
+                )
+        except Exception as exc:  # the log is a nicety; the cockpit keeps going
+            self._command_log = None
+            self.notify(f"Logging stopped: {exc}", severity="warning")
 
     def _show_header(self, snap: ClusterSnapshot) -> None:
         self.query_one(ClusterHeader).show(
@@ -303,6 +327,12 @@ class ClusterLabApp(App[None]):
             self._write_log([LogEntry(EntryKind.REFUSED, clock, f"{verb} : {error}")])
             self.notify(error, title=verb, severity="error", timeout=10)
         self.query_one(ConsoleLine).show(cmdline, error)
+        if self._command_log is not None:
+            try:
+                log_command(self._command_log, self.cluster, cmdline, ok=error is None, error=error)
+            except Exception as exc:
+                self._command_log = None
+                self.notify(f"Logging stopped: {exc}", severity="warning")
         try:
             self.publish()
         except Exception as exc:
@@ -388,10 +418,34 @@ class ClusterLabApp(App[None]):
 
 
 def make_app(
-    lab: Lab | None = None, *, seed: int | None = None, speed: float = 1.0, paused: bool = False
+    lab: Lab | None = None,
+    *,
+    seed: int | None = None,
+    speed: float = 1.0,
+    paused: bool = False,
+    log_file: Path | Literal[False] | None = False,
 ) -> ClusterLabApp:
-    """The cockpit for ``lab`` (default: the shipped default lab); ``seed`` overrides the lab's seed."""
+    """The cockpit for ``lab`` (default: the shipped default lab); ``seed`` overrides the lab's seed.
+
+    ``log_file``: where cluster events and commands go as JSON lines; ``None`` is the default
+    file in the user state directory (what the CLI passes), ``False`` (the default) logs nothing.
+    """
     if lab is None:
         lab = load_lab(default_lab_path())
     spec = lab.spec if seed is None else dataclasses.replace(lab.spec, seed=seed)
-    return ClusterLabApp(Cluster(spec), lab_title=lab.title, speed=speed, paused=paused)
+    cluster = Cluster(spec)
+    logger: Any = None
+    log_problem: str | None = None
+    if log_file is not False:
+        try:
+            logger, _path = configure(log_file)
+        except OSError as exc:
+            log_problem = f"Could not open the log file: {exc}"
+        else:
+            # Not clusterlab.logging.attach(): a subscriber runs inside the simulation and, if it
+            # raises, breaks the command or tick mid-event. The app logs events after each step.
+            logger = logger.bind(cluster=cluster.name, lab=lab.id, seed=spec.seed)
+    app = ClusterLabApp(cluster, lab_title=lab.title, speed=speed, paused=paused, logger=logger)
+    if log_problem:
+        app.startup_warnings.append(log_problem)
+    return app

@@ -186,21 +186,23 @@ def cluster_summary(snap: ClusterSnapshot) -> list[Cell]:
     q = snap.quorum
     lines = [
         Cell("Quorum", Tone.STRONG),
-        Cell(f"  {q.quorum_type}{' · dynamic' if q.dynamic_quorum else ''} · {q.votes} of {q.total} votes, "
-             f"need {q.needed}", quorum_badge(q).tone),
+        Cell(f"  {q.quorum_type}" + (" · dynamic quorum" if q.dynamic_quorum else ""), Tone.NORMAL),
+        Cell(f"  {q.state}: {q.votes} of {q.total} votes, need {q.needed}" + (" (forced)" if q.forced else ""),
+             quorum_badge(q).tone),
     ]
     if q.witness_resource:
-        lines.append(Cell(f"  {q.witness_resource}: {q.witness_state or 'Offline'} · vote {q.witness_dynamic_weight}",
+        lines.append(Cell(f"  {q.witness_resource}: {q.witness_state or 'Offline'}, vote {q.witness_dynamic_weight}",
                           Tone.BAD if q.witness_state == "Failed" else Tone.NORMAL))
     else:
         lines.append(Cell("  no witness", Tone.MUTED))
     lines.append(Cell("  members: " + (", ".join(q.members) or "none"), Tone.NORMAL if q.members else Tone.BAD))
     lines.append(Cell("Networks", Tone.STRONG))
     width = max((len(n.name) for n in snap.networks), default=0)
+    state_width = max((len(n.state) for n in snap.networks), default=0)
     for net in snap.networks:
         tone = {"Up": Tone.GOOD, "Partitioned": Tone.WARN}.get(net.state, Tone.BAD)
         what = f"cut: {', '.join(net.disconnected)}" if net.disconnected else _NET_ROLE.get(net.role, net.role)
-        lines.append(Cell(f"  {net.name:<{width}}  {net.state:<11}  {what}", tone))
+        lines.append(Cell(f"  {net.name:<{width}}  {net.state:<{state_width}}  {what}", tone))
     lines.append(Cell("CSVs", Tone.STRONG))
     for csv in snap.csvs:
         tone = Tone.NORMAL if csv.state == "Online" else Tone.BAD
