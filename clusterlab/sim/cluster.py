@@ -451,7 +451,15 @@ class Cluster:
         n = self._node(name)
         if weight not in (0, 1):
             raise InvalidArgumentError("NodeWeight must be 0 or 1.")
+        old = n.node_weight
         n.node_weight = weight
+        members = self._w.members()
+        if members and weight == 0 and self._members.compute_votes(members).total() == 0:
+            n.node_weight = old
+            raise QuorumError(
+                f"Removing the vote of node '{n.name}' would leave the cluster without any vote. "
+                "Configure a witness or keep at least one voting node."
+            )
         self._members.commit_votes()
 
     def set_dynamic_quorum(self, enabled: bool) -> None:

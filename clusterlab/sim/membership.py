@@ -66,6 +66,22 @@ class Membership:
         if changes:
             w.emit("VotesAdjusted", w.name, detail=", ".join(changes), votes=new.total(), total=new.total())
         self._check_forced_end()
+        if new.total() == 0:
+            self._no_votes_left()
+
+    def _no_votes_left(self) -> None:
+        """No node votes and the witness is gone: nothing can hold a majority (§1.1)."""
+        w = self.w
+        for p in list(w.partitions):
+            if p.forced:
+                continue
+            for m in p.members:
+                w.emit("QuorumLost", m, node=m)
+                w.nodes[m].partition = None
+            w.partitions.remove(p)
+            self.roles.partition_lost(p.members)
+        if not w.partitions:
+            self.roles.cluster_down()
 
     def _check_forced_end(self) -> None:
         w = self.w
@@ -134,13 +150,21 @@ class Membership:
         for m in losers:
             w.emit("QuorumLost", m, node=m)
         for m in removed:
-            w.nodes[m].partition = None
+            node = w.nodes[m]
+            node.partition = None
+            node.joining = False
+            if node.stopping:
+                # It was leaving anyway: its ClusSvc stops instead of trying to rejoin.
+                node.stopping = False
+                node.service = Service.STOPPED
         if winner:
             p.members = w.sort_nodes(winner)
             p.broken_since = None
         else:
             w.partitions.remove(p)
         self.roles.partition_lost(losers)
+        if not w.partitions:
+            self.roles.cluster_down()
         self.commit_votes()
         self.roles.nodes_removed(removed, survivors=bool(winner))
         self.try_join_all()
@@ -150,13 +174,16 @@ class Membership:
         w = self.w
         if not (w.witness.configured and w.witness.healthy) or not sides:
             return None
+        able = [i for i, side in enumerate(sides) if any(w.reaches_witness(m) for m in side)]
+        if not able:
+            return None
         core = w.groups.get("Cluster Group")
         if core is not None:
-            for i, side in enumerate(sides):
-                if core.owner in side:
+            for i in able:
+                if core.owner in sides[i]:
                     return i
         # §1.3 ArbitrationDelay: non-owners race for the lock after the delay; seeded choice.
-        return w.rng.randrange(len(sides))
+        return able[w.rng.randrange(len(able))]
 
     def _merge_partitions(self) -> None:
         """Force Quorum resiliency (§1.9): a partition that can see a forced one joins it."""
@@ -203,7 +230,7 @@ class Membership:
             nodes = [w.nodes[m] for m in comp]
             if all(x.prevent_quorum for x in nodes):
                 continue
-            votes, total = forming_votes(comp, w.votes, w.witness.configured and w.witness.healthy)
+            votes, total = forming_votes(comp, w.votes, any(w.reaches_witness(m) for m in comp))
             if majority(votes, total):
                 self._form(comp, forced=False)
                 return
@@ -259,7 +286,7 @@ class Membership:
                 return
             comp = w.components(alive)[0]
             if not forced:
-                votes, total = forming_votes(comp, w.votes, w.witness.configured and w.witness.healthy)
+                votes, total = forming_votes(comp, w.votes, any(w.reaches_witness(m) for m in comp))
                 if not majority(votes, total):
                     self.try_join_all()
                     return
@@ -308,7 +335,6 @@ class Membership:
         w.after(P.NODE_BOOT_S, booted)
 
     def start_service(self, n: Node, force_quorum: bool, prevent_quorum: bool) -> None:
-        w = self.w
         if n.is_member or n.joining:
             raise InvalidStateError(f"The Cluster service on node '{n.name}' is already running.")
         n.service = Service.RUNNING
@@ -325,7 +351,7 @@ class Membership:
         w = self.w
         p = n.partition
         assert p is not None
-        rest = [m for m in p.members if m != n.name and w.nodes[m].live]
+        rest = [m for m in p.members if m != n.name and w.nodes[m].live and not w.nodes[m].stopping]
         if not rest:
             return False
         if p.forced:
@@ -353,9 +379,10 @@ class Membership:
             )
         n.stopping = True
         epoch = n.epoch
+        at_stop = n.partition
 
         def left() -> None:
-            if n.epoch != epoch or not n.stopping:
+            if n.epoch != epoch or not n.stopping or n.partition is not at_stop:
                 return
             p = n.partition
             n.stopping = False
@@ -366,6 +393,8 @@ class Membership:
                 p.members = [m for m in p.members if m != n.name]
                 if not p.members:
                     w.partitions.remove(p)
+                    if not w.partitions:
+                        self.roles.cluster_down()
             w.emit("NodeStopped", n.name, node=n.name)
             self.commit_votes()
             self.topology_changed()

@@ -250,6 +250,19 @@ class World:
             return False
         return any(net.name not in na.detached and net.name not in nb.detached for net in self.cluster_networks())
 
+    def reaches_witness(self, node: str) -> bool:
+        """A disk witness is on the SAN; a file share or cloud witness is reached over a
+        network that carries client traffic, so a node cut from all of them cannot use it."""
+        n = self.nodes[node]
+        if not (n.live and self.witness.configured and self.witness.healthy):
+            return False
+        if self.witness.type is WitnessType.DISK:
+            return True
+        client = [net for net in self.networks.values() if net.role is NetworkRole.CLUSTER_AND_CLIENT]
+        if not client:
+            return True
+        return any(net.name not in n.detached for net in client)
+
     def _split_group(self, node: str) -> int:
         assert self.split is not None
         for i, grp in enumerate(self.split):

@@ -70,6 +70,8 @@ class Request:
     target: str | None = None
     enforced_anti_affinity: bool = False
     exclude: frozenset[str] = frozenset()  # nodes this attempt must not use (e.g. the one that failed it)
+    allow_preempt: bool = True  # administrator moves never preempt; failovers and starts may (§3.9)
+    start: bool = True  # will the role be started there (needs memory)? NoAutoStart roles only move
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,7 @@ def place(request: Request, nodes: Sequence[NodeLoad]) -> Result:
         if hit:
             reasons.append(f"anti-affinity: {n.name} hosts {', '.join(hit)} (same AntiAffinityClassNames)")
 
-    starting = request.priority > Priority.NO_AUTO_START.number
+    starting = request.start
     need = request.memory_gb if starting else 0.0
 
     def fits(n: NodeLoad) -> bool:
@@ -175,7 +177,7 @@ def place(request: Request, nodes: Sequence[NodeLoad]) -> Result:
 
     # §3.9 preemption: only a role at or above MinimumPreemptorPriority, only victims below
     # both its priority and MinimumNeverPreemptPriority.
-    if starting and request.priority >= MINIMUM_PREEMPTOR_PRIORITY:
+    if starting and request.allow_preempt and request.priority >= MINIMUM_PREEMPTOR_PRIORITY:
         for tier, note in tiers:
             for n in tier:
                 victims = sorted(
@@ -218,8 +220,7 @@ def _place_target(request: Request, nodes: Sequence[NodeLoad]) -> Result:
         return Result(None, names, (f"{target.name} is not a possible owner of the role's resources",))
     if target.state != "Up":
         return Result(None, names, (f"{target.name} is {target.state} and cannot host roles",))
-    starting = request.priority > Priority.NO_AUTO_START.number
-    need = request.memory_gb if starting else 0.0
+    need = request.memory_gb if request.start else 0.0
     if target.free_gb < need:
         return Result(None, names, (f"memory: {target.name} has {_gb(target.free_gb)} free, needs {_gb(need)}",))
     reasons = [f"moved by the administrator to {target.name}"]

@@ -51,6 +51,8 @@ class _Book:
     count: dict[str, int] = field(default_factory=dict)
     aa: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     victims: dict[str, list[Victim]] = field(default_factory=dict)
+    #: when memory freed by preemption in this round is really free (victims still saving)
+    ready_at: dict[str, float] = field(default_factory=dict)
 
 
 class Roles:
@@ -101,6 +103,11 @@ class Roles:
             if g.is_core or g.owner not in book.count:
                 continue
             book.count[g.owner] += 1
+            vm = g.vm
+            resident = vm is not None and vm.host in book.claimed and vm.state in ACTIVE_VM_STATES
+            if vm is not None and resident and (not g.claim or vm.host != g.owner):
+                # Still resident where it is being saved or stopped: the memory is not free yet.
+                book.claimed[vm.host] += vm.memory_gb
             if g.claim and g.vm is not None:
                 book.claimed[g.owner] += g.vm.memory_gb
                 for cls in g.anti_affinity:
@@ -114,6 +121,8 @@ class Roles:
         for n in self.w.nodes.values():
             if n.can_host:
                 state = "Up"
+            elif n.is_member and n.stopping:
+                state = "Stopping"
             elif n.is_member and n.paused:
                 state = "Paused"
             elif n.joining:
@@ -135,16 +144,28 @@ class Roles:
             )
         return loads
 
-    def _request(self, g: Group, mode: Mode, target: str | None = None, exclude: Iterable[str] = ()) -> Request:
+    def _request(
+        self,
+        g: Group,
+        mode: Mode,
+        target: str | None = None,
+        exclude: Iterable[str] = (),
+        allow_preempt: bool = True,
+        start: bool | None = None,
+    ) -> Request:
         possible: set[str] | None = None
         for r in g.resources:
             if r.possible_owners is not None:
                 possible = set(r.possible_owners) if possible is None else possible & r.possible_owners
-        priority = g.priority if g.intended_online else P.PRIORITY_NO_AUTO_START
+        if start is None:
+            # Automatic starts skip NoAutoStart roles and roles the administrator stopped (§3.9);
+            # a running VM that is being moved keeps running, whatever its priority.
+            running = g.vm is not None and g.vm.state in ACTIVE_VM_STATES
+            start = g.intended_online and (g.priority > P.PRIORITY_NO_AUTO_START or running)
         return Request(
             group=g.name,
             memory_gb=g.vm.memory_gb if g.vm else 0.0,
-            priority=priority,
+            priority=g.priority,
             preferred_owners=tuple(g.preferred_owners),
             possible_owners=frozenset(possible) if possible is not None else None,
             anti_affinity=frozenset(g.anti_affinity),
@@ -153,10 +174,23 @@ class Roles:
             target=target,
             enforced_anti_affinity=self.w.enforced_anti_affinity,
             exclude=frozenset(exclude),
+            allow_preempt=allow_preempt,
+            start=start,
         )
 
-    def _place(self, g: Group, book: _Book, trigger: str, mode: Mode, target: str | None = None) -> Result:
-        result = place(self._request(g, mode, target), self._loads(book))
+    def _place(
+        self,
+        g: Group,
+        book: _Book,
+        trigger: str,
+        mode: Mode,
+        target: str | None = None,
+        *,
+        allow_preempt: bool = True,
+        start: bool | None = None,
+    ) -> Result:
+        request = self._request(g, mode, target, allow_preempt=allow_preempt, start=start)
+        result = place(request, self._loads(book))
         g.last_placement = PlacementExplanation(
             time=self.w.now,
             trigger=trigger,
@@ -246,8 +280,8 @@ class Roles:
         w.emit("GroupStarting", g.name, group=g.name, node=node)
 
         def start() -> None:
-            if g.epoch != epoch:
-                return
+            if g.epoch != epoch or not w.nodes[node].live:
+                return  # a dead host cannot start it; its detection will fail the role over
             self.set_vm(vm, VmState.STARTING, host=node)
 
         def finish() -> None:
@@ -359,8 +393,12 @@ class Roles:
         *,
         count_failover: bool = False,
         source: str | None = None,
+        prefer_owner: bool = False,
     ) -> None:
-        """Place groups highest priority first, then start them in priority bands."""
+        """Place groups highest priority first, then start them in priority bands.
+
+        ``prefer_owner``: keep a role on its current owner when that node can take it
+        (cluster start), otherwise walk the node list."""
         book = self._book()
         queued: list[tuple[Group, float]] = []
         ordered = sorted(groups, key=lambda g: (-g.priority, g.name))
@@ -370,13 +408,18 @@ class Roles:
             if count_failover and not self._allow_failover(g):
                 continue
             old_owner = g.owner
-            result = self._place(g, book, trigger, mode)
+            result = None
+            if prefer_owner and self.w.nodes[g.owner].can_host:
+                result = self._place(g, book, trigger, Mode.TARGET, target=g.owner)
+            if result is None or result.node is None:
+                result = self._place(g, book, trigger, mode)
             if result.node is None:
                 self._mark_waiting(g, result)
                 continue
             if count_failover:
                 self.w.emit("FailoverAttempt", g.name, group=g.name, source=source or old_owner, target=result.node)
-            delay = self._preempt(result, g)
+            self._preempt(result, g, book)
+            delay = max(0.0, book.ready_at.get(result.node, 0.0) - self.w.now)
             g.owner = result.node
             if g.intended_online and g.priority > P.PRIORITY_NO_AUTO_START and g.vm is not None:
                 g.claim = True
@@ -393,21 +436,24 @@ class Roles:
             self.start_in_bands(queued)
 
     def _mark_waiting(self, g: Group, result: Result) -> None:
+        already = g.waiting
         g.claim = False
         g.waiting = True
         g.status = "Offline due to anti-affinity conflict" if result.anti_affinity_conflict else "Waiting for resources"
         self._set_resources(g, ResourceState.OFFLINE)
-        reason = result.reasons[-1] if result.reasons else "no node available"
-        self.w.emit("GroupWaiting", g.name, group=g.name, reason=reason)
+        if not already:  # retries that fail again stay quiet
+            reason = result.reasons[-1] if result.reasons else "no node available"
+            self.w.emit("GroupWaiting", g.name, group=g.name, reason=reason)
 
-    def _preempt(self, result: Result, preemptor: Group) -> float:
-        """Take the victims offline (saved); the preemptor waits until their memory is free."""
-        delay = 0.0
+    def _preempt(self, result: Result, preemptor: Group, book: _Book) -> None:
+        """Take the victims offline (saved). Whatever this round places on that node waits
+        until their memory is really free (``book.ready_at``)."""
         for v in result.preempt:
             victim = self.w.groups[v.group]
             self.w.emit("GroupPreempted", victim.name, group=victim.name, preemptor=preemptor.name)
-            delay = max(delay, self.save_offline(victim, status="Preempted", then_wait=True))
-        return delay
+            took = self.save_offline(victim, status="Preempted", then_wait=True)
+            node = result.node or ""
+            book.ready_at[node] = max(book.ready_at.get(node, 0.0), self.w.now + took)
 
     def save_offline(
         self, g: Group, *, status: str = "", then_wait: bool = False, on_saved: Callable[[], None] | None = None
@@ -475,6 +521,12 @@ class Roles:
         for g in self.groups_on(nodes):
             self.take_offline_now(g, reason="the Cluster service stopped (quorum lost)")
 
+    def cluster_down(self) -> None:
+        """No partition runs: every role is offline, wherever its owner was."""
+        for g in self.w.groups.values():
+            if any(r.state is not ResourceState.OFFLINE for r in g.resources) or g.claim:
+                self.take_offline_now(g, reason="the cluster stopped (no quorum)")
+
     def cluster_formed(self) -> None:
         """A partition formed: core groups online, CSVs owned, roles started by priority."""
         self.move_core_groups()
@@ -487,15 +539,7 @@ class Roles:
             and g.priority > P.PRIORITY_NO_AUTO_START
             and group_state(g) is not GroupState.ONLINE
         ]
-        on_member = [g for g in todo if self.w.nodes[g.owner].can_host]
-        elsewhere = [g for g in todo if not self.w.nodes[g.owner].can_host]
-        queued: list[tuple[Group, float]] = []
-        for g in on_member:
-            g.claim = g.vm is not None
-            queued.append((g, 0.0))
-        if queued:
-            self.start_in_bands(queued)
-        self.place_and_start(elsewhere, "cluster start", Mode.BEST)
+        self.place_and_start(todo, "cluster start", Mode.BEST, prefer_owner=True)
 
     def move_core_groups(self) -> None:
         """The core Cluster Group ignores preferred owners (§3.6): next member by node ID."""
@@ -609,15 +653,25 @@ class Roles:
         """Move-ClusterGroup: a quick migration for a VM (OfflineAction Save, §5.5)."""
         book = self._book()
         if target is None:
-            result = place(self._request(g, Mode.BEST, exclude=[g.owner]), self._loads(book))
+            request = self._request(g, Mode.BEST, exclude=[g.owner], allow_preempt=False)
         else:
-            result = place(self._request(g, Mode.TARGET, target=target), self._loads(book))
+            request = self._request(g, Mode.TARGET, target=target, allow_preempt=False)
+        result = place(request, self._loads(book))
         g.last_placement = PlacementExplanation(self.w.now, trigger, result.node, result.order, result.reasons)
         if result.node is not None:
             self.quick_move(g, result.node, trigger)
         return result
 
-    def quick_move(self, g: Group, target: str, trigger: str, on_saved: Callable[[], None] | None = None) -> None:
+    def quick_move(
+        self,
+        g: Group,
+        target: str,
+        trigger: str,
+        on_saved: Callable[[], None] | None = None,
+        not_before: float = 0.0,
+    ) -> None:
+        """Save, move, restore (§5.5). ``not_before``: the target's memory frees only then
+        (roles preempted to make room are still being saved)."""
         w = self.w
         source = g.owner
         vm = g.vm
@@ -627,9 +681,25 @@ class Roles:
             if on_saved:
                 on_saved()
             return
+        if vm.state in ACTIVE_VM_STATES and vm.state is not VmState.RUNNING and not g.intended_online:
+            # Being taken offline: ownership moves, the save finishes where the VM is.
+            g.owner = target
+            if on_saved:
+                on_saved()
+            return
+        if vm.state in ACTIVE_VM_STATES and vm.state is not VmState.RUNNING:
+            # Still starting (or stopping): abandon that and start it cold on the target.
+            g.epoch += 1
+            self.set_vm(vm, VmState.OFF)
+            g.owner = target
+            vm.host = target
+            if on_saved:
+                on_saved()
+            self.bring_online(g, target, delay=max(0.0, not_before - w.now))
+            return
         if vm.state is not VmState.RUNNING:
             g.owner = target
-            vm.host = target if vm.state is VmState.OFF or vm.state is VmState.SAVED else vm.host
+            vm.host = target
             if on_saved:
                 on_saved()
             return
@@ -647,7 +717,7 @@ class Roles:
                 if g.owner == target and w.nodes[target].can_host and g.status == "Moving":
                     self.bring_online(g, target, from_saved=not cold)
 
-            w.after(P.QUICK_MOVE_S, restore)
+            w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore)
 
         self.save_offline(g, status="Moving", on_saved=then)
         g.owner = target
@@ -680,12 +750,17 @@ class Roles:
             if target is None:
                 continue
             if g.failback_window is None or self.in_window(g.failback_window):
+                result = place(
+                    self._request(g, Mode.TARGET, target=target, allow_preempt=False), self._loads(self._book())
+                )
+                if result.node is None:
+                    continue  # no room on the preferred node: the role stays where it is
                 g.last_placement = PlacementExplanation(
                     w.now,
                     "failback",
                     target,
                     tuple(g.preferred_owners),
-                    (f"AutoFailbackType Allow: {target} is the most preferred owner that is up",),
+                    (f"AutoFailbackType Allow: {target} is the most preferred owner that is up", *result.reasons[1:]),
                 )
                 self.quick_move(g, target, "failback")
             elif not g.failback_pending:
@@ -720,15 +795,22 @@ class Roles:
             self.w.emit("GroupOffline", g.name, group=g.name)
 
     def start_group(self, g: Group) -> None:
+        """Start-ClusterGroup: on its owner if it can, else the best possible node; a manual
+        start also starts a NoAutoStart role."""
         g.intended_online = True
+        book = self._book()
+        result: Result | None = None
         if self.w.nodes[g.owner].can_host:
-            book = self._book()
-            self._place(g, book, "Start-ClusterGroup", Mode.TARGET, target=g.owner)
-            if g.last_placement and g.last_placement.chosen == g.owner:
-                g.claim = g.vm is not None
-                self.bring_online(g, g.owner, from_saved=g.vm is not None and g.vm.state is VmState.SAVED)
-                return
-        self.place_and_start([g], "Start-ClusterGroup", Mode.BEST)
+            result = self._place(
+                g, book, "Start-ClusterGroup", Mode.TARGET, target=g.owner, allow_preempt=False, start=True
+            )
+        if result is None or result.node is None:
+            result = self._place(g, book, "Start-ClusterGroup", Mode.BEST, allow_preempt=False, start=True)
+        if result.node is None:
+            self._mark_waiting(g, result)
+            return
+        g.claim = g.vm is not None
+        self.bring_online(g, result.node, from_saved=g.vm is not None and g.vm.state is VmState.SAVED)
 
     def evacuate(self, node: str, on_done: Callable[[], None]) -> None:
         """Stop-ClusterNode: move every role away (quick migration), then report done."""
@@ -752,8 +834,9 @@ class Roles:
             if result.node is None:
                 self.save_offline(g, status="Waiting for resources", then_wait=True, on_saved=one)
                 continue
-            self._preempt(result, g)
-            self.quick_move(g, result.node, "Stop-ClusterNode", on_saved=one)
+            self._preempt(result, g, book)
+            ready = book.ready_at.get(result.node, 0.0)
+            self.quick_move(g, result.node, "Stop-ClusterNode", on_saved=one, not_before=ready)
         one()
 
     def move_core_groups_off(self, node: str) -> None:

@@ -1,0 +1,130 @@
+"""Random fault schedules over the default lab: the cluster never contradicts itself.
+
+A first, bounded version of the reliability issue's stateful tests: every command either
+succeeds or raises a ClusterError, and after each step the basic invariants hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from clusterlab.lab import default_lab_path, load_lab
+from clusterlab.sim import Cluster, ClusterError, VmState
+
+NODES = ["HV01", "HV02", "HV03", "HV04"]
+ROLES = ["DC01", "SQL01", "SQL02", "EXCH01", "TEST01", "DEV01", "Cluster Group"]
+SPEC = load_lab(default_lab_path()).spec
+
+node = st.sampled_from(NODES)
+
+
+class ClusterMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.c = Cluster(replace(SPEC, seed=3))
+        self.last_time = 0.0
+
+    def _do(self, fn, *args, **kw) -> None:  # type: ignore[no-untyped-def]
+        try:
+            fn(*args, **kw)
+        except ClusterError:
+            pass
+
+    @rule(n=node)
+    def crash(self, n: str) -> None:
+        self._do(self.c.crash_node, n)
+
+    @rule(n=node)
+    def repair(self, n: str) -> None:
+        self._do(self.c.repair_node, n)
+
+    @rule(n=node)
+    def stop(self, n: str) -> None:
+        self._do(self.c.stop_node, n)
+
+    @rule(n=node, fq=st.booleans())
+    def start(self, n: str, fq: bool) -> None:
+        self._do(self.c.start_node, n, force_quorum=fq)
+
+    @rule(n=node)
+    def pause_resume(self, n: str) -> None:
+        if self.c.node(n).state.value == "Paused":
+            self._do(self.c.resume_node, n)
+        else:
+            self._do(self.c.suspend_node, n)
+
+    @rule(n=node)
+    def isolate(self, n: str) -> None:
+        self._do(self.c.isolate_node, n)
+
+    @rule(split=st.integers(1, 3))
+    def partition(self, split: int) -> None:
+        self._do(self.c.partition_networks, [NODES[:split], NODES[split:]])
+
+    @rule()
+    def heal(self) -> None:
+        self._do(self.c.heal_network)
+
+    @rule(fail=st.booleans())
+    def witness(self, fail: bool) -> None:
+        self._do(self.c.fail_witness if fail else self.c.restore_witness)
+
+    @rule(g=st.sampled_from(ROLES), dest=st.one_of(st.none(), node))
+    def move(self, g: str, dest: str | None) -> None:
+        self._do(self.c.move_group, g, dest)
+
+    @rule(g=st.sampled_from(ROLES), on=st.booleans())
+    def start_stop_group(self, g: str, on: bool) -> None:
+        self._do(self.c.start_group if on else self.c.stop_group, g)
+
+    @rule(g=st.sampled_from(ROLES[:-1]), times=st.integers(1, 3))
+    def fail_resource(self, g: str, times: int) -> None:
+        self._do(self.c.fail_resource, g, times)
+
+    @rule(n=node, w=st.integers(0, 1))
+    def weight(self, n: str, w: int) -> None:
+        self._do(self.c.set_node_weight, n, w)
+
+    @rule(on=st.booleans())
+    def dynamic(self, on: bool) -> None:
+        self._do(self.c.set_dynamic_quorum, on)
+
+    @rule(seconds=st.sampled_from([1.0, 5.0, 19.0, 21.0, 60.0, 300.0, 3600.0]))
+    def wait(self, seconds: float) -> None:
+        self.c.advance(seconds)
+
+    @invariant()
+    def consistent(self) -> None:
+        s = self.c.snapshot()
+        assert s.time >= self.last_time
+        self.last_time = s.time
+        nodes = {n.name: n for n in s.nodes}
+        for vm in s.vms:
+            if vm.state in (VmState.RUNNING, VmState.STARTING, VmState.SAVING):
+                assert nodes[vm.host].powered_on, f"{vm.name} runs on powered-off {vm.host}"
+            if vm.state is VmState.RUNNING:
+                assert nodes[vm.host].state.value in ("Up", "Paused"), f"{vm.name} runs on non-member {vm.host}"
+        for n in s.nodes:
+            assert n.memory_used_gb <= n.memory_total_gb + 1e-9, f"{n.name} over capacity"
+        q = s.quorum
+        if q.state == "Up" and not q.forced:
+            assert q.total >= 1
+        members = [m for m in q.members]
+        assert len(set(members)) == len(members)
+        running_members = set(q.members)
+        for g in s.groups:
+            if g.state.value == "Online":
+                assert q.state == "Up", f"{g.name} online in a cluster without quorum"
+            if g.state.value == "Online" and not g.is_core:
+                vm = next(v for v in s.vms if v.name == g.name)
+                assert vm.host == g.owner, f"{g.name} online on {g.owner} but the VM is on {vm.host}"
+
+
+TestClusterMachine = ClusterMachine.TestCase
+TestClusterMachine.settings = settings(
+    max_examples=60, stateful_step_count=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
