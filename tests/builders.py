@@ -48,7 +48,9 @@ def build(
         nodes=tuple(
             NodeSpec(n, memory_gb=memory_gb, node_weight=weights.get(n, 1), site=sites.get(n)) for n in node_names
         ),
-        quorum=QuorumSpec(WitnessSpec(WitnessType(witness), path), dynamic_quorum=dynamic, lower_quorum_priority_node=lower),
+        quorum=QuorumSpec(
+            WitnessSpec(WitnessType(witness), path), dynamic_quorum=dynamic, lower_quorum_priority_node=lower
+        ),
         csvs=(CsvSpec("CSV1"),),
         vms=tuple(vms),
         enforced_anti_affinity=enforced_anti_affinity,

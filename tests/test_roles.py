@@ -93,7 +93,14 @@ def test_possible_owners_are_never_used_for_other_nodes() -> None:
 def test_without_preferred_owners_the_node_with_fewest_roles_wins() -> None:
     c = build(
         4,
-        vms=[vm("A1", "HV01"), vm("B1", "HV02"), vm("B2", "HV02"), vm("C1", "HV03"), vm("C2", "HV03"), vm("C3", "HV03")],
+        vms=[
+            vm("A1", "HV01"),
+            vm("B1", "HV02"),
+            vm("B2", "HV02"),
+            vm("C1", "HV03"),
+            vm("C2", "HV03"),
+            vm("C3", "HV03"),
+        ],
     )
     crash(c, "HV01", settle=60)
     assert c.group("A1").owner == "HV04"
@@ -111,7 +118,11 @@ def test_anti_affinity_skips_a_node_hosting_the_same_class() -> None:
 
 
 def test_soft_anti_affinity_is_ignored_when_no_other_node_remains() -> None:
-    c = build(2, witness="FileShare", vms=[vm("DC01", "HV01", anti_affinity=("dc",)), vm("DC02", "HV02", anti_affinity=("dc",))])
+    c = build(
+        2,
+        witness="FileShare",
+        vms=[vm("DC01", "HV01", anti_affinity=("dc",)), vm("DC02", "HV02", anti_affinity=("dc",))],
+    )
     crash(c, "HV01", settle=60)
     assert c.group("DC01").owner == "HV02" and c.group("DC01").state.value == "Online"
     assert "anti-affinity overridden" in c.group("DC01").last_placement.text()  # type: ignore[union-attr]
