@@ -231,23 +231,28 @@ class ClusterLabApp(App[None]):
         """Step through scheduled simulation events until one is published to the event log."""
         try:
             self.publish()
-            c = self.cluster
-            seq, start = self._event_seq, c.now
-            found = False
-            for _ in range(NEXT_EVENT_MAX_STEPS):
-                t = c.next_event_time()
-                if t is None or t > start + NEXT_EVENT_HORIZON_S:
-                    break
-                c.run_until(max(t, c.now))
-                if c.events_since(seq):
-                    found = True
-                    break
+            outcome = self._run_to_next_event()
             self.publish()
         except Exception as exc:
             self.notify(f"Could not advance: {exc}", title="Simulation error", severity="error")
             return
-        if not found:
-            self.notify("Nothing is scheduled: the cluster is idle until you change something.", timeout=3)
+        if outcome:
+            self.notify(outcome, timeout=3)
+
+    def _run_to_next_event(self) -> str | None:
+        """Advance to the next logged cluster event; None when found, else why not."""
+        c = self.cluster
+        seq, start = self._event_seq, c.now
+        for _ in range(NEXT_EVENT_MAX_STEPS):
+            t = c.next_event_time()
+            if t is None:
+                return "Nothing is scheduled: the cluster is idle until you change something."
+            if t > start + NEXT_EVENT_HORIZON_S:
+                return "Nothing happens in the next 24 simulated hours."
+            c.run_until(max(t, c.now))  # t == now: a leftover timer at this instant (see next_event_time)
+            if c.events_since(seq):
+                return None
+        return "Many internal steps without a cluster event; press n again to keep going."
 
     # publishing one snapshot ---------------------------------------------------------
 
@@ -283,6 +288,12 @@ class ClusterLabApp(App[None]):
             self._command_log = None
             self.notify(f"Logging stopped: {exc}", severity="warning")
 
+    def _safe_publish(self) -> None:
+        try:
+            self.publish()
+        except Exception as exc:  # a view bug must not take the app down
+            self.notify(f"Could not refresh the views: {exc}", title="Display error", severity="error")
+
     def _show_header(self, snap: ClusterSnapshot) -> None:
         self.query_one(ClusterHeader).show(
             identity_text(snap), clock_text(snap, self.speed), self.running, quorum_badge(snap.quorum)
@@ -311,7 +322,7 @@ class ClusterLabApp(App[None]):
 
         A later console replaces the body with its parser; callers keep passing the line.
         """
-        self.publish()  # events that happened before the command stay before its echo
+        self._safe_publish()  # events that happened before the command stay before its echo
         clock = self._clock_text(self.cluster.now)
         self._write_log([LogEntry(EntryKind.COMMAND, clock, f"PS> {cmdline}")])
         verb = cmdline.split(" ", 1)[0]
@@ -333,10 +344,7 @@ class ClusterLabApp(App[None]):
             except Exception as exc:
                 self._command_log = None
                 self.notify(f"Logging stopped: {exc}", severity="warning")
-        try:
-            self.publish()
-        except Exception as exc:
-            self.notify(f"Could not refresh the views: {exc}", severity="error")
+        self._safe_publish()
         self.post_message(self.CommandFinished(cmdline, error))
         return error is None
 

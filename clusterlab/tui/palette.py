@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -21,7 +20,7 @@ class ClusterCommands(Provider):
     async def discover(self) -> Hits:
         for entry in self._entries():
             if entry.discover:
-                yield DiscoveryHit(entry.title, partial(entry.run), help=entry.help)
+                yield DiscoveryHit(entry.title, entry.run, help=entry.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -29,4 +28,4 @@ class ClusterCommands(Provider):
             haystack = f"{entry.title} {entry.help}"
             score = max(matcher.match(entry.title), matcher.match(haystack) * 0.9)
             if score > 0:
-                yield Hit(score, matcher.highlight(entry.title), partial(entry.run), text=entry.title, help=entry.help)
+                yield Hit(score, matcher.highlight(entry.title), entry.run, text=entry.title, help=entry.help)

@@ -61,6 +61,8 @@ class EventLog(RichLog):
         self.rebuild()
 
     def on_resize(self, event: events.Resize) -> None:
+        # Runs before RichLog.on_resize: on the first resize the rebuilt entries are deferred
+        # once more and RichLog renders them, now that the width (and compactness) is known.
         if event.size.width != self._built_width:
             self.rebuild()
 
