@@ -58,7 +58,7 @@ def attach(cluster: Cluster, logger: Any, **context: Any) -> None:
         bound.info(
             "cluster_event",
             sim_time=event.time,
-            event=event.name,
+            event_name=event.name,
             event_id=event.event_id,
             level=event.level.value,
             source=event.source,

@@ -196,7 +196,11 @@ class Cluster:
         for g in ordered:
             assert g.vm is not None
             if g.owner:
-                result = roles._place(g, book, "initial placement (owner in the lab)", Mode.TARGET, target=g.owner)
+                result = roles._place(g, book, "initial placement", Mode.TARGET, target=g.owner)
+                if result.node is not None:
+                    g.last_placement = PlacementExplanation(
+                        0.0, "initial placement", result.node, result.order, (f"owner set in the lab: {result.node}",)
+                    )
             else:
                 result = roles._place(g, book, "initial placement", Mode.BEST)
             if result.node is None:
@@ -234,8 +238,9 @@ class Cluster:
             raise InvalidArgumentError(f"Cannot go back in time (now {env.now:g} s, asked {t:g} s).")
         while env.peek() <= t:
             env.step()
-        if env.now < t:
-            env.run(until=t)
+        # Nothing is scheduled before t: move the clock there without leaving a stop event
+        # behind in the queue (which env.run(until=t) would do).
+        env._now = t
 
     def advance(self, seconds: float) -> None:
         if seconds < 0:
@@ -681,7 +686,7 @@ class Cluster:
         p = w.primary()
         witness_state = ""
         if w.witness_resource is not None:
-            witness_state = w.witness_resource.state.value if p else "Offline"
+            witness_state = "Failed" if not w.witness.healthy else w.witness_resource.state.value if p else "Offline"
         wt = w.witness.type
         if self.profile.legacy_quorum_type_names:
             quorum_type = {

@@ -280,11 +280,14 @@ Subscriber = Callable[[ClusterEvent], None]
 class EventBus:
     """Append-only event log with synchronous subscribers (views, logs, labs)."""
 
-    __slots__ = ("_events", "_subscribers")
+    __slots__ = ("_events", "_subscribers", "subscriber_errors")
 
     def __init__(self) -> None:
         self._events: list[ClusterEvent] = []
         self._subscribers: list[Subscriber] = []
+        #: a failing subscriber (a view, a log) must not stop the simulation mid-step;
+        #: its exceptions are kept here for whoever owns it to report.
+        self.subscriber_errors: list[BaseException] = []
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         self._subscribers.append(subscriber)
@@ -310,7 +313,10 @@ class EventBus:
         )
         self._events.append(event)
         for subscriber in tuple(self._subscribers):
-            subscriber(event)
+            try:
+                subscriber(event)
+            except Exception as exc:
+                self.subscriber_errors.append(exc)
         return event
 
     @property

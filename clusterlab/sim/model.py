@@ -228,7 +228,7 @@ class World:
 
     def node_memory_used(self, node: str) -> float:
         """Memory actually in use by VMs on the node (what Hyper-V reports)."""
-        return sum(vm.memory_gb for vm in self.vms.values() if vm.host == node and vm.state in ACTIVE_VM_STATES)
+        return sum((vm.memory_gb for vm in self.vms.values() if vm.host == node and vm.state in ACTIVE_VM_STATES), 0.0)
 
     def detection_delay(self, partition: Partition) -> float:
         sites = {self.nodes[m].site for m in partition.members}

@@ -159,9 +159,10 @@ NODE_BOOT_S: Final = 120.0
 #: reference; the guest boot is part of the outage a learner sees.
 VM_BOOT_S: Final = 30.0
 #: §5.5: quick migration saves memory to shared storage and restores it: "about 30 seconds
-#: for a machine with a couple of gigabytes" [S34], "15 seconds to a few minutes" [S35].
-#: 0.25 GB/s each way plus the ownership move gives ≈ 18 s for 2 GB.
-SAVE_RESTORE_GBPS: Final = 0.25
+#: for a machine with a couple of gigabytes" [S34] (2008-era), "between 15 seconds and a few
+#: minutes", proportional to memory [S35]. 0.5 GB/s each way plus the ownership move gives
+#: 18 s for a 4 GB VM and ≈ 4 min for 64 GB.
+SAVE_RESTORE_GBPS: Final = 0.5
 QUICK_MOVE_S: Final = 2.0
 #: §1.3: FSW ArbitrationDelay — the quorum-owner's side gets the witness first.
 FSW_ARBITRATION_DELAY_S: Final = 6.0
