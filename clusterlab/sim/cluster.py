@@ -173,7 +173,8 @@ class Cluster:
             priority=vs.priority.number,
             preferred_owners=[_lookup("node", w.nodes, n).name for n in vs.preferred_owners],
             auto_failback=vs.failback.allow,
-            failback_window=vs.failback.window,
+            window_start=vs.failback.window[0] if vs.failback.window else None,
+            window_end=vs.failback.window[1] if vs.failback.window else None,
             anti_affinity=list(vs.anti_affinity),
         )
         running = vs.running if vs.running is not None else vs.priority is not Priority.NO_AUTO_START
@@ -450,6 +451,42 @@ class Cluster:
             r.fail_next = 0
             r.fail_on.clear()
 
+    # cluster settings ------------------------------------------------------------------
+
+    #: §2.2 ranges of the heartbeat properties.
+    HEARTBEAT_RANGES = {
+        "SameSubnetDelay": (250, 2000),
+        "SameSubnetThreshold": (3, 120),
+        "CrossSubnetDelay": (250, 4000),
+        "CrossSubnetThreshold": (3, 120),
+    }
+
+    def heartbeat(self) -> dict[str, int]:
+        return dict(self._w.heartbeat)
+
+    def set_heartbeat(self, name: str, value: int) -> None:
+        """Set SameSubnetDelay/Threshold or CrossSubnetDelay/Threshold; effective at once (§2.2)."""
+        key = next((k for k in self.HEARTBEAT_RANGES if k.lower() == name.lower()), None)
+        if key is None:
+            raise InvalidArgumentError(f"Unknown heartbeat setting '{name}'.")
+        lo, hi = self.HEARTBEAT_RANGES[key]
+        if not lo <= value <= hi:
+            raise InvalidArgumentError(f"{key} must be between {lo} and {hi}.")
+        hb = dict(self._w.heartbeat)
+        hb[key] = value
+        if hb["SameSubnetDelay"] > hb["CrossSubnetDelay"] or hb["SameSubnetThreshold"] > hb["CrossSubnetThreshold"]:
+            raise InvalidArgumentError("Same-subnet values must not exceed the cross-subnet values (§2.2).")
+        self._w.heartbeat[key] = value
+
+    def set_network_role(self, name: str, role: NetworkRole) -> None:
+        """(Get-ClusterNetwork X).Role = 0|1|3: None takes it out of cluster communication (§2.5)."""
+        net = _lookup("cluster network", self._w.networks, name)
+        others = [n for n in self._w.cluster_networks() if n is not net]
+        if role is NetworkRole.NONE and not others:
+            raise InvalidStateError("At least one network must remain enabled for cluster communication.")
+        net.role = role
+        self._members.topology_changed()
+
     # quorum settings -------------------------------------------------------------------
 
     def set_node_weight(self, name: str, weight: int) -> None:
@@ -534,14 +571,21 @@ class Cluster:
             raise InvalidStateError(f"The clustered role '{g.name}' is already online.")
         self._roles.start_group(g)
 
-    def stop_group(self, name: str) -> None:
+    def stop_group(self, name: str, action: str = "save") -> None:
+        """Stop-ClusterGroup (``save``, the VM's OfflineAction) or Stop-VM (``shutdown``/``turnoff``)."""
+        if action not in ("save", "shutdown", "turnoff"):
+            raise InvalidArgumentError(f"Unknown offline action '{action}'.")
         self._require_cluster()
         g = self._group(name)
         if g.is_core:
             raise InvalidStateError("The core Cluster Group cannot be taken offline.")
         if not g.intended_online and group_state(g) == "Offline":
             raise InvalidStateError(f"The clustered role '{g.name}' is already offline.")
-        self._roles.stop_group(g)
+        self._roles.stop_group(g, action)
+
+    @property
+    def enforced_anti_affinity(self) -> bool:
+        return self._w.enforced_anti_affinity
 
     def set_priority(self, name: str, priority: Priority | int) -> None:
         g = self._group(name)
@@ -568,7 +612,19 @@ class Cluster:
         if window is not None and not all(0 <= h <= 23 for h in window):
             raise InvalidArgumentError("Failback window hours must be between 0 and 23.")
         g.auto_failback = allow
-        g.failback_window = window
+        g.window_start, g.window_end = window if window is not None else (None, None)
+
+    def set_failback_window(self, name: str, *, start: int | None = None, end: int | None = None,
+                            clear_start: bool = False, clear_end: bool = False) -> None:
+        """FailbackWindowStart / FailbackWindowEnd one at a time (hours 0–23; cleared = not set)."""
+        g = self._group(name)
+        for hour in (start, end):
+            if hour is not None and not 0 <= hour <= 23:
+                raise InvalidArgumentError("Failback window hours must be between 0 and 23.")
+        if start is not None or clear_start:
+            g.window_start = start
+        if end is not None or clear_end:
+            g.window_end = end
 
     def set_anti_affinity(self, name: str, classes: Sequence[str]) -> None:
         self._group(name).anti_affinity = list(classes)

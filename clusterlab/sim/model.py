@@ -98,7 +98,8 @@ class Group:
     priority: int = 2000
     preferred_owners: list[str] = field(default_factory=list)
     auto_failback: bool = False
-    failback_window: tuple[int, int] | None = None
+    window_start: int | None = None  # FailbackWindowStart hour (None = 0xFFFFFFFF, not set)
+    window_end: int | None = None
     anti_affinity: list[str] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
     failover_times: list[float] = field(default_factory=list)
@@ -112,6 +113,13 @@ class Group:
     intended_online: bool = True  # persistent state: should be online
     claim: bool = False  # holds memory on ``owner`` for placement (running, starting or queued there)
     failback_pending: bool = False
+
+    @property
+    def failback_window(self) -> tuple[int, int] | None:
+        """§3.8: a window applies only when both ends are set."""
+        if self.window_start is None or self.window_end is None:
+            return None
+        return (self.window_start, self.window_end)
 
 
 @dataclass(eq=False)
@@ -183,6 +191,13 @@ class World:
         self.lower_quorum_priority_node: str | None = None
         self.enforced_anti_affinity = False
         self._next_partition = 1
+        #: §2.2 heartbeat settings (ms / missed heartbeats), live-tunable like the real properties.
+        self.heartbeat = {
+            "SameSubnetDelay": int(profile.same_subnet_delay_s * 1000),
+            "SameSubnetThreshold": profile.same_subnet_threshold,
+            "CrossSubnetDelay": int(profile.cross_subnet_delay_s * 1000),
+            "CrossSubnetThreshold": profile.cross_subnet_threshold,
+        }
 
     # time -------------------------------------------------------------------------------
 
@@ -231,10 +246,12 @@ class World:
         return sum((vm.memory_gb for vm in self.vms.values() if vm.host == node and vm.state in ACTIVE_VM_STATES), 0.0)
 
     def detection_delay(self, partition: Partition) -> float:
+        """§2.1: Delay × Threshold; cross-site values when the members span sites (§2.2)."""
+        hb = self.heartbeat
         sites = {self.nodes[m].site for m in partition.members}
         if len(sites) > 1:
-            return self.profile.cross_subnet_detection_s
-        return self.profile.same_subnet_detection_s
+            return hb["CrossSubnetDelay"] / 1000 * hb["CrossSubnetThreshold"]
+        return hb["SameSubnetDelay"] / 1000 * hb["SameSubnetThreshold"]
 
     # connectivity -----------------------------------------------------------------------
 

@@ -164,5 +164,8 @@ VM_BOOT_S: Final = 30.0
 #: 18 s for a 4 GB VM and ≈ 4 min for 64 GB.
 SAVE_RESTORE_GBPS: Final = 0.5
 QUICK_MOVE_S: Final = 2.0
+#: Time a guest OS takes to shut down cleanly when asked through the integration service.
+#: Not in the reference; a Windows guest typically needs 10–30 s.
+GUEST_SHUTDOWN_S: Final = 15.0
 #: §1.3: FSW ArbitrationDelay — the quorum-owner's side gets the witness first.
 FSW_ARBITRATION_DELAY_S: Final = 6.0

@@ -785,14 +785,36 @@ class Roles:
 
     # administrator start/stop ----------------------------------------------------------
 
-    def stop_group(self, g: Group) -> None:
+    def stop_group(self, g: Group, action: str = "save") -> None:
+        """Take a role offline. VMs: ``save`` (OfflineAction 1, the default), ``shutdown``
+        (guest shutdown through the integration service) or ``turnoff`` (§3.13)."""
         g.intended_online = False
         g.waiting = False
-        if g.vm is not None:
+        vm = g.vm
+        if vm is not None and action == "save":
             self.save_offline(g)
-        else:
-            self._set_resources(g, ResourceState.OFFLINE)
-            self.w.emit("GroupOffline", g.name, group=g.name)
+            return
+        if vm is not None and vm.state in ACTIVE_VM_STATES:
+            g.epoch += 1
+            epoch = g.epoch
+            g.claim = False
+            if action == "shutdown":
+                self._set_resources(g, ResourceState.OFFLINE_PENDING)
+                self.set_vm(vm, VmState.STOPPING)
+
+                def off() -> None:
+                    if g.epoch != epoch:
+                        return
+                    self.set_vm(vm, VmState.OFF)
+                    self._set_resources(g, ResourceState.OFFLINE)
+                    self.w.emit("GroupOffline", g.name, group=g.name)
+
+                self.w.after(P.GUEST_SHUTDOWN_S, off)
+                return
+            self.set_vm(vm, VmState.OFF)
+        g.claim = False
+        self._set_resources(g, ResourceState.OFFLINE)
+        self.w.emit("GroupOffline", g.name, group=g.name)
 
     def start_group(self, g: Group) -> None:
         """Start-ClusterGroup: on its owner if it can, else the best possible node; a manual
