@@ -26,6 +26,16 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("--seed", type=int, help="override the lab's random seed")
     op.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
     op.add_argument("--paused", action="store_true", help="start with the clock paused")
+    sh = sub.add_parser(
+        "shell",
+        help="a PowerShell-style console over a lab: interactive, -c 'commands', or a script file",
+        description="Runs FailoverClusters/Hyper-V cmdlets against a simulated cluster. Exit status 1 when any "
+        "error record was written, 0 otherwise.",
+    )
+    sh.add_argument("script", nargs="?", help="a script file of commands (.ps1) to run headless")
+    sh.add_argument("--lab", help="lab file or shipped lab id (default: the built-in default lab)")
+    sh.add_argument("-c", "--command", help="commands to run, separated by ';' or newlines")
+    sh.add_argument("--seed", type=int, help="override the lab's random seed")
     return parser
 
 
@@ -53,8 +63,42 @@ def _open(lab_name: str | None, seed: int | None, speed: float, paused: bool, lo
     return 0
 
 
+def _shell(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from clusterlab.lab import LabError, default_lab_path, load_lab, resolve_lab
+    from clusterlab.shell.repl import interactive, run_text
+    from clusterlab.sim import Cluster, ClusterError
+
+    try:
+        lab = load_lab(resolve_lab(args.lab) if args.lab else default_lab_path())
+        spec = replace(lab.spec, seed=args.seed) if args.seed is not None else lab.spec
+        cluster = Cluster(spec)
+    except LabError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ClusterError as exc:
+        print(f"{args.lab or 'default lab'}: {exc.message}", file=sys.stderr)
+        return 2
+    if args.command is not None and args.script is not None:
+        print("clusterlab shell: give either -c or a script file, not both", file=sys.stderr)
+        return 2
+    if args.command is not None:
+        return run_text(cluster, args.command)
+    if args.script is not None:
+        try:
+            text = Path(args.script).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"clusterlab shell: cannot read {args.script}: {exc}", file=sys.stderr)
+            return 2
+        return run_text(cluster, text)
+    return interactive(cluster)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "shell":
+        return _shell(args)
     if args.command in (None, "open"):
         return _open(
             getattr(args, "lab", None),

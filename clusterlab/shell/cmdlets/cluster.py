@@ -1,0 +1,440 @@
+"""Get-Cluster, Get-ClusterNetwork, Get-ClusterSharedVolume, Test-Cluster, Get-ClusterLog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from clusterlab.sim import Cluster, NetworkRole
+from clusterlab.sim.clock import format_elapsed
+
+from ..formatting import View, register_view
+from ..objects import PSObject, make
+from ..registry import Invocation, Param, cmdlet
+from ._common import FC, INPUT, guid, select, to_int
+
+register_view("Cluster", lambda profile: View(("Name",)))
+register_view(
+    "ClusterNetwork",
+    lambda profile: View(("Name", "State") if profile == "2012R2" else ("Name", "State", "Metric", "Role")),
+)
+register_view("ClusterSharedVolume", lambda profile: View(("Name", "State", "Node")))
+register_view("FileInfo", lambda profile: View(("Mode", "LastWriteTime", "Length", "Name")))
+
+ROLE_VALUES = {"None": 0, "Cluster": 1, "ClusterAndClient": 3}
+
+
+def _heartbeat_setter(c: Cluster, key: str) -> Callable[[Any], None]:
+    return lambda v: c.set_heartbeat(key, to_int(v))
+
+
+def cluster_obj(c: Cluster) -> PSObject:
+    q = c.quorum()
+    hb = c.heartbeat()
+    props: dict[str, Any] = {
+        "Name": c.name,
+        "Id": guid(c.name),
+        "Domain": "lab.local",
+        "DynamicQuorum": 1 if q.dynamic_quorum else 0,
+        "WitnessDynamicWeight": q.witness_dynamic_weight,
+        "LowerQuorumPriorityNodeID": q.lower_quorum_priority_node_id or 0,
+        "ClusterFunctionalLevel": c.profile.functional_level,
+        "SameSubnetDelay": hb["SameSubnetDelay"],
+        "SameSubnetThreshold": hb["SameSubnetThreshold"],
+        "CrossSubnetDelay": hb["CrossSubnetDelay"],
+        "CrossSubnetThreshold": hb["CrossSubnetThreshold"],
+        "ClusterEnforcedAntiAffinity": 1 if c.enforced_anti_affinity else 0,
+        "DrainOnShutdown": 1,
+        "FixQuorum": 1 if q.forced else 0,
+        "MinimumPreemptorPriority": 1,
+        "MinimumNeverPreemptPriority": 3000,
+        "BlockCacheSize": 0,
+    }
+    if c.profile.compute_resiliency:
+        props |= {
+            "ResiliencyLevel": 2,
+            "ResiliencyDefaultPeriod": 240,
+            "QuarantineThreshold": 3,
+            "QuarantineDuration": 7200,
+            "AutoBalancerMode": 2,
+            "AutoBalancerLevel": 1,
+            "PreferredSite": "",
+        }
+        props |= {"CrossSiteDelay": 1000, "CrossSiteThreshold": 20}
+    if c.profile.name == "2022":
+        props["MaximumParallelMigrations"] = 1
+    setters = {
+        "DynamicQuorum": lambda v: c.set_dynamic_quorum(to_int(v) != 0),
+        "LowerQuorumPriorityNodeID": lambda v: c.set_lower_quorum_priority_node_id(to_int(v) or None),
+        "ClusterEnforcedAntiAffinity": lambda v: c.set_enforced_anti_affinity(to_int(v) != 0),
+    }
+    for key in ("SameSubnetDelay", "SameSubnetThreshold", "CrossSubnetDelay", "CrossSubnetThreshold"):
+        setters[key] = _heartbeat_setter(c, key)
+    return make(FC + "Cluster", props, setters)
+
+
+@cmdlet(
+    "Get-Cluster",
+    "Gets information about the failover cluster; its properties can be set in place.",
+    (Param("Name", kind="string", position=0, help="Cluster to query (this lab has one)."), INPUT),
+    process=False,
+    noun_type="GetClusterCommand",
+    examples=(
+        ("Get-Cluster | Format-List *", "Every cluster property."),
+        ("(Get-Cluster).DynamicQuorum = 0", "Turns dynamic quorum off (§1.5)."),
+        ("(Get-Cluster).LowerQuorumPriorityNodeID = 4", "Node 4 loses its vote in a 50 % split (§1.7)."),
+        ("(Get-Cluster).SameSubnetThreshold = 40", "Tolerates 40 missed heartbeats (§2.2)."),
+    ),
+)
+def get_cluster(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = inv.get("Name")
+    if name and name not in (".", c.name) and name.lower() != c.name.lower():
+        raise inv.fail(f"The cluster '{name}' was not found: this lab simulates '{c.name}'.", "ObjectNotFound", name)
+    return [cluster_obj(c)]
+
+
+def network_obj(c: Cluster, n: Any) -> PSObject:
+    return make(
+        FC + "ClusterNetwork",
+        {
+            "Name": n.name,
+            "State": n.state,
+            "Metric": n.metric,
+            "Role": n.role,
+            "AutoMetric": True,
+            "Cluster": c.name,
+            "Address": "10.0.0.0",
+            "AddressMask": "255.255.255.0",
+            "Description": "Live migration network" if n.live_migration else "",
+            "Id": guid(n.name),
+        },
+        {"Role": lambda v: c.set_network_role(n.name, _role(v))},
+    )
+
+
+def _role(value: Any) -> NetworkRole:
+    text = str(value)
+    for role, number in ROLE_VALUES.items():
+        if text.lower() in (role.lower(), str(number)):
+            return NetworkRole(role)
+    from clusterlab.sim import InvalidArgumentError
+
+    raise InvalidArgumentError(f"'{value}' is not a network role: use 0 (None), 1 (Cluster) or 3 (ClusterAndClient).")
+
+
+@cmdlet(
+    "Get-ClusterNetwork",
+    "Gets information about the networks in a failover cluster; Role can be set in place.",
+    (Param("Name", kind="strings", position=0, help="Network name(s)."), INPUT),
+    process=False,
+    noun_type="GetClusterNetworkCommand",
+    examples=(
+        ("Get-ClusterNetwork", "Each network with its state, metric and role."),
+        ("(Get-ClusterNetwork LiveMigration).Role = 0", "Stop using LiveMigration for cluster traffic (§2.5)."),
+    ),
+)
+def get_cluster_network(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    nets = {n.name: n for n in c.snapshot().networks}
+    names = select("cluster network", list(nets), inv.get("Name"), inv)
+    return [network_obj(c, nets[n]) for n in names]
+
+
+@cmdlet(
+    "Get-ClusterSharedVolume",
+    "Gets information about Cluster Shared Volumes; Node is the coordinator (§4.2).",
+    (Param("Name", kind="strings", position=0), INPUT),
+    process=False,
+    noun_type="GetClusterSharedVolumeCommand",
+)
+def get_cluster_shared_volume(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    csvs = {v.name: v for v in c.snapshot().csvs}
+    names = select("Cluster Shared Volume", list(csvs), inv.get("Name"), inv)
+    return [
+        make(
+            FC + "ClusterSharedVolume",
+            {
+                "Name": csvs[n].name,
+                "State": csvs[n].state,
+                "Node": csvs[n].owner,
+                "SharedVolumeInfo": f"C:\\ClusterStorage\\{n}",
+                "Id": guid(n),
+            },
+        )
+        for n in names
+    ]
+
+
+# Test-Cluster --------------------------------------------------------------------------
+
+
+def validation(c: Cluster) -> list[tuple[str, str, str]]:
+    """(category, result, message) rows of a validation run over the simulated configuration."""
+    s = c.snapshot()
+    rows: list[tuple[str, str, str]] = []
+    up = [n for n in s.nodes if n.state.value in ("Up", "Paused")]
+    down = [n for n in s.nodes if n not in up]
+    rows.append(("Inventory", "Success", f"List Nodes: {len(s.nodes)} nodes, {len(up)} in active membership."))
+    if down:
+        rows.append(
+            (
+                "Inventory",
+                "Warning",
+                "Nodes not in active membership were not validated: " + ", ".join(n.name for n in down) + ".",
+            )
+        )
+    cluster_nets = [n for n in s.networks if n.role != "None"]
+    if len(cluster_nets) < 2:
+        rows.append(
+            (
+                "Network",
+                "Warning",
+                f"Only {len(cluster_nets)} network is enabled for cluster communication: it is a single point of "
+                "failure. Add a second network (or team) for redundant heartbeats.",
+            )
+        )
+    else:
+        rows.append(("Network", "Success", f"{len(cluster_nets)} networks carry cluster communication."))
+    if not any(n.live_migration for n in s.networks):
+        rows.append(("Network", "Warning", "No network is dedicated to live migration."))
+    for n in s.networks:
+        if n.state not in ("Up",):
+            rows.append(("Network", "Warning", f"Cluster network '{n.name}' is {n.state}."))
+    q = s.quorum
+    voting_nodes = sum(n.node_weight for n in s.nodes)
+    if q.witness_type == "None":
+        if voting_nodes % 2 == 0:
+            rows.append(
+                (
+                    "Cluster Configuration",
+                    "Warning",
+                    f"Validate Quorum Configuration: {voting_nodes} nodes vote and there is no witness. An even "
+                    "number of votes can split 50/50; configure a witness (§1.3: always configure one from "
+                    "2012 R2).",
+                )
+            )
+        else:
+            rows.append(
+                (
+                    "Cluster Configuration",
+                    "Warning",
+                    "Validate Quorum Configuration: no witness is configured. Microsoft recommends always "
+                    "configuring a witness.",
+                )
+            )
+    else:
+        state = "Success" if q.witness_state == "Online" else "Warning"
+        rows.append(
+            (
+                "Cluster Configuration",
+                state,
+                f"Validate Quorum Configuration: {q.witness_type} witness '{q.witness_resource}' is "
+                f"{q.witness_state}; dynamic quorum is {'on' if q.dynamic_quorum else 'off'}.",
+            )
+        )
+    if voting_nodes == 0:
+        rows.append(("Cluster Configuration", "Failed", "No node has a vote (NodeWeight = 1)."))
+    if not q.dynamic_quorum:
+        rows.append(("Cluster Configuration", "Warning", "Dynamic quorum is disabled (§1.5)."))
+    total = sum(n.memory_total_gb for n in s.nodes)
+    autostart = {g.name for g in s.groups if g.priority > 0}
+    used = sum(v.memory_gb for v in s.vms if v.name in autostart)
+    biggest = max((n.memory_total_gb for n in s.nodes), default=0)
+    if used > total - biggest:
+        rows.append(
+            (
+                "Hyper-V Configuration",
+                "Warning",
+                f"The VMs need {used:g} GB; with the largest node down only {total - biggest:g} GB remain, so a "
+                "node failure will leave roles offline or preempt Low-priority roles (§3.9).",
+            )
+        )
+    else:
+        rows.append(
+            (
+                "Hyper-V Configuration",
+                "Success",
+                f"The VMs ({used:g} GB) fit in the cluster with any one node down ({total - biggest:g} GB).",
+            )
+        )
+    for csv in s.csvs:
+        rows.append(
+            (
+                "Storage",
+                "Success" if csv.state == "Online" else "Warning",
+                f"Cluster Shared Volume '{csv.name}' is {csv.state} on {csv.owner or 'no node'}.",
+            )
+        )
+    if q.witness_type == "Disk" and any(v.name == q.witness_resource for v in s.csvs):
+        rows.append(("Storage", "Failed", "The disk witness is a Cluster Shared Volume (not supported, §4.1)."))
+    classes: dict[str, int] = {}
+    for g in s.groups:
+        for cls in g.anti_affinity:
+            classes[cls] = classes.get(cls, 0) + 1
+    for cls, count in sorted(classes.items()):
+        if count > len(s.nodes):
+            rows.append(
+                (
+                    "Cluster Configuration",
+                    "Warning",
+                    f"{count} roles share AntiAffinityClassNames '{cls}' but there are only {len(s.nodes)} nodes.",
+                )
+            )
+    return rows
+
+
+@cmdlet(
+    "Test-Cluster",
+    "Runs validation tests on the (simulated) cluster configuration and prints the report.",
+    (
+        Param("Node", kind="strings", position=0),
+        Param("Include", kind="strings"),
+        Param("Ignore", kind="strings"),
+        Param("ReportName", kind="string"),
+        Param("List", kind="switch"),
+        Param("Force", kind="switch"),
+        INPUT,
+    ),
+    process=False,
+    noun_type="TestClusterCommand",
+    examples=(("Test-Cluster", "Validates quorum, networks, storage and capacity; flags misconfigurations."),),
+)
+def test_cluster(inv: Invocation) -> Iterable[Any]:
+    from ..session import FormattedText
+
+    c = inv.ctx.cluster
+    categories = [
+        "Inventory",
+        "Network",
+        "Storage",
+        "System Configuration",
+        "Cluster Configuration",
+        "Hyper-V Configuration",
+    ]
+    if inv.switch("List"):
+        return [
+            make(
+                "Microsoft.FailoverClusters.PowerShell.ClusterTestInfo",
+                {"Category": cat, "DisplayName": f"Validate {cat}"},
+            )
+            for cat in categories
+        ]
+    include = [i.lower() for i in inv.get("Include") or []]
+    ignore = [i.lower() for i in inv.get("Ignore") or []]
+    rows = [r for r in validation(c) if (not include or r[0].lower() in include) and r[0].lower() not in ignore]
+    when = c.clock.at(c.now)
+    name = inv.get("ReportName") or f"Validation Report {when:%Y.%m.%d} At {when:%H.%M.%S}"
+    worst = (
+        "Failed"
+        if any(r[1] == "Failed" for r in rows)
+        else "Warning"
+        if any(r[1] == "Warning" for r in rows)
+        else "Success"
+    )
+    lines = [
+        f"Failover Cluster Validation Report — {c.name} ({c.profile.display_name})",
+        f"Started {when:%Y-%m-%d %H:%M:%S} (simulated). Report: C:\\Windows\\Cluster\\Reports\\{name}.htm",
+        "",
+    ]
+    for cat, result, msg in rows:
+        lines.append(f"{cat:<22} {result:<8} {msg}")
+    lines.append("")
+    lines.append(
+        f"Overall result: {worst}."
+        + (" Review the warnings before relying on this configuration." if worst != "Success" else "")
+    )
+    return [FormattedText("\n".join(lines) + "\n")]
+
+
+# Get-ClusterLog --------------------------------------------------------------------------
+
+
+def cluster_log_lines(c: Cluster, node: str, minutes: int | None) -> list[str]:
+    """A readable simulated cluster.log for one node, built from the event stream."""
+    start = c.now - minutes * 60 if minutes else 0.0
+    lines = [
+        f"[=== Cluster log of {node} in {c.name} ({c.profile.display_name}), simulated by clusterlab ===]",
+        "[=== Times are GMT; entries are the cluster events this node logged or saw ===]",
+    ]
+    pid = 1000 + sum(map(ord, node)) % 9000
+    for e in c.events:
+        if e.time < start:
+            continue
+        if e.channel == "Lab":
+            continue
+        when = c.clock.at(e.time)
+        level = {"Critical": "CRIT", "Error": "ERR ", "Warning": "WARN", "Information": "INFO"}[e.level.value]
+        comp = "NM" if e.name.startswith(("Node", "Quorum", "Votes", "Forced")) else "RCM"
+        eid = f"EventID {e.event_id}: " if e.event_id else ""
+        lines.append(f"{pid:08X}.{pid + 4:08X}::{when:%Y/%m/%d-%H:%M:%S}.000 {level} [{comp}] {eid}{e.message}")
+    return lines
+
+
+@cmdlet(
+    "Get-ClusterLog",
+    "Writes each node's (simulated) cluster.log into the folder you name with -Destination.",
+    (
+        Param("Node", kind="strings", position=0),
+        Param("Destination", kind="string", help="Folder to write <node>_cluster.log files into."),
+        Param("TimeSpan", kind="int", help="Only the last N minutes."),
+        Param("UseLocalTime", kind="switch"),
+        Param("SkipClusterState", kind="switch"),
+        Param("Health", kind="switch"),
+        INPUT,
+    ),
+    process=False,
+    noun_type="GetClusterLogCommand",
+    description="Nothing outside the folder you name is written. Without -Destination the logs are only listed "
+    "(on a real cluster they would land in C:\\Windows\\Cluster\\Reports on each node).",
+    examples=(("Get-ClusterLog -Destination ./logs -TimeSpan 15", "The last 15 minutes of every node's log."),),
+)
+def get_cluster_log(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    nodes = select("node", c.node_names(), inv.get("Node"), inv)
+    dest = inv.get("Destination")
+    minutes = inv.get("TimeSpan")
+    out = []
+    when = c.clock.at(c.now)
+    for node in nodes:
+        lines = cluster_log_lines(c, node, minutes)
+        text = "\n".join(lines) + "\n"
+        name = f"{node}_cluster.log"
+        if dest:
+            folder = Path(dest).expanduser()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise inv.fail(
+                    f"Could not write '{folder / name}': {exc.strerror}.", "WriteError", str(folder)
+                ) from None
+            path = str(folder.resolve() / name)
+        else:
+            path = f"C:\\Windows\\Cluster\\Reports\\{name}"
+        out.append(
+            make(
+                "System.IO.FileInfo",
+                {"Mode": "-a----", "LastWriteTime": when, "Length": len(text.encode()), "Name": name, "FullName": path},
+            )
+        )
+    return out
+
+
+@cmdlet(
+    "Get-ClusterUptime",
+    "Lab-only: how long the simulated lab has been running, on its calendar clock.",
+    (),
+    process=False,
+    module="Lab",
+    lab_only=True,
+)
+def get_cluster_uptime(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    return [
+        make(
+            "ClusterLab.Clock", {"Elapsed": format_elapsed(c.now), "Now": c.clock.at(c.now), "Seconds": round(c.now, 3)}
+        )
+    ]

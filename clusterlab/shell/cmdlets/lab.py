@@ -1,0 +1,123 @@
+"""Lab-only cmdlets: faults no real cmdlet causes, and their repair (lab-format.md).
+
+They use the ``Lab`` noun prefix so nobody mistakes them for product cmdlets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..registry import Invocation, Param, cmdlet
+from ._common import node_obj
+
+
+def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
+    given = [c for c in choices if inv.has(c) and (inv.get(c) is not False)]
+    if len(given) != 1:
+        raise inv.fail(f"Specify exactly one {what}: " + ", ".join(f"-{c}" for c in choices) + ".", "InvalidArgument")
+    return given[0]
+
+
+@cmdlet(
+    "Invoke-LabFault",
+    "Lab-only: breaks something on purpose — crash or isolate a node, split the networks, fail the witness, "
+    "fail a resource.",
+    (
+        Param("Node", kind="string", help="The node the fault hits."),
+        Param("Crash", kind="switch", help="Power loss / bugcheck: survivors notice after the heartbeat threshold."),
+        Param("Isolate", kind="switch", help="Cut the node from every cluster network (or from -Network)."),
+        Param("Network", kind="string", help="With -Isolate: only this network."),
+        Param(
+            "Partition",
+            kind="strings",
+            help="Split the cluster networks into groups, e.g. -Partition 'HV01,HV02','HV03,HV04'.",
+        ),
+        Param("Witness", kind="switch", help="The witness (disk, share or cloud) becomes unreachable."),
+        Param("Resource", kind="string", help="A resource (or VM name) fails now."),
+        Param("Count", kind="int", help="With -Resource: it also fails its next Count-1 online attempts."),
+    ),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    description="Faults that no real cmdlet causes. Later versions add -StoragePath, -VM -Service, -GuestCrash, "
+    "-SwitchUplink and -BadUpdate as their features arrive.",
+    examples=(
+        ("Invoke-LabFault -Node HV02 -Crash", "HV02 loses power."),
+        ("Invoke-LabFault -Node HV02 -Isolate", "HV02 is cut from every cluster network."),
+        ("Invoke-LabFault -Partition 'HV01,HV02','HV03,HV04'", "A 2|2 split."),
+        ("Invoke-LabFault -Witness", "The witness becomes unreachable."),
+        ("Invoke-LabFault -Resource SQL01 -Count 2", "SQL01's VM fails twice: restart, then failover (§3.3)."),
+    ),
+)
+def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    kind = _exactly_one(inv, ("Crash", "Isolate", "Partition", "Witness", "Resource"), "fault")
+    if kind in ("Crash", "Isolate"):
+        node = inv.get("Node")
+        if not node:
+            raise inv.fail(f"-{kind} needs -Node.", "InvalidArgument")
+        if kind == "Crash":
+            c.crash_node(node)
+        else:
+            c.isolate_node(node, inv.get("Network"))
+        return []
+    if kind == "Partition":
+        groups = [[n.strip() for n in g.split(",") if n.strip()] for g in inv.get("Partition")]
+        c.partition_networks(groups)
+        return []
+    if kind == "Witness":
+        c.fail_witness()
+        return []
+    c.fail_resource(str(inv.get("Resource")), count=int(inv.get("Count", 1)), node=inv.get("Node"))
+    return []
+
+
+@cmdlet(
+    "Repair-LabFault",
+    "Lab-only: undoes faults — power a node on and reconnect it, restore the witness, heal the networks.",
+    (
+        Param("Node", kind="string", help="Power the node on (if off) and reconnect it."),
+        Param("Witness", kind="switch", help="The witness is reachable again."),
+        Param("Network", kind="switch", help="Heal every partition and isolation."),
+        Param("All", kind="switch", help="Everything above, for every node."),
+    ),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    examples=(
+        ("Repair-LabFault -Node HV02", "Powers HV02 on; it boots, joins and fails roles back (§3.8)."),
+        ("Repair-LabFault -All", "Undo every fault."),
+    ),
+)
+def repair_lab_fault(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    kind = _exactly_one(inv, ("Node", "Witness", "Network", "All"), "thing to repair")
+    if kind == "Node":
+        c.repair_node(str(inv.get("Node")))
+    elif kind == "Witness":
+        c.restore_witness()
+    elif kind == "Network":
+        c.heal_network()
+    else:
+        c.repair_all()
+    return []
+
+
+@cmdlet(
+    "Start-LabNode",
+    "Lab-only: powers a node on (it boots, then its Cluster service starts and joins).",
+    (Param("Name", kind="string", position=0, mandatory=True),),
+    module="Lab",
+    lab_only=True,
+    process=False,
+)
+def start_lab_node(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = inv.get("Name")
+    if not name:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
+        )
+    c.power_on_node(str(name))
+    return [node_obj(c, c.node(str(name)))]

@@ -1,0 +1,187 @@
+"""Get-/Start-/Stop-/Suspend-/Resume-ClusterNode (§11.1, §11.10)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..formatting import Column, View, register_view
+from ..registry import Invocation, Param, cmdlet
+from ._common import INPUT, node_obj, select, snapshot, target_name, wait_for
+
+
+def _view(profile: str) -> View:
+    if profile == "2012R2":
+        # §11.1: 2012 R2 prints Name ID State.
+        return View(("Name", Column("ID", lambda o: o.get("Id")), "State"))  # type: ignore[arg-type]
+    return View(("Name", "State", "Type"))
+
+
+register_view("ClusterNode", _view)
+
+NAME = Param("Name", kind="strings", position=0, by_property=True, help="Name of the cluster node(s).")
+
+
+@cmdlet(
+    "Get-ClusterNode",
+    "Gets information about one or more nodes, or servers, in a failover cluster.",
+    (NAME, INPUT),
+    process=False,
+    noun_type="GetNodeCommand",
+    examples=(
+        ("Get-ClusterNode", "Lists every node with its state."),
+        (
+            "Get-ClusterNode | Format-Table Name, State, NodeWeight, DynamicWeight -AutoSize",
+            "Shows each node's configured and dynamic vote (§1.4, §1.5).",
+        ),
+        ("(Get-ClusterNode HV04).NodeWeight = 0", "Removes HV04's vote."),
+    ),
+)
+def get_cluster_node(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    snap = snapshot(inv)
+    names = select("node", [n.name for n in snap.nodes], inv.get("Name"), inv)
+    return [node_obj(c, snap.node(n)) for n in names]
+
+
+def _node_target(inv: Invocation) -> str:
+    name = target_name(inv)
+    if name is None:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
+        )
+    return name
+
+
+@cmdlet(
+    "Start-ClusterNode",
+    "Starts the Cluster service on a node in a failover cluster.",
+    (
+        Param("Name", kind="string", position=0, by_property=True, help="Name of the cluster node to start."),
+        Param(
+            "ForceQuorum",
+            kind="switch",
+            aliases=("FQ", "FixQuorum"),
+            help="Forces the cluster to start even without quorum (§1.9). Last resort.",
+        ),
+        Param(
+            "PreventQuorum",
+            kind="switch",
+            aliases=("PQ",),
+            help="Starts the node so that it joins but never forms a cluster (§1.9).",
+        ),
+        Param(
+            "ClearQuarantine",
+            kind="switch",
+            aliases=("CQ",),
+            min_os="2016",
+            help="Lets a quarantined node rejoin now (§7.3).",
+        ),
+        Param(
+            "IgnorePersistentState", kind="switch", aliases=("ips",), help="Starts without bringing resources online."
+        ),
+        Param("Wait", kind="int", help="Seconds to wait for the node to join (0 = return at once)."),
+        INPUT,
+    ),
+    noun_type="StartClusterNodeCommand",
+    examples=(
+        ("Start-ClusterNode -Name HV03", "Starts ClusSvc on HV03; it shows Joining, then Up."),
+        ("Start-ClusterNode -Name HV03 -FQ", "Force-starts the cluster on HV03 without quorum."),
+    ),
+)
+def start_cluster_node(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = _node_target(inv)
+    c.start_node(name, force_quorum=inv.switch("ForceQuorum"), prevent_quorum=inv.switch("PreventQuorum"))
+    if inv.has("Wait"):
+        wait_for(inv, lambda: c.node(name).state.value in ("Up", "Paused"), inv.get("Wait"))
+    else:
+        c.advance(0)
+    n = c.node(name)
+    obj = node_obj(c, n)
+    if n.state.value == "Down" and n.clussvc == "Running":
+        obj.set_local("State", "Joining")  # §11.10: Start-ClusterNode returns the node Joining
+    return [obj]
+
+
+@cmdlet(
+    "Stop-ClusterNode",
+    "Stops the Cluster service on a node in a failover cluster.",
+    (
+        Param("Name", kind="string", position=0, by_property=True, help="Name of the cluster node to stop."),
+        Param("Wait", kind="int", help="Seconds to wait for the roles to move and the node to stop."),
+        INPUT,
+    ),
+    noun_type="StopClusterNodeCommand",
+    description="Roles on the node are moved to other nodes first (quick migration). Refused when the "
+    "remaining nodes could not keep quorum (§6.5): use Stop-Cluster to stop the whole cluster.",
+    examples=(("Stop-ClusterNode -Name HV03", "Stops ClusSvc on HV03 after moving its roles away."),),
+)
+def stop_cluster_node(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = _node_target(inv)
+    c.stop_node(name)
+    wait_for(inv, lambda: c.node(name).state.value == "Down", inv.get("Wait"))
+    return [node_obj(c, c.node(name))]
+
+
+@cmdlet(
+    "Suspend-ClusterNode",
+    "Suspends (pauses) activity on a failover cluster node.",
+    (
+        Param("Name", kind="strings", position=0, by_property=True, help="Name of the cluster node(s) to pause."),
+        Param("TargetNode", kind="string", position=1, help="Node the drained roles move to."),
+        Param("Drain", kind="switch", help="Moves the node's roles away first (node maintenance)."),
+        Param("ForceDrain", kind="switch", help="Moves roles that cannot move safely as failed roles."),
+        Param("Wait", kind="switch", help="Waits until the drain has finished."),
+        INPUT,
+    ),
+    noun_type="SuspendClusterNodeCommand",
+    examples=(
+        ("Suspend-ClusterNode -Name HV02", "Pauses HV02: no new roles can move to it."),
+        ("Suspend-ClusterNode -Name HV02 -Drain", "Pauses HV02 and moves its roles away."),
+    ),
+)
+def suspend_cluster_node(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = inv.get("Name") or [_node_target(inv)]
+    if inv.switch("Drain") or inv.switch("ForceDrain") or inv.has("TargetNode"):
+        drain = getattr(c, "drain_node", None)
+        if drain is None:
+            raise inv.fail(
+                "Draining is not available in this version of clusterlab yet: pause the node without -Drain and "
+                "move its roles with Move-ClusterGroup.",
+                "NotImplemented",
+            )
+    out = []
+    for name in names:
+        c.suspend_node(name)
+        out.append(node_obj(c, c.node(name)))
+    return out
+
+
+@cmdlet(
+    "Resume-ClusterNode",
+    "Resumes activity on a paused failover cluster node.",
+    (
+        Param("Name", kind="strings", position=0, by_property=True, help="Name of the cluster node(s) to resume."),
+        Param(
+            "Failback",
+            kind="enum",
+            position=1,
+            choices=("NoFailback", "Immediate", "Policy"),
+            help="Whether drained roles come back: now, in their failback window, or not at all.",
+        ),
+        INPUT,
+    ),
+    noun_type="ResumeClusterNodeCommand",
+    examples=(("Resume-ClusterNode -Name HV02", "Brings HV02 back into service."),),
+)
+def resume_cluster_node(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = inv.get("Name") or [_node_target(inv)]
+    out = []
+    for name in names:
+        c.resume_node(name)
+        out.append(node_obj(c, c.node(name)))
+    return out

@@ -1,0 +1,133 @@
+"""Get-/Start-/Stop-ClusterResource (§11.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from clusterlab.sim import Cluster, ResourceSnapshot
+
+from ..formatting import View, register_view
+from ..objects import PSObject, make
+from ..registry import Invocation, Param, cmdlet
+from ._common import FC, INPUT, NONE_ID, guid, select, target_name
+
+
+def _view(profile: str) -> View:
+    # §11.3/§13.11: the group column is "Group" on 2012 R2 and "OwnerGroup" from 2016.
+    return View(("Name", "State", "Group" if profile == "2012R2" else "OwnerGroup", "ResourceType"))
+
+
+register_view("ClusterResource", _view)
+
+
+def resource_obj(c: Cluster, r: ResourceSnapshot) -> PSObject:
+    vm = r.resource_type == "Virtual Machine"
+    return make(
+        FC + "ClusterResource",
+        {
+            "Name": r.name,
+            "State": r.state.value,
+            "OwnerGroup": r.group,
+            "Group": r.group,
+            "ResourceType": r.resource_type,
+            "Cluster": c.name,
+            "IsCoreResource": r.group == "Cluster Group",
+            "IsNetworkClassResource": r.resource_type in ("IP Address", "Network Name"),
+            "IsStorageClassResource": r.resource_type == "Physical Disk",
+            "OwnerNode": r.owner,
+            "Description": "",
+            "MaintenanceMode": False,
+            "RestartAction": 2,
+            "RestartThreshold": r.restart_threshold,
+            "RestartDelay": 500,
+            "RestartPeriod": 900000,
+            "RetryPeriodOnFailure": 3600000,
+            "PendingTimeout": 180000,
+            "DeadlockTimeout": 300000,
+            "LooksAlivePollInterval": NONE_ID,
+            "IsAlivePollInterval": NONE_ID,
+            "Id": guid(r.name),
+            **({"OfflineAction": 1} if vm else {}),
+        },
+    )
+
+
+@cmdlet(
+    "Get-ClusterResource",
+    "Gets information about one or more resources in a failover cluster.",
+    (Param("Name", kind="strings", position=0, by_property=False, help="Resource name(s)."), INPUT),
+    process=False,
+    noun_type="GetResourceCommand",
+    examples=(
+        ("Get-ClusterResource", "Every resource with its state, role and type."),
+        ("Get-ClusterResource 'Cluster Name' | Format-List *", "All properties, incl. the restart policy (§3.3)."),
+    ),
+)
+def get_cluster_resource(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    snap = c.snapshot()
+    by_name = {r.name: r for r in snap.resources}
+    obj_list = inv.input
+    if obj_list and not inv.has("Name"):
+        out: list[PSObject] = []
+        for obj in obj_list:
+            if isinstance(obj, PSObject) and obj.short_type == "ClusterGroup":
+                out.extend(resource_obj(c, r) for r in snap.resources if r.group == obj.get("Name"))
+        return out
+    names = select("resource", list(by_name), inv.get("Name"), inv)
+    return [resource_obj(c, by_name[n]) for n in names]
+
+
+def _target(inv: Invocation) -> str:
+    name = target_name(inv)
+    if name is None:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
+        )
+    return name
+
+
+@cmdlet(
+    "Start-ClusterResource",
+    "Brings a resource online (its whole role starts, as in clusterlab every resource of a role moves together).",
+    (
+        Param("Name", kind="string", position=0, by_property=True),
+        Param("Wait", kind="int"),
+        Param("IgnoreLocked", kind="switch"),
+        INPUT,
+    ),
+    noun_type="StartResourceCommand",
+)
+def start_cluster_resource(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = _target(inv)
+    res = _resource(c, name, inv)
+    c.start_group(res.group)
+    return [resource_obj(c, _resource(c, name, inv))]
+
+
+@cmdlet(
+    "Stop-ClusterResource",
+    "Takes a resource offline (its role goes offline with it).",
+    (
+        Param("Name", kind="string", position=0, by_property=True),
+        Param("Wait", kind="int"),
+        Param("IgnoreLocked", kind="switch"),
+        INPUT,
+    ),
+    noun_type="StopResourceCommand",
+)
+def stop_cluster_resource(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = _target(inv)
+    res = _resource(c, name, inv)
+    c.stop_group(res.group)
+    return [resource_obj(c, _resource(c, name, inv))]
+
+
+def _resource(c: Cluster, name: str, inv: Invocation) -> ResourceSnapshot:
+    for r in c.snapshot().resources:
+        if r.name.lower() == name.lower():
+            return r
+    raise inv.fail(f"The resource '{name}' was not found.", "ObjectNotFound", name)
