@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sh.add_argument("script", nargs="?", help="a script file of commands (.ps1) to run headless")
     sh.add_argument("--lab", help="lab file or shipped lab id (default: the built-in default lab)")
-    sh.add_argument("-c", "--command", help="commands to run, separated by ';' or newlines")
+    sh.add_argument("-c", "--command", dest="commands", help="commands to run, separated by ';' or newlines")
     sh.add_argument("--seed", type=int, help="override the lab's random seed")
     return parser
 
@@ -80,11 +80,11 @@ def _shell(args: argparse.Namespace) -> int:
     except ClusterError as exc:
         print(f"{args.lab or 'default lab'}: {exc.message}", file=sys.stderr)
         return 2
-    if args.command is not None and args.script is not None:
+    if args.commands is not None and args.script is not None:
         print("clusterlab shell: give either -c or a script file, not both", file=sys.stderr)
         return 2
-    if args.command is not None:
-        return run_text(cluster, args.command)
+    if args.commands is not None:
+        return run_text(cluster, args.commands)
     if args.script is not None:
         try:
             text = Path(args.script).read_text(encoding="utf-8")

@@ -1,0 +1,271 @@
+"""The console as an admin uses it: binding rules, errors shaped like PowerShell's, pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clusterlab.cli import main
+from clusterlab.lab import default_lab_path, load_lab
+from clusterlab.shell import Shell
+from clusterlab.shell.completion import complete
+from clusterlab.shell.docs import generate
+from clusterlab.sim import Cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = load_lab(default_lab_path()).spec
+
+
+def shell(os_name: str = "2022", blocking: bool = True) -> Shell:
+    return Shell(Cluster(replace(SPEC, os=os_name)), width=120, blocking=blocking)
+
+
+def run(sh: Shell, text: str) -> str:
+    return sh.run(text).text()
+
+
+# parameter binding ----------------------------------------------------------------------
+
+
+def test_unambiguous_prefixes_and_aliases_bind() -> None:
+    sh = shell()
+    assert sh.run("Get-ClusterNode -N HV01").ok
+    sh.run("'HV01', 'HV02', 'HV03' | % { Invoke-LabFault -Node $_ -Crash }; Start-Sleep 25")
+    assert sh.cluster.quorum().state == "Down"
+    result = sh.run("Start-ClusterNode -Name HV04 -FQ")
+    assert result.ok, result.text()
+    sh.run("Start-Sleep 10")
+    assert sh.cluster.quorum().forced
+
+
+def test_ambiguous_prefix_names_the_candidates() -> None:
+    text = run(shell(), "Suspend-ClusterNode -D HV02")
+    assert "Parameter cannot be processed because the parameter name 'D' is ambiguous." in text
+    assert "-Drain" in text and "-Debug" in text
+
+
+def test_unknown_parameter_and_positional() -> None:
+    sh = shell()
+    assert "A parameter cannot be found that matches parameter name 'Nodez'." in run(sh, "Get-ClusterNode -Nodez x")
+    assert "A positional parameter cannot be found that accepts argument 'extra'." in run(
+        sh, "Get-ClusterQuorum extra"
+    )
+    assert "Missing an argument for parameter 'Seconds'." in run(sh, "Start-Sleep -Seconds")
+
+
+def test_switch_colon_false_and_conversions() -> None:
+    sh = shell()
+    assert sh.run("Start-Sleep -Seconds 30").ok and sh.cluster.now == 30
+    assert 'Cannot convert value "soon" to type "System.Double"' in run(sh, "Start-Sleep -Seconds soon")
+    text = run(sh, "Move-ClusterVirtualMachineRole SQL01 -MigrationType Teleport")
+    assert "Live, Quick, Shutdown, ShutdownForce, TurnOff" in text
+    assert sh.run("Get-ClusterNode -Verbose:$false").ok
+
+
+# errors -----------------------------------------------------------------------------------
+
+
+def test_unknown_command_suggests_the_right_one() -> None:
+    text = run(shell(), "Get-ClusterNodes")
+    assert text.startswith(
+        "The term 'Get-ClusterNodes' is not recognized as the name of a cmdlet, function, script file, or operable "
+        "program."
+    )
+    assert "did you mean 'Get-ClusterNode'?" in text
+    assert "CommandNotFoundException" in text
+
+
+def test_unknown_object_names_the_cmdlet_and_the_object() -> None:
+    text = run(shell(), "Suspend-ClusterNode -Name HV09")
+    assert text.startswith("Suspend-ClusterNode : The node 'HV09' was not found.")
+    assert "ObjectNotFound: (HV09:String) [Suspend-ClusterNode]" in text
+
+
+def test_refused_operation_says_why() -> None:
+    sh = shell()
+    sh.run("(Get-Cluster).DynamicQuorum = 0; Set-ClusterQuorum -NoWitness")
+    assert sh.run("Stop-ClusterNode HV01").ok
+    text = run(sh, "Stop-ClusterNode HV02")
+    assert "Stop-ClusterNode : Stopping the Cluster service on node 'HV02' would cause the cluster to lose quorum." in (
+        text
+    )
+
+
+def test_non_terminating_errors_let_the_pipeline_go_on() -> None:
+    sh = shell()
+    result = sh.run("'HV01', 'HV09', 'HV03' | Suspend-ClusterNode")
+    assert len(result.errors) == 1 and "HV09" in result.errors[0].message
+    states = {n.name: n.state.value for n in sh.cluster.snapshot().nodes}
+    assert states["HV01"] == "Paused" and states["HV03"] == "Paused"
+
+
+def test_error_action_silently_continue() -> None:
+    assert shell().run("Get-ClusterNode HV09 -ErrorAction SilentlyContinue").ok
+
+
+def test_syntax_error_is_a_parser_record() -> None:
+    result = shell().run("Get-ClusterNode 'HV01")
+    assert result.errors[0].category == "ParserError"
+    assert "missing the terminator" in result.errors[0].message
+
+
+# expressions and pipelines --------------------------------------------------------------
+
+
+def test_property_assignment_changes_the_cluster() -> None:
+    sh = shell()
+    sh.run("(Get-ClusterNode HV04).NodeWeight = 0")
+    assert sh.cluster.node("HV04").node_weight == 0
+    sh.run("(Get-Cluster).LowerQuorumPriorityNodeID = 2")
+    assert sh.cluster.quorum().lower_quorum_priority_node_id == 2
+    assert "'State' is a ReadOnly property." in run(sh, "(Get-ClusterNode HV01).State = 'Down'")
+    sh.run("(Get-ClusterGroup SQL01).Priority = 1000")
+    assert sh.cluster.group("SQL01").priority_name == "Low"
+
+
+def test_where_object_both_syntaxes_and_operators() -> None:
+    sh = shell()
+    long = "Get-ClusterGroup | Where-Object { $_.OwnerNode -eq 'HV02' -and $_.Name -like 'S*' } | % { $_.Name }"
+    assert sh.run(long).objects == ["SQL01"]
+    assert [str(o) for o in sh.run("Get-ClusterGroup | ? OwnerNode -eq HV02").objects] == ["SQL01", "FS01", "TEST01"]
+    assert sh.run("Get-ClusterGroup | ? { -not ($_.Name -match '^(DC|SQL)') } | Measure-Object").objects[0].get(
+        "Count"
+    ) == 11
+    assert sh.run("(Get-ClusterNode).Name -contains 'HV03'").objects == [True]
+
+
+def test_variables_and_string_expansion() -> None:
+    sh = shell()
+    out = sh.run('$up = Get-ClusterNode | ? State -eq Up; "Up: $($up.Count) nodes"').objects
+    assert out == ["Up: 4 nodes"]
+
+
+def test_select_sort_format() -> None:
+    sh = shell()
+    text = run(sh, "Get-ClusterGroup | Sort-Object Name | Select-Object Name, OwnerNode -First 2 | Format-Table")
+    assert text == "\nName  OwnerNode\n----  ---------\nAPP01 HV01\nAPP02 HV03\n\n"
+    text = run(sh, "Get-ClusterNode HV01 | Format-List Name, State, NodeWeight")
+    assert text == "\nName       : HV01\nState      : Up\nNodeWeight : 1\n\n"
+
+
+def test_narrow_console_truncates_columns() -> None:
+    sh = Shell(Cluster(SPEC), width=40)
+    for line in run(sh, "Get-ClusterResource").splitlines():
+        assert len(line) <= 40
+    assert "..." in run(sh, "Get-ClusterResource")
+
+
+def test_start_sleep_and_blocking_commands_advance_simulated_time() -> None:
+    sh = shell()
+    assert sh.run("Move-ClusterGroup SQL01 -Node HV01").ok
+    assert sh.cluster.group("SQL01").state.value == "Online", "Move-ClusterGroup waits for completion"
+    assert sh.cluster.now > 100, "a 64 GB quick migration takes minutes of simulated time"
+    tui = shell(blocking=False)
+    tui.run("Move-ClusterGroup SQL01 -Node HV01")
+    assert tui.cluster.now == 0 and tui.cluster.group("SQL01").state.value == "Pending"
+
+
+# completion, help, docs -------------------------------------------------------------------
+
+
+def test_tab_completion() -> None:
+    c = Cluster(SPEC)
+    assert "Get-ClusterNode" in complete("Get-ClusterN", c)
+    assert complete("Start-ClusterNode -Fo", c) == ["-ForceQuorum"]
+    assert complete("Suspend-ClusterNode -Name HV0", c) == ["HV01", "HV02", "HV03", "HV04"]
+    assert complete("Resume-ClusterNode HV01 -Failback I", c) == ["Immediate"]
+    assert "'Cluster Group'" in complete("Move-ClusterGroup Clus", c)
+
+
+def test_lab_only_cmdlets_say_so_in_their_help() -> None:
+    assert "LAB-ONLY" in run(shell(), "Get-Help Invoke-LabFault")
+    assert "LAB-ONLY" not in run(shell(), "Get-Help Get-ClusterNode")
+
+
+def test_cloud_witness_only_from_2016() -> None:
+    assert "CloudWitness" in run(shell("2012R2"), "Set-ClusterQuorum -CloudWitness -AccountName a -AccessKey k")
+    sh = shell("2022")
+    assert sh.run("Set-ClusterQuorum -CloudWitness -AccountName a -AccessKey k").ok
+    assert sh.cluster.quorum().witness_type == "Cloud"
+
+
+def test_docs_cmdlets_md_is_generated_from_the_registry() -> None:
+    committed = (ROOT / "docs" / "cmdlets.md").read_text(encoding="utf-8")
+    assert committed == generate(), "regenerate with: python -m clusterlab.shell.docs docs/cmdlets.md"
+
+
+def test_get_cluster_log_writes_only_into_the_named_folder(tmp_path: Path) -> None:
+    sh = shell()
+    sh.run("Invoke-LabFault -Node HV02 -Crash; Start-Sleep 60")
+    dest = tmp_path / "logs"
+    assert sh.run(f"Get-ClusterLog -Destination '{dest}'").ok
+    files = sorted(p.name for p in dest.iterdir())
+    assert files == ["HV01_cluster.log", "HV02_cluster.log", "HV03_cluster.log", "HV04_cluster.log"]
+    assert "EventID 1135" in (dest / "HV01_cluster.log").read_text()
+
+
+def test_test_cluster_flags_misconfigurations() -> None:
+    sh = shell()
+    sh.run("Set-ClusterQuorum -NoWitness")
+    text = run(sh, "Test-Cluster")
+    assert "4 nodes vote and there is no witness" in text and "Overall result: Warning." in text
+
+
+# the command line -------------------------------------------------------------------------
+
+
+def test_clusterlab_shell_exit_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["shell", "-c", "Get-ClusterNode HV01"]) == 0
+    assert "HV01" in capsys.readouterr().out
+    assert main(["shell", "-c", "Get-ClusterNode HV09; Get-ClusterNode HV01"]) == 1
+    captured = capsys.readouterr()
+    assert "HV09" in captured.err and "HV01" in captured.out
+    script = tmp_path / "drill.ps1"
+    script.write_text("# a drill\nInvoke-LabFault -Node HV02 -Crash\nStart-Sleep -Seconds 30\nGet-ClusterNode HV02\n")
+    assert main(["shell", str(script)]) == 0
+    assert "Down" in capsys.readouterr().out
+
+
+def test_microsoft_docs_examples_script() -> None:
+    """Commands copied from Microsoft's cmdlet docs run with the documented effect and shape."""
+    script = (ROOT / "tests" / "scripts" / "ms-docs-examples.ps1").read_text(encoding="utf-8")
+    sh = shell()
+    outputs = [sh.run(line) for line in script.splitlines() if line.strip() and not line.startswith("#")]
+    bad = [r.text() for r in outputs if not r.ok]
+    assert not bad, bad
+    c = sh.cluster
+    assert c.quorum().witness_type == "FileShare"
+    assert c.group("SQL01").preferred_owners == ("HV03", "HV02")
+    assert c.node("HV04").node_weight == 0
+
+
+# fuzzing ------------------------------------------------------------------------------------
+
+TOKENS = [
+    "Get-ClusterNode", "Get-ClusterGroup", "Move-ClusterGroup", "Stop-ClusterNode", "Start-ClusterNode",
+    "Suspend-ClusterNode", "Invoke-LabFault", "Repair-LabFault", "Set-ClusterQuorum", "Where-Object",
+    "Select-Object", "Sort-Object", "ft", "fl", "?", "%", "-Name", "-Node", "-Crash", "-Witness", "-All", "-FQ",
+    "-Seconds", "Start-Sleep", "HV01", "HV02", "HV09", "SQL01", "'Cluster Group'", "|", ";", "(", ")", "{", "}",
+    "$_", "$_.Name", "$x", "=", "-eq", "-like", "-and", "-not", ",", "@(", "@{", "'", '"', "1", "60", "-1",
+    "*", "(Get-Cluster).DynamicQuorum", "\n", ".", "-Partition", "'HV01,HV02','HV03,HV04'",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), max_size=14))
+def test_token_soups_only_produce_console_errors(tokens: list[str]) -> None:
+    sh = Shell(Cluster(SPEC), width=100)
+    result = sh.run(" ".join(tokens))
+    internal = [e for e in result.errors if "clusterlab could not run" in e.message]
+    assert not internal, internal[0].message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_arbitrary_text_only_produces_console_errors(text: str) -> None:
+    result = Shell(Cluster(SPEC)).run(text)
+    assert not [e for e in result.errors if "clusterlab could not run" in e.message]
