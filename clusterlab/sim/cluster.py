@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from . import profiles as P
 from .clock import CalendarClock
@@ -454,7 +454,7 @@ class Cluster:
     # cluster settings ------------------------------------------------------------------
 
     #: §2.2 ranges of the heartbeat properties.
-    HEARTBEAT_RANGES = {
+    HEARTBEAT_RANGES: ClassVar[dict[str, tuple[int, int]]] = {
         "SameSubnetDelay": (250, 2000),
         "SameSubnetThreshold": (3, 120),
         "CrossSubnetDelay": (250, 4000),
@@ -614,8 +614,15 @@ class Cluster:
         g.auto_failback = allow
         g.window_start, g.window_end = window if window is not None else (None, None)
 
-    def set_failback_window(self, name: str, *, start: int | None = None, end: int | None = None,
-                            clear_start: bool = False, clear_end: bool = False) -> None:
+    def set_failback_window(
+        self,
+        name: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        clear_start: bool = False,
+        clear_end: bool = False,
+    ) -> None:
         """FailbackWindowStart / FailbackWindowEnd one at a time (hours 0–23; cleared = not set)."""
         g = self._group(name)
         for hour in (start, end):
