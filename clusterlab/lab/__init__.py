@@ -1,5 +1,15 @@
-"""Lab files: loading (and, as they arrive, playback, walkthroughs and journals)."""
+"""Lab files: loading and checking (schema, loader), playback and walkthroughs."""
 
-from .loader import Lab, LabError, default_lab_path, load_lab, load_lab_text, resolve_lab, shipped_labs_dir
+from .loader import Lab, default_lab_path, load_lab, load_lab_text, resolve_lab, shipped_labs_dir
+from .problems import LabError, Problem
 
-__all__ = ["Lab", "LabError", "default_lab_path", "load_lab", "load_lab_text", "resolve_lab", "shipped_labs_dir"]
+__all__ = [
+    "Lab",
+    "LabError",
+    "Problem",
+    "default_lab_path",
+    "load_lab",
+    "load_lab_text",
+    "resolve_lab",
+    "shipped_labs_dir",
+]

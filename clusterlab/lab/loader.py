@@ -1,57 +1,61 @@
-"""Lab files -> ``ClusterSpec``.
+"""Lab files -> ``Lab``: a ``ClusterSpec`` to build and typed steps to play (lab-format.md).
 
-This first loader reads the ``cluster`` section of the lab format (lab-format.md) with the
-safe YAML loader and reports every problem it finds; steps are kept as plain data for the
-player. The full schema with line/column errors and playback arrives with the lab-files
-issue.
+Reading goes in four passes, and every problem of every pass is reported at once, each as
+``path:line:col: what is wrong (what was expected)``:
+
+1. ``safe_yaml``: UTF-8, size, syntax, nesting and alias limits, refused tags -> a node tree
+   with line/column marks (never Python objects);
+2. ``schema``: every key, type, allowed word, required key and default (the same description
+   publishes the JSON Schema);
+3. ``consistency``: unique names, references, impossible topologies, quiz answers, the timeline;
+4. the simulator builds the cluster once, so a lab that loads is a lab that runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-import yaml
-
+from clusterlab.sim import Cluster, ClusterError
 from clusterlab.sim.clock import DEFAULT_START
-from clusterlab.sim.profiles import DEFAULT_PROFILE, PROFILES
-from clusterlab.sim.spec import (
-    ClusterSpec,
-    CsvSpec,
-    FailbackSpec,
-    NetworkRole,
-    NetworkSpec,
-    NodeSpec,
-    Priority,
-    QuorumSpec,
-    VmSpec,
-    WitnessSpec,
-    WitnessType,
-)
+from clusterlab.sim.profiles import DEFAULT_PROFILE
+from clusterlab.sim.spec import ClusterSpec
 
-MAX_LAB_BYTES = 5 * 1024 * 1024
+from .build_cluster import ClusterBuild, build_cluster
+from .build_steps import build_steps
+from .consistency import check_names, check_references, check_steps, check_topology
+from .problems import LabError, Problem, did_you_mean
+from .safe_yaml import YamlProblem, compose, decode
+from .schema import LAB
+from .schema_kinds import INVALID, Reading, Reference, label
+from .steps import Step
 
-
-class LabError(Exception):
-    """A lab file that cannot be used; ``problems`` lists every message."""
-
-    def __init__(self, source: str, problems: Sequence[str]) -> None:
-        self.source = source
-        self.problems = list(problems)
-        super().__init__("\n".join(f"{source}: {p}" for p in self.problems))
+__all__ = [
+    "Lab",
+    "LabError",
+    "default_lab_path",
+    "load_lab",
+    "load_lab_text",
+    "resolve_lab",
+    "shipped_labs_dir",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Lab:
+    """A loaded lab. ``extra["vms"][NAME]`` holds the VM keys the simulator does not model yet
+    (``monitored_services``, ``protected_network``)."""
+
     id: str
     title: str
     summary: str
     objectives: tuple[str, ...]
     spec: ClusterSpec
-    steps: tuple[Mapping[str, Any], ...] = ()
+    steps: tuple[Step, ...] = ()
     path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -69,265 +73,134 @@ def default_lab_path() -> Path:
     return shipped_labs_dir() / "default.yaml"
 
 
+def shipped_lab_ids() -> list[str]:
+    """Ids of the shipped labs (a shipped lab's id is its file name without ``.yaml``)."""
+    folder = shipped_labs_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
 def resolve_lab(name: str) -> Path:
     """A lab named by path, or by the id of a shipped lab."""
     p = Path(name)
-    if p.exists():
+    if p.is_file():
         return p
-    shipped = shipped_labs_dir() / f"{name}.yaml"
-    if shipped.exists():
-        return shipped
-    raise LabError(name, ["no such lab file, and no shipped lab has this id"])
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+        shipped = shipped_labs_dir() / f"{name}.yaml"
+        if shipped.is_file():
+            return shipped
+    ids = shipped_lab_ids()
+    close = did_you_mean(name, ids)
+    hint = f"did you mean '{close}'?" if close is not None else "shipped labs: " + (", ".join(ids) or "none")
+    raise LabError(name, [f"no such lab file, and no shipped lab has this id (expected a path or a lab id; {hint})"])
 
 
 def load_lab(path: str | Path) -> Lab:
+    """Read and check one lab file; raise ``LabError`` listing every problem."""
     p = Path(path)
+    source = str(path)
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise LabError(str(p), [f"cannot read the file ({exc.strerror})"]) from None
-    if len(data) > MAX_LAB_BYTES:
-        raise LabError(str(p), [f"the file is {len(data)} bytes; labs are limited to {MAX_LAB_BYTES} bytes"])
+        raise LabError(source, [f"cannot read the file ({exc.strerror or exc})"]) from None
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise LabError(str(p), [f"the file is not UTF-8 text (bad byte at offset {exc.start})"]) from None
-    return load_lab_text(text, str(p), default_id=p.stem, path=p)
+        text = decode(data)
+    except YamlProblem as exc:
+        raise LabError(source, [Problem(exc.line, exc.column, exc.message, source)]) from None
+    return load_lab_text(text, source, default_id=p.stem, path=p)
 
 
 def load_lab_text(text: str, source: str = "<lab>", default_id: str = "lab", path: Path | None = None) -> Lab:
+    """Check a lab given as text; ``source`` names it in messages. Raises ``LabError`` and nothing else."""
     try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{mark.line + 1}:{mark.column + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise LabError(source, [f"{where}YAML syntax error: {problem}"]) from None
-    except RecursionError:
-        raise LabError(source, ["the document is nested too deeply"]) from None
-    problems: list[str] = []
-    if not isinstance(doc, dict):
-        raise LabError(source, ["a lab file must be a mapping with 'format', 'cluster' and 'steps'"])
-    if doc.get("format") != 1:
-        problems.append("'format: 1' is required")
-    os_name = str(doc.get("os", DEFAULT_PROFILE))
-    if os_name not in PROFILES:
-        problems.append(f"os: unknown profile '{os_name}' (expected one of {', '.join(PROFILES)})")
-        os_name = DEFAULT_PROFILE
-    seed = doc.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        problems.append("seed: expected an integer")
-        seed = 0
-    clock = _clock(doc.get("clock"), problems)
-    cluster = doc.get("cluster")
-    if not isinstance(cluster, dict):
-        problems.append("cluster: expected a mapping describing the cluster")
-        cluster = {}
-    spec = _cluster(cluster, os_name, seed, clock, problems)
-    steps = doc.get("steps", [])
-    if not isinstance(steps, list):
-        problems.append("steps: expected a list")
-        steps = []
-    objectives = doc.get("objectives", [])
-    if problems:
-        raise LabError(source, problems)
+        return _load(text, source, default_id, path)
+    except LabError:
+        raise
+    except YamlProblem as exc:
+        raise LabError(source, [Problem(exc.line, exc.column, exc.message, source)]) from None
+    except Exception as exc:  # a bug here must still not become a traceback for the learner
+        raise LabError(
+            source, [f"internal error in the lab loader: {type(exc).__name__}: {exc} (please report this)"]
+        ) from exc
+
+
+def _load(text: str, source: str, default_id: str, path: Path | None) -> Lab:
+    doc = compose(text)
+    r = Reading(source, refused=doc.refused)
+    for tag_problem in doc.problems:
+        r.report((tag_problem.line, tag_problem.column), tag_problem.message)
+    if doc.root is None:
+        raise LabError(
+            source, [Problem(1, 1, "the file is empty (expected a lab: format: 1, cluster and steps)", source)]
+        )
+    data = LAB.read(doc.root, (), r)
+    if data is INVALID:
+        _fail(r)
+    build = _build(data)
+    if "cluster" in data:
+        check_names(build, r)
+        for ref, defined in check_references(build, r):
+            _respell(data, ref, defined)
+        check_topology(build, r)
+    steps_data = data.get("steps") or []
+    check_steps(steps_data, r)
+    if r.problems:
+        _fail(r)
+    build = _build(data)  # again, with every reference spelled as its definition (HV01, not hv01)
+    _simulate(build, r)
+    if r.problems:
+        _fail(r)
+    lab_id = data.get("id") or default_id
     return Lab(
-        id=str(doc.get("id", default_id)),
-        title=str(doc.get("title", default_id)),
-        summary=str(doc.get("summary", "")),
-        objectives=tuple(str(o) for o in objectives) if isinstance(objectives, list) else (),
-        spec=spec,
-        steps=tuple(s for s in steps if isinstance(s, dict)),
+        id=lab_id,
+        title=data.get("title") or lab_id,
+        summary=data.get("summary", ""),
+        objectives=tuple(data.get("objectives", ())),
+        spec=build.spec,
+        steps=build_steps(steps_data, r),
         path=path,
+        extra={"vms": build.vm_extra},
     )
 
 
-def _clock(value: Any, problems: list[str]) -> datetime:
-    if value is None:
-        return DEFAULT_START
-    if isinstance(value, datetime):
-        return value
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(str(value), fmt)
-        except ValueError:
-            continue
-    problems.append(f"clock: '{value}' is not a date and time (expected e.g. \"2026-01-05 09:00\")")
-    return DEFAULT_START
-
-
-def _num(m: Mapping[str, Any], key: str, default: float, where: str, problems: list[str]) -> float:
-    v = m.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-        problems.append(f"{where}.{key}: expected a non-negative number")
-        return default
-    return float(v)
-
-
-def _names(v: Any, where: str, problems: list[str]) -> tuple[str, ...]:
-    if v is None:
-        return ()
-    if isinstance(v, str):
-        return (v,)
-    if isinstance(v, list) and all(isinstance(x, str) for x in v):
-        return tuple(v)
-    problems.append(f"{where}: expected a list of names")
-    return ()
-
-
-def _cluster(c: Mapping[str, Any], os_name: str, seed: int, clock: datetime, problems: list[str]) -> ClusterSpec:
-    defaults = c.get("node_defaults", {}) or {}
-    if not isinstance(defaults, dict):
-        problems.append("cluster.node_defaults: expected a mapping")
-        defaults = {}
-    nodes: list[NodeSpec] = []
-    raw_nodes = c.get("nodes", [])
-    if not isinstance(raw_nodes, list) or not raw_nodes:
-        problems.append("cluster.nodes: expected a non-empty list of node names or maps")
-        raw_nodes = []
-    for i, rn in enumerate(raw_nodes):
-        where = f"cluster.nodes[{i}]"
-        m: dict[str, Any] = {"name": rn} if isinstance(rn, str) else rn if isinstance(rn, dict) else {}
-        if "name" not in m or not isinstance(m["name"], str):
-            problems.append(f"{where}: expected a node name or a map with 'name'")
-            continue
-        merged = {**defaults, **m}
-        nodes.append(
-            NodeSpec(
-                name=m["name"],
-                memory_gb=_num(merged, "memory_gb", 256.0, where, problems),
-                cpus=int(_num(merged, "cpus", 32, where, problems)),
-                site=str(merged["site"]) if merged.get("site") is not None else None,
-                node_weight=int(_num(merged, "node_weight", 1, where, problems)),
-            )
-        )
-    networks: list[NetworkSpec] = []
-    for i, rn in enumerate(c.get("networks", []) or []):
-        where = f"cluster.networks[{i}]"
-        if not isinstance(rn, dict) or not isinstance(rn.get("name"), str):
-            problems.append(f"{where}: expected a map with 'name'")
-            continue
-        try:
-            role = NetworkRole(str(rn.get("role", "ClusterAndClient")))
-        except ValueError:
-            problems.append(f"{where}.role: expected None, Cluster or ClusterAndClient")
-            role = NetworkRole.CLUSTER_AND_CLIENT
-        networks.append(
-            NetworkSpec(
-                rn["name"], role, bool(rn.get("live_migration", False)), _num(rn, "gbps", 10.0, where, problems)
-            )
-        )
-    quorum = _quorum(c.get("quorum", {}) or {}, problems)
-    csvs = []
-    for i, rc in enumerate(c.get("csvs", []) or []):
-        if not isinstance(rc, dict) or not isinstance(rc.get("name"), str):
-            problems.append(f"cluster.csvs[{i}]: expected a map with 'name'")
-            continue
-        csvs.append(CsvSpec(rc["name"], _num(rc, "size_gb", 2048.0, f"cluster.csvs[{i}]", problems)))
-    vms = _vms(c.get("vms", []) or [], problems)
-    return ClusterSpec(
-        name=str(c.get("name", "HVCLUS")),
-        os=os_name,
-        seed=seed,
-        clock=clock,
-        nodes=tuple(nodes),
-        networks=tuple(networks) or (NetworkSpec("Cluster Network 1"),),
-        quorum=quorum,
-        csvs=tuple(csvs),
-        vms=tuple(vms),
-        enforced_anti_affinity=bool(c.get("enforced_anti_affinity", False)),
+def _build(data: Mapping[str, Any]) -> ClusterBuild:
+    clock = data.get("clock")
+    return build_cluster(
+        data.get("cluster") or {},
+        data.get("os", DEFAULT_PROFILE),
+        data.get("seed", 0),
+        clock if isinstance(clock, datetime) else DEFAULT_START,
     )
 
 
-def _quorum(q: Any, problems: list[str]) -> QuorumSpec:
-    if not isinstance(q, dict):
-        problems.append("cluster.quorum: expected a mapping")
-        return QuorumSpec()
-    w = q.get("witness", {}) or {}
-    if not isinstance(w, dict):
-        problems.append("cluster.quorum.witness: expected a mapping with 'type'")
-        w = {}
-    try:
-        wtype = WitnessType(str(w.get("type", "None")))
-    except ValueError:
-        problems.append("cluster.quorum.witness.type: expected None, Disk, FileShare or Cloud")
-        wtype = WitnessType.NONE
-    lower = q.get("lower_quorum_priority_node")
-    return QuorumSpec(
-        witness=WitnessSpec(wtype, str(w["path"]) if w.get("path") is not None else None),
-        dynamic_quorum=bool(q.get("dynamic_quorum", True)),
-        lower_quorum_priority_node=str(lower) if lower is not None else None,
-    )
-
-
-def _vms(raw: Any, problems: list[str]) -> list[VmSpec]:
-    if not isinstance(raw, list):
-        problems.append("cluster.vms: expected a list")
-        return []
-    out: list[VmSpec] = []
-    for i, rv in enumerate(raw):
-        where = f"cluster.vms[{i}]"
-        if not isinstance(rv, dict):
-            problems.append(f"{where}: expected a map")
-            continue
-        if "generate" in rv:
-            count = rv.get("generate")
-            if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10000:
-                problems.append(f"{where}.generate: expected a count between 1 and 10000")
-                continue
-            prefix = str(rv.get("prefix", "VM"))
-            width = max(2, len(str(count)))
-            base = {k: v for k, v in rv.items() if k not in ("generate", "prefix")}
-            for j in range(1, count + 1):
-                vm = _vm({**base, "name": f"{prefix}{j:0{width}d}"}, where, problems)
-                if vm is not None:
-                    out.append(vm)
-            continue
-        vm = _vm(rv, where, problems)
-        if vm is not None:
-            out.append(vm)
-    return out
-
-
-def _vm(rv: Mapping[str, Any], where: str, problems: list[str]) -> VmSpec | None:
-    name = rv.get("name")
-    if not isinstance(name, str) or not name:
-        problems.append(f"{where}: expected 'name'")
-        return None
-    try:
-        priority = Priority(str(rv.get("priority", "Medium")))
-    except ValueError:
-        problems.append(f"{where}.priority: expected High, Medium, Low or NoAutoStart")
-        priority = Priority.MEDIUM
-    fb = rv.get("failback", {}) or {}
-    failback = FailbackSpec()
-    if isinstance(fb, dict):
-        allow = str(fb.get("type", "Prevent")) == "Allow"
-        window = fb.get("window")
-        win: tuple[int, int] | None = None
-        if window is not None:
-            if (
-                isinstance(window, list)
-                and len(window) == 2
-                and all(isinstance(h, int) and 0 <= h <= 23 for h in window)
-            ):
-                win = (window[0], window[1])
-            else:
-                problems.append(f"{where}.failback.window: expected [start_hour, end_hour] with hours 0-23")
-        failback = FailbackSpec(allow, win)
+def _respell(data: Any, ref: Reference, defined: str) -> None:
+    """Write ``defined`` over the referring name (a value, or a mapping key such as ``io: {hv01: Direct}``)."""
+    parent = data
+    for part in ref.path[:-1]:
+        parent = parent[part]
+    last = ref.path[-1]
+    if ref.is_key:
+        items = list(parent.items())
+        parent.clear()
+        parent.update((defined if key == last else key, value) for key, value in items)
     else:
-        problems.append(f"{where}.failback: expected a mapping with 'type'")
-    running = rv.get("running")
-    return VmSpec(
-        name=name,
-        memory_gb=_num(rv, "memory_gb", 4.0, where, problems),
-        vhd_gb=_num(rv, "vhd_gb", 60.0, where, problems),
-        csv=str(rv["csv"]) if rv.get("csv") is not None else None,
-        owner=str(rv["owner"]) if rv.get("owner") is not None else None,
-        priority=priority,
-        preferred_owners=_names(rv.get("preferred_owners"), f"{where}.preferred_owners", problems),
-        possible_owners=_names(rv.get("possible_owners"), f"{where}.possible_owners", problems),
-        anti_affinity=_names(rv.get("anti_affinity"), f"{where}.anti_affinity", problems),
-        failback=failback,
-        running=bool(running) if running is not None else None,
-    )
+        parent[last] = defined
+
+
+def _simulate(build: ClusterBuild, r: Reading) -> None:
+    """Build the cluster once: whatever the simulator still refuses (placement at start) is a problem too."""
+    try:
+        Cluster(build.spec)
+    except ClusterError as exc:
+        where: tuple[str | int, ...] = ("cluster",)
+        m = re.search(r"VM '([^']+)'", exc.message)
+        if m is not None:
+            for vm, vm_path in zip(build.spec.vms, build.vm_paths, strict=True):
+                if vm.name == m.group(1):
+                    where = vm_path
+                    break
+        r.report_at(where, f"{label(where)}: the simulator cannot build this cluster: {exc.message}")
+
+
+def _fail(r: Reading) -> NoReturn:
+    problems = sorted(dict.fromkeys(r.problems), key=lambda p: (p.line, p.column))  # stable: same place, found order
+    raise LabError(r.source, problems)

@@ -1,0 +1,162 @@
+"""The validated ``cluster:`` section -> ``ClusterSpec``, remembering where each node, VM, CSV came from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from clusterlab.sim.spec import (
+    ClusterSpec,
+    CsvSpec,
+    FailbackSpec,
+    NetworkRole,
+    NetworkSpec,
+    NodeSpec,
+    Priority,
+    QuorumSpec,
+    VmSpec,
+    WitnessSpec,
+    WitnessType,
+)
+
+from .schema import MAX_VMS
+from .schema_kinds import Path, present
+
+#: The network a cluster gets when the lab lists none.
+DEFAULT_NETWORK = NetworkSpec("Cluster Network 1")
+
+
+@dataclass
+class ClusterBuild:
+    """The spec plus, for each node/network/CSV/VM in it, the path of the entry that defined it."""
+
+    spec: ClusterSpec
+    node_paths: list[Path] = field(default_factory=list)
+    network_paths: list[Path] = field(default_factory=list)
+    csv_paths: list[Path] = field(default_factory=list)
+    vm_paths: list[Path] = field(default_factory=list)
+    #: Paths of ``{generate: N}`` entries.
+    batch_paths: set[Path] = field(default_factory=set)
+    #: How many VMs the lab asks for; only the first ``MAX_VMS + 1`` are built (the rest would only cost time).
+    requested_vms: int = 0
+    #: Per VM: the keys the simulator does not model yet (monitored_services, protected_network).
+    vm_extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datetime) -> ClusterBuild:
+    """``data`` is the ``cluster`` mapping as the schema returned it (invalid entries already dropped)."""
+    build = ClusterBuild(ClusterSpec())
+    base: Mapping[str, Any] = data.get("node_defaults") or {}
+    nodes: list[NodeSpec] = []
+    for i, entry in enumerate(data.get("nodes") or []):
+        own = {"name": entry} if isinstance(entry, str) else entry
+        if not isinstance(own, dict) or "name" not in own:
+            continue
+        merged = {**base, **own}
+        nodes.append(
+            NodeSpec(
+                name=own["name"],
+                memory_gb=merged.get("memory_gb", 256.0),
+                cpus=merged.get("cpus", 32),
+                site=merged.get("site"),
+                node_weight=merged.get("node_weight", 1),
+            )
+        )
+        build.node_paths.append(("cluster", "nodes", i))
+
+    networks: list[NetworkSpec] = []
+    raw_networks = data.get("networks")
+    for i, net in enumerate(raw_networks or []):
+        if not isinstance(net, dict) or "name" not in net:
+            continue
+        networks.append(
+            NetworkSpec(
+                net["name"],
+                NetworkRole(net.get("role", "ClusterAndClient")),
+                net.get("live_migration", False),
+                net.get("gbps", 10.0),
+            )
+        )
+        build.network_paths.append(("cluster", "networks", i))
+    if raw_networks is None:
+        networks.append(DEFAULT_NETWORK)
+        build.network_paths.append(("cluster",))
+
+    q = data.get("quorum") or {}
+    w = q.get("witness") or {}
+    quorum = QuorumSpec(
+        witness=WitnessSpec(WitnessType(w.get("type", "None")), w.get("path")),
+        dynamic_quorum=q.get("dynamic_quorum", True),
+        lower_quorum_priority_node=q.get("lower_quorum_priority_node"),
+    )
+
+    csvs: list[CsvSpec] = []
+    for i, csv in enumerate(data.get("csvs") or []):
+        if isinstance(csv, dict) and "name" in csv:
+            csvs.append(CsvSpec(csv["name"], csv.get("size_gb", 2048.0)))
+            build.csv_paths.append(("cluster", "csvs", i))
+
+    vms: list[VmSpec] = []
+    for i, entry in enumerate(data.get("vms") or []):
+        path: Path = ("cluster", "vms", i)
+        if not isinstance(entry, dict):
+            continue
+        room = max(0, MAX_VMS + 1 - len(vms))
+        if "generate" in entry:
+            build.batch_paths.add(path)
+            count: int = entry["generate"]
+            width = max(2, len(str(count)))
+            names = [f"{entry.get('prefix', 'VM')}{n:0{width}d}" for n in range(1, min(count, room) + 1)]
+            build.requested_vms += count
+        elif "name" in entry:
+            names = [entry["name"]][:room]
+            build.requested_vms += 1
+        else:
+            continue
+        for name in names:
+            vms.append(_vm(name, entry))
+            build.vm_paths.append(path)
+            build.vm_extra[name] = {
+                "monitored_services": tuple(present(entry.get("monitored_services"))),
+                "protected_network": entry.get("protected_network", True),
+            }
+
+    build.spec = ClusterSpec(
+        name=data.get("name", "HVCLUS"),
+        os=os_name,
+        seed=seed,
+        clock=clock,
+        nodes=tuple(nodes),
+        networks=tuple(networks),
+        quorum=quorum,
+        csvs=tuple(csvs),
+        vms=tuple(vms),
+        enforced_anti_affinity=data.get("enforced_anti_affinity", False),
+    )
+    return build
+
+
+def _vm(name: str, v: Mapping[str, Any]) -> VmSpec:
+    fb = v.get("failback") or {}
+    window = present(fb.get("window"))
+    return VmSpec(
+        name=name,
+        memory_gb=v.get("memory_gb", 4.0),
+        vhd_gb=v.get("vhd_gb", 60.0),
+        csv=v.get("csv"),
+        owner=v.get("owner"),
+        priority=Priority(v.get("priority", "Medium")),
+        preferred_owners=tuple(present(v.get("preferred_owners"))),
+        possible_owners=tuple(present(v.get("possible_owners"))),
+        anti_affinity=tuple(present(v.get("anti_affinity"))),
+        failback=FailbackSpec(fb.get("type") == "Allow", (window[0], window[1]) if len(window) == 2 else None),
+        running=v.get("running"),
+        boot_s=v.get("boot_s"),
+    )
+
+
+def starts_running(vm: VmSpec) -> bool:
+    """Does the VM run at lab start (the simulator's rule)?"""
+    return vm.running if vm.running is not None else vm.priority is not Priority.NO_AUTO_START
