@@ -17,6 +17,7 @@ sys.path.insert(0, str(HERE.parent))
 from textual.pilot import Pilot  # noqa: E402
 
 from clusterlab.tui import ClusterLabApp, make_app  # noqa: E402
+from clusterlab.tui.widgets import CommandInput  # noqa: E402
 
 Scenario = Callable[[ClusterLabApp, Pilot[None]], Awaitable[None]]
 
@@ -47,6 +48,23 @@ async def _palette(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.pause(0.5)
 
 
+async def _console(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """Crash HV02 by key (echoed as its cmdlet), then ask the console what happened."""
+    prompt = app.query_one(CommandInput)
+    prompt.cursor_blink = False
+    await pilot.press("down", "c")
+    for _ in range(3):  # thirty simulated seconds: HV02 is Down, its roles are failing over
+        app.advance_sim(10)
+    await pilot.press("colon")
+    for line in ("Get-ClusterNode", "Get-ClusterGroup | Where-Object OwnerNode -eq HV01", "Get-ClusterNod"):
+        prompt.insert_text_at_cursor(line)
+        await pilot.press("enter")
+    app.clear_notifications()  # the toast would cover the transcript
+    prompt.insert_text_at_cursor("Move-ClusterGroup SQL01 -Node HV0")
+    await pilot.press("tab")
+    await pilot.pause()
+
+
 SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("start-120x40", (120, 40), _start),
     ("crash-hv02-120x40", (120, 40), _crash_hv02),
@@ -55,6 +73,9 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("crash-hv02-200x50", (200, 50), _crash_hv02),
     ("light-theme-120x40", (120, 40), _light_theme),
     ("palette-120x40", (120, 40), _palette),
+    ("console-120x40", (120, 40), _console),
+    ("console-80x24", (80, 24), _console),
+    ("console-200x50", (200, 50), _console),
 ]
 
 

@@ -26,15 +26,20 @@ from clusterlab.tui import ClusterLabApp, make_app
 from clusterlab.tui.app import SPEEDS, TICK_S
 from clusterlab.tui.palette import ClusterCommands
 from clusterlab.tui.rows import format_elapsed
-from clusterlab.tui.widgets import ClusterHeader, ConsoleLine, EventLog, LinesView, QuorumBadge, SnapshotTable
+from clusterlab.tui.widgets import ClusterHeader, ConsoleLog, EventLog, LinesView, QuorumBadge, SnapshotTable
 
 TUI_DIR = Path(__file__).resolve().parent.parent / "clusterlab" / "tui"
 
 Scenario = Callable[[ClusterLabApp, Pilot[None]], Awaitable[None]]
 
 
-def drive(scenario: Scenario, *, size: tuple[int, int] = (120, 40), messages: list[Message] | None = None,
-          app: ClusterLabApp | None = None) -> ClusterLabApp:
+def drive(
+    scenario: Scenario,
+    *,
+    size: tuple[int, int] = (120, 40),
+    messages: list[Message] | None = None,
+    app: ClusterLabApp | None = None,
+) -> ClusterLabApp:
     """Run ``scenario`` against a paused cockpit on the default lab."""
     app = app or make_app(paused=True)
 
@@ -128,7 +133,7 @@ def test_crash_by_key_node_goes_down_after_detection_and_roles_move() -> None:
         assert before == {"DC01", "EXCH01", "APP01"}
         await pilot.press("c")  # cursor starts on HV01
         assert "PS> Invoke-LabFault -Node HV01 -Crash" in log_text(app)
-        assert "Invoke-LabFault -Node HV01 -Crash" in str(app.query_one(ConsoleLine).content)
+        assert "PS HVCLUS> Invoke-LabFault -Node HV01 -Crash" in app.query_one(ConsoleLog).plain_text()
 
         app.advance_sim(19.0)
         assert cell(nodes(app), "HV01", 1) == "Up"  # not noticed yet
@@ -173,8 +178,8 @@ def test_illegal_action_notifies_and_the_app_keeps_running() -> None:
         await pilot.pause()
         assert error_notifications(app) == ["Node 'HV01' is already powered on."]
         assert "Start-LabNode : Node 'HV01' is already powered on. (InvalidOperation)" in log_text(app)
-        console = str(app.query_one(ConsoleLine).content)
-        assert "Start-LabNode -Name HV01" in console and "already powered on" in console
+        console = app.query_one(ConsoleLog).plain_text()
+        assert "PS HVCLUS> Start-LabNode -Name HV01\nStart-LabNode : Node 'HV01' is already powered on." in console
         assert app.is_running
         await pilot.press("c")  # still works afterwards
         assert app.snapshot.node("HV01").powered_on is False
@@ -219,6 +224,20 @@ def test_tick_advances_speed_times_tick_and_space_pauses() -> None:
         assert app.running and "RUNNING" in app.query_one(ClusterHeader).text
         await pilot.press("space")
         assert not app.running and "PAUSED" in app.query_one(ClusterHeader).text
+
+    drive(scenario)
+
+
+def test_the_footer_says_what_space_does_now() -> None:
+    def space_label(app: ClusterLabApp) -> str:
+        return app.screen.active_bindings["space"].binding.description
+
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        assert space_label(app) == "Run"
+        await pilot.press("space")
+        assert app.running and space_label(app) == "Pause"
+        await pilot.press("space")
+        assert not app.running and space_label(app) == "Run"
 
     drive(scenario)
 
@@ -371,7 +390,7 @@ def test_every_binding_has_an_id_and_a_tooltip_and_quit_is_q() -> None:
         assert not isinstance(b, tuple)
         assert b.id and b.tooltip, b
     assert len({b.id for b in bindings if not isinstance(b, tuple)}) == len(bindings)
-    assert any(b.key == "q" and b.action == "quit" for b in bindings if not isinstance(b, tuple))
+    assert any(b.key == "q" and b.id == "app.quit" for b in bindings if not isinstance(b, tuple))
 
 
 def test_palette_provider_offers_every_action_with_its_cmdlet() -> None:
@@ -436,7 +455,14 @@ def test_tui_uses_only_the_public_sim_api() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("clusterlab."):
                 top = ".".join(node.module.split(".")[:2])
-                assert top in ("clusterlab.sim", "clusterlab.lab", "clusterlab.logging", "clusterlab.tui"), (
+                allowed = (
+                    "clusterlab.sim",
+                    "clusterlab.lab",
+                    "clusterlab.shell",
+                    "clusterlab.logging",
+                    "clusterlab.tui",
+                )
+                assert top in allowed, (
                     path,
                     node.module,
                 )

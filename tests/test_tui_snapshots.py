@@ -12,6 +12,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from clusterlab.tui import ClusterLabApp, make_app
+from clusterlab.tui.widgets import CommandInput
 
 SnapCompare = Callable[..., bool]
 
@@ -39,3 +40,28 @@ def test_crash_hv02_120x40(snap_compare: SnapCompare) -> None:
 
 def test_crash_hv02_80x24(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(paused=True), terminal_size=(80, 24), run_before=_crash_hv02_two_minutes)
+
+
+async def _console_session(pilot: Pilot[Any]) -> None:
+    """Crash HV02 by key, then look around at the console prompt (its echo, two queries, a Tab)."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    prompt = app.query_one(CommandInput)
+    prompt.cursor_blink = False
+    await pilot.press("down", "c")  # crash HV02: echoed as Invoke-LabFault -Node HV02 -Crash
+    app.advance_sim(30)
+    await pilot.press("colon")
+    for line in ("Get-ClusterNode", "Get-ClusterGroup | Where-Object OwnerNode -eq HV01"):
+        prompt.insert_text_at_cursor(line)
+        await pilot.press("enter")
+    prompt.insert_text_at_cursor("Get-ClusterN")
+    await pilot.press("tab")
+    await pilot.pause()
+
+
+def test_console_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_console_session)
+
+
+def test_console_split_200x50(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(200, 50), run_before=_console_session)

@@ -2,8 +2,9 @@
 
 The :class:`Cluster` lives on the UI thread. A pausable 10 Hz timer advances it by
 ``speed × 0.1`` simulated seconds and publishes ONE snapshot to every view; views diff it
-against what they show. Every action is a PowerShell command line that goes through
-:meth:`ClusterLabApp.run_action`.
+against what they show. Every action — a key, a palette entry, a line typed at the console
+prompt — is a PowerShell command line that :meth:`ClusterLabApp.run_cmdline` runs through the
+app's one non-blocking :class:`Shell` and echoes in the console pane.
 """
 
 from __future__ import annotations
@@ -15,18 +16,21 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer
 
 from clusterlab.lab import Lab, default_lab_path, load_lab
 from clusterlab.logging import configure, log_command
-from clusterlab.sim import Cluster, ClusterError, ClusterEvent, ClusterSnapshot
-from clusterlab.tui.actions import NODE_VERBS, LabCommand, NodeVerb, move_command, node_command, witness_command
+from clusterlab.shell import ErrorRecord, Shell
+from clusterlab.shell.completion import complete
+from clusterlab.sim import Cluster, ClusterEvent, ClusterSnapshot
+from clusterlab.tui.actions import NODE_VERBS, NodeVerb, move_command, node_command, witness_command
 from clusterlab.tui.palette import ClusterCommands
 from clusterlab.tui.rows import (
     LEVEL_SHORT,
@@ -43,7 +47,18 @@ from clusterlab.tui.rows import (
     role_row,
     speed_text,
 )
-from clusterlab.tui.widgets import ClusterHeader, ConsoleLine, EntryKind, EventLog, LinesView, LogEntry, SnapshotTable
+from clusterlab.tui.widgets import (
+    ClusterHeader,
+    CommandInput,
+    ConsoleLog,
+    ConsolePrompt,
+    EntryKind,
+    EventLog,
+    LinesView,
+    LogEntry,
+    PaneTabs,
+    SnapshotTable,
+)
 
 #: Simulation speeds the + and - keys step through (simulated seconds per real second).
 SPEEDS: tuple[float, ...] = (1.0, 10.0, 60.0, 600.0)
@@ -52,6 +67,11 @@ TICK_S = 0.1
 #: ``n`` steps through scheduled simulation events until one shows up in the log, within these bounds.
 NEXT_EVENT_MAX_STEPS = 10_000
 NEXT_EVENT_HORIZON_S = 24 * 3600.0
+
+#: From this width the lower pane shows the event log and the console side by side; below, one at a time.
+SPLIT_WIDTH = 160
+#: Error records from one line that are also written to the event log (the console shows them all).
+LOGGED_ERRORS = 3
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -77,36 +97,139 @@ class ClusterLabApp(App[None]):
 
     _SPEED = Binding.Group("Speed", compact=True)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave clusterlab"),
-        Binding("space", "toggle_clock", "Run/Pause", id="clock.toggle",
-                tooltip="Pause or resume simulated time"),
-        Binding("plus,equals_sign", "speed_up", "Faster", key_display="+", id="clock.faster", group=_SPEED,
-                tooltip="Speed up simulated time (1×, 10×, 60×, 600×)"),
-        Binding("minus", "slow_down", "Slower", key_display="-", id="clock.slower", group=_SPEED,
-                tooltip="Slow down simulated time (600×, 60×, 10×, 1×)"),
-        Binding("n", "next_event", "Next", id="clock.next_event",
-                tooltip="Jump simulated time to the next thing that happens in the cluster"),
-        Binding("c", "node('crash')", "Crash", id="node.crash",
-                tooltip="Lab fault: the selected node loses power (Invoke-LabFault -Node X -Crash)"),
-        Binding("o", "node('power_on')", "Power", id="node.power_on",
-                tooltip="Power the selected node on; it boots and rejoins (Start-LabNode -Name X)"),
-        Binding("s", "node('stop')", "Stop", id="node.stop",
-                tooltip="Stop the Cluster service on the selected node (Stop-ClusterNode -Name X)"),
-        Binding("t", "node('start')", "Start", id="node.start",
-                tooltip="Start the Cluster service on the selected node (Start-ClusterNode -Name X)"),
-        Binding("i", "node('isolate')", "Isolate", id="node.isolate",
-                tooltip="Lab fault: cut the selected node off all cluster networks (Invoke-LabFault -Node X -Isolate)"),
-        Binding("r", "node('repair')", "Repair", id="node.repair",
-                tooltip="Reconnect the selected node and power it on (Repair-LabFault -Node X)"),
-        Binding("p", "node('pause')", "Suspend", id="node.pause",
-                tooltip="Pause (suspend) or resume the selected node (Suspend-ClusterNode / Resume-ClusterNode)"),
-        Binding("w", "toggle_witness", "Witness", id="witness.toggle",
-                tooltip="Lab fault: fail the witness, or restore it (Invoke-LabFault / Repair-LabFault -Witness)"),
-        Binding("m", "move_role", "Move", id="role.move",
-                tooltip="Move the selected role to the best possible node (Move-ClusterGroup -Name X)"),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", show=False,
-                tooltip="Switch between dark and light themes"),
+        Binding("q", "quit_cockpit", "Quit", id="app.quit", tooltip="Leave clusterlab (ctrl+q works everywhere)"),
+        Binding(
+            "colon,grave_accent",
+            "focus_console",
+            "Shell",
+            key_display=":",
+            id="console.focus",
+            tooltip="Type a PowerShell command at the console prompt (esc comes back to the tables)",
+        ),
+        # one key, two labels: the footer says what space does now
+        Binding("space", "run_clock", "Run", id="clock.run", tooltip="Resume simulated time"),
+        Binding("space", "pause_clock", "Pause", id="clock.pause", tooltip="Pause simulated time"),
+        Binding(
+            "plus,equals_sign",
+            "speed_up",
+            "Faster",
+            key_display="+",
+            id="clock.faster",
+            group=_SPEED,
+            tooltip="Speed up simulated time (1×, 10×, 60×, 600×)",
+        ),
+        Binding(
+            "minus",
+            "slow_down",
+            "Slower",
+            key_display="-",
+            id="clock.slower",
+            group=_SPEED,
+            tooltip="Slow down simulated time (600×, 60×, 10×, 1×)",
+        ),
+        Binding(
+            "n",
+            "next_event",
+            "Next",
+            id="clock.next_event",
+            tooltip="Jump simulated time to the next thing that happens in the cluster",
+        ),
+        Binding(
+            "c",
+            "node('crash')",
+            "Crash",
+            id="node.crash",
+            tooltip="Lab fault: the selected node loses power (Invoke-LabFault -Node X -Crash)",
+        ),
+        Binding(
+            "o",
+            "node('power_on')",
+            "Power",
+            id="node.power_on",
+            tooltip="Power the selected node on; it boots and rejoins (Start-LabNode -Name X)",
+        ),
+        Binding(
+            "s",
+            "node('stop')",
+            "Stop",
+            id="node.stop",
+            tooltip="Stop the Cluster service on the selected node (Stop-ClusterNode -Name X)",
+        ),
+        Binding(
+            "t",
+            "node('start')",
+            "Start",
+            id="node.start",
+            tooltip="Start the Cluster service on the selected node (Start-ClusterNode -Name X)",
+        ),
+        Binding(
+            "i",
+            "node('isolate')",
+            "Isolate",
+            id="node.isolate",
+            tooltip="Lab fault: cut the selected node off all cluster networks (Invoke-LabFault -Node X -Isolate)",
+        ),
+        Binding(
+            "r",
+            "node('repair')",
+            "Repair",
+            id="node.repair",
+            tooltip="Reconnect the selected node and power it on (Repair-LabFault -Node X)",
+        ),
+        Binding(
+            "p",
+            "node('pause')",
+            "Suspend",
+            id="node.pause",
+            tooltip="Pause (suspend) or resume the selected node (Suspend-ClusterNode / Resume-ClusterNode)",
+        ),
+        Binding(
+            "w",
+            "toggle_witness",
+            "Witness",
+            id="witness.toggle",
+            tooltip="Lab fault: fail the witness, or restore it (Invoke-LabFault / Repair-LabFault -Witness)",
+        ),
+        Binding(
+            "m",
+            "move_role",
+            "Move",
+            id="role.move",
+            tooltip="Move the selected role to the best possible node (Move-ClusterGroup -Name X)",
+        ),
+        Binding(
+            "e",
+            "switch_pane",
+            "Events/Console",
+            id="pane.switch",
+            show=False,
+            tooltip="Show the event log or the console in the lower pane (both show from 160 columns)",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Theme",
+            id="app.theme",
+            show=False,
+            tooltip="Switch between dark and light themes",
+        ),
     ]
+    #: Actions of the single keys above: off (and out of the footer) while the console prompt has focus.
+    TABLE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "quit_cockpit",
+            "focus_console",
+            "run_clock",
+            "pause_clock",
+            "speed_up",
+            "slow_down",
+            "next_event",
+            "node",
+            "toggle_witness",
+            "move_role",
+            "switch_pane",
+        }
+    )
 
     class CommandFinished(Message):
         """A command line ran: ``error`` is None when the cluster accepted it."""
@@ -140,6 +263,10 @@ class ClusterLabApp(App[None]):
         self._event_seq = 0
         self._witness_faulted = False
         self._tick: Timer | None = None
+        #: the console: every key, palette entry and typed line runs through this one shell
+        self.shell = Shell(cluster, width=120, blocking=False)
+        self.pane = "events"  # what the lower pane shows when it shows one thing at a time
+        self._last_table = "#nodes"
         self._command_log = logger  # structlog logger for commands and cluster events, or None
         #: problems found while building the app, shown as notifications once it runs
         self.startup_warnings: list[str] = []
@@ -158,8 +285,14 @@ class ClusterLabApp(App[None]):
             with Vertical(id="right"):
                 yield LinesView(id="details")
                 yield LinesView(id="summary")
-        yield EventLog(id="events")
-        yield ConsoleLine(id="console")
+        with Vertical(id="bottom", classes="-pane-events"):
+            yield PaneTabs(id="pane-tabs")
+            with Horizontal(id="panes"):
+                yield EventLog(id="events")
+                yield ConsoleLog(self.shell.prompt, id="console-log")
+            yield ConsolePrompt(
+                self.shell.prompt, history=lambda: self.shell.history, complete=self._complete, id="console-prompt"
+            )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -169,11 +302,18 @@ class ClusterLabApp(App[None]):
             "#details": "Why here?",
             "#summary": "Quorum · networks · CSVs",
             "#events": "Events",
+            "#console-log": "Console",
         }
         for selector, title in titles.items():
             self.query_one(selector).border_title = title
         if self.lab_title:
             self._write_log([LogEntry(EntryKind.NOTE, self._clock_text(self.cluster.now), f"Lab: {self.lab_title}")])
+        self.query_one(ConsoleLog).note(
+            f"clusterlab console on {self.cluster.name} ({self.cluster.profile.display_name}).\n"
+            "Every key you press runs here as its command. Get-Command lists the rest."
+        )
+        self._show_pane(self.pane)
+        self._apply_width(self.size.width)
         self.publish()
         self._tick = self.set_interval(TICK_S, self._advance, pause=not self.running)
         for warning in self.startup_warnings:
@@ -189,8 +329,12 @@ class ClusterLabApp(App[None]):
             self.publish()
         except Exception as exc:  # a tick must never take the app down
             self._set_running(False)
-            self.notify(f"The simulation was paused after an error: {exc}", title="Simulation error",
-                        severity="error", timeout=10)
+            self.notify(
+                f"The simulation was paused after an error: {exc}",
+                title="Simulation error",
+                severity="error",
+                timeout=10,
+            )
 
     def advance_sim(self, seconds: float) -> None:
         """Advance simulated time now (tests, scripts) and publish, whether or not the clock runs."""
@@ -205,9 +349,16 @@ class ClusterLabApp(App[None]):
             else:
                 self._tick.pause()
         self._show_header(self.snapshot)
+        self.refresh_bindings()
 
     def action_toggle_clock(self) -> None:
         self._set_running(not self.running)
+
+    def action_run_clock(self) -> None:
+        self._set_running(True)
+
+    def action_pause_clock(self) -> None:
+        self._set_running(False)
 
     def action_speed_up(self) -> None:
         faster = [s for s in SPEEDS if s > self.speed]
@@ -260,6 +411,11 @@ class ClusterLabApp(App[None]):
         """Take ONE snapshot and show it everywhere; append new events to the log."""
         snap = self.cluster.snapshot()
         self.snapshot = snap
+        # remember a witness fault however it was made (key or typed): without quorum it reads Offline
+        if snap.quorum.witness_state == "Failed":
+            self._witness_faulted = True
+        elif snap.quorum.witness_state == "Online":
+            self._witness_faulted = False
         new_events = self.cluster.events_since(self._event_seq)
         self._event_seq += len(new_events)
         nodes = self.query_one("#nodes", SnapshotTable)
@@ -281,8 +437,15 @@ class ClusterLabApp(App[None]):
         try:
             for e in new_events:
                 self._command_log.info(
-                    "cluster_event", seq=e.seq, sim_time=e.time, name=e.name, event_id=e.event_id,
-                    severity=str(e.level), source=e.source, message=e.message, channel=e.channel,
+                    "cluster_event",
+                    seq=e.seq,
+                    sim_time=e.time,
+                    name=e.name,
+                    event_id=e.event_id,
+                    severity=str(e.level),
+                    source=e.source,
+                    message=e.message,
+                    channel=e.channel,
                 )
         except Exception as exc:  # the log is a nicety; the cockpit keeps going
             self._command_log = None
@@ -304,8 +467,12 @@ class ClusterLabApp(App[None]):
 
     def _event_entry(self, e: ClusterEvent) -> LogEntry:
         clock = self._clock_text(e.time)
-        return LogEntry(EntryKind.EVENT, clock, cells=event_cells(e, clock, compact=False),
-                        compact_level=LEVEL_SHORT.get(e.level, ""))
+        return LogEntry(
+            EntryKind.EVENT,
+            clock,
+            cells=event_cells(e, clock, compact=False),
+            compact_level=LEVEL_SHORT.get(e.level, ""),
+        )
 
     def _write_log(self, entries: Iterable[LogEntry]) -> None:
         self.query_one(EventLog).add(entries)
@@ -317,27 +484,43 @@ class ClusterLabApp(App[None]):
 
     # commands ------------------------------------------------------------------------
 
-    def run_cmdline(self, cmdline: str, fn: Callable[[], object]) -> bool:
-        """Echo ``PS> cmdline``, run it, report a refusal; the one door every action goes through.
+    def run_cmdline(self, cmdline: str, *, typed: bool = False) -> bool:
+        """Run ``cmdline`` through the console's shell and echo it there; the one door every action goes through.
 
-        A later console replaces the body with its parser; callers keep passing the line.
+        The console shows ``PS HVCLUS> cmdline``, the output and any error records (in red); the
+        first error also becomes a notification. Keys and palette entries (``typed=False``) are
+        echoed in the event log too, with their refusals; a typed line only when it changed the
+        cluster, so queries stay out of the event log. True when no error record was written.
         """
         self._safe_publish()  # events that happened before the command stay before its echo
-        clock = self._clock_text(self.cluster.now)
-        self._write_log([LogEntry(EntryKind.COMMAND, clock, f"PS> {cmdline}")])
-        verb = cmdline.split(" ", 1)[0]
-        error: str | None = None
+        before, seq = self.snapshot, self._event_seq
+        clock = self._clock_text(self.cluster.now)  # when the line was entered (Start-Sleep moves time on)
+        console = self.query_one(ConsoleLog)
+        console.echo(cmdline)
+        records: list[ErrorRecord] = []
         try:
-            fn()
-        except ClusterError as exc:
-            error = exc.message
-            self._write_log([LogEntry(EntryKind.REFUSED, clock, f"{verb} : {exc.message} ({exc.category})")])
-            self.notify(exc.message, title=verb, severity="error")
-        except Exception as exc:  # a bug behind a key must not take the app down
-            error = f"Unexpected error: {exc}"
-            self._write_log([LogEntry(EntryKind.REFUSED, clock, f"{verb} : {error}")])
-            self.notify(error, title=verb, severity="error", timeout=10)
-        self.query_one(ConsoleLine).show(cmdline, error)
+            self.shell.width = self._console_width()
+            result = self.shell.run(cmdline)
+            console.output(result.output)
+            records = list(result.errors)
+        except Exception as exc:  # Shell.run never raises; if it ever does, the cockpit keeps going
+            records = [ErrorRecord(f"Unexpected error: {type(exc).__name__}: {exc}", "NotSpecified")]
+        if records:
+            console.errors((r.render() for r in records), self.shell.width)
+        changed = not typed or self._cluster_changed(before, seq)
+        if changed:
+            self._write_log([LogEntry(EntryKind.COMMAND, clock, f"PS> {cmdline}")])
+            self._write_log(LogEntry(EntryKind.REFUSED, clock, _refusal(r)) for r in records[:LOGGED_ERRORS])
+            if len(records) > LOGGED_ERRORS:
+                more = len(records) - LOGGED_ERRORS
+                self._write_log([LogEntry(EntryKind.REFUSED, clock, f"… and {more} more (see the console)")])
+        error = records[0].message if records else None
+        if records:
+            first = records[0]
+            title = first.command or cmdline.split(" ", 1)[0]
+            if len(records) > 1:
+                title += f" ({len(records)} errors)"
+            self.notify(first.message, title=title, severity="error")
         if self._command_log is not None:
             try:
                 log_command(self._command_log, self.cluster, cmdline, ok=error is None, error=error)
@@ -348,8 +531,97 @@ class ClusterLabApp(App[None]):
         self.post_message(self.CommandFinished(cmdline, error))
         return error is None
 
-    def run_lab_command(self, command: LabCommand) -> bool:
-        return self.run_cmdline(command.cmdline, partial(command.apply, self.cluster))
+    def _cluster_changed(self, before: ClusterSnapshot, seq: int) -> bool:
+        """Did the last command change the cluster (state, settings, time or events)?"""
+        try:
+            return self.cluster.snapshot() != before or bool(self.cluster.events_since(seq))
+        except Exception:
+            return True
+
+    def _complete(self, left: str) -> list[str]:
+        return complete(left, self.cluster)
+
+    # the console pane ----------------------------------------------------------------
+
+    @property
+    def split(self) -> bool:
+        """True when the event log and the console show side by side."""
+        return self.query_one("#bottom").has_class("-split")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        bottom = self.query_one("#bottom")
+        if bottom.has_class("-split") != (width >= SPLIT_WIDTH):
+            bottom.set_class(width >= SPLIT_WIDTH, "-split")
+            self.refresh_bindings()
+
+    def _console_width(self) -> int:
+        """Columns the shell formats for: the console pane's width (its share of the lower pane when hidden)."""
+        log = self.query_one(ConsoleLog)
+        width = log.content_region.width
+        if not (log.display and width > 0):
+            panes = self.query_one("#panes").content_region.width or self.size.width
+            width = (panes // 2 if self.split else panes) - 2
+        return max(40, width - 1)  # the vertical scrollbar takes a column once the transcript fills the pane
+
+    def _show_pane(self, pane: str) -> None:
+        self.pane = pane
+        bottom = self.query_one("#bottom")
+        bottom.set_class(pane == "events", "-pane-events")
+        bottom.set_class(pane == "console", "-pane-console")
+        self.query_one(PaneTabs).show(pane)
+
+    def action_switch_pane(self) -> None:
+        self._show_pane("console" if self.pane == "events" else "events")
+
+    def action_focus_console(self) -> None:
+        if not self.split:
+            self._show_pane("console")
+        self.query_one(ConsolePrompt).input.focus()
+
+    @on(PaneTabs.Selected)
+    def _pane_selected(self, event: PaneTabs.Selected) -> None:
+        self._show_pane(event.pane)
+
+    @on(CommandInput.LineEntered)
+    def _line_entered(self, event: CommandInput.LineEntered) -> None:
+        if event.line.strip():
+            self.run_cmdline(event.line, typed=True)
+        else:
+            self.query_one(ConsoleLog).echo("")
+
+    @on(CommandInput.LeaveRequested)
+    def _leave_console(self) -> None:
+        self.query_one(self._last_table).focus()
+
+    @on(CommandInput.ClearRequested)
+    def _clear_console(self) -> None:
+        self.query_one(ConsoleLog).clear_transcript()
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        widget: Widget = event.widget
+        if isinstance(widget, SnapshotTable) and widget.id:
+            self._last_table = f"#{widget.id}"
+        elif isinstance(widget, CommandInput) and not self.split and self.pane != "console":
+            self._show_pane("console")  # clicked or tabbed into the prompt: show what it prints
+        self.query_one("#bottom").set_class(isinstance(widget, CommandInput), "-typing")
+
+    @property
+    def console_focused(self) -> bool:
+        return isinstance(self.focused, CommandInput)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.TABLE_ACTIONS and self.console_focused:
+            return False  # the keys type into the prompt; keep them out of the footer too
+        if action in ("run_clock", "pause_clock"):
+            return self.running == (action == "pause_clock")
+        return not (action == "switch_pane" and self.split)  # both panes show: nothing to switch
+
+    def action_quit_cockpit(self) -> None:
+        self.exit()
 
     @property
     def selected_node(self) -> str | None:
@@ -372,11 +644,11 @@ class ClusterLabApp(App[None]):
         except KeyError:
             self.notify(f"There is no node '{name}'.", severity="error")
             return False
-        return self.run_lab_command(node_command(verb, node))
+        return self.run_cmdline(node_command(verb, node).cmdline)
 
     def action_toggle_witness(self) -> None:
         cmd = witness_command(self.snapshot.quorum, self._witness_faulted)
-        if self.run_lab_command(cmd):
+        if self.run_cmdline(cmd.cmdline):
             self._witness_faulted = cmd.cmdline.startswith("Invoke-")
 
     def action_move_role(self) -> None:
@@ -392,7 +664,7 @@ class ClusterLabApp(App[None]):
         except KeyError:
             self.notify(f"There is no role '{name}'.", severity="error")
             return False
-        return self.run_lab_command(move_command(group))
+        return self.run_cmdline(move_command(group).cmdline)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
@@ -404,8 +676,11 @@ class ClusterLabApp(App[None]):
         snap = self.snapshot
         selected = self.selected_node
         entries = [
-            PaletteEntry("Resume simulated time" if not self.running else "Pause simulated time", "space",
-                         self.action_toggle_clock),
+            PaletteEntry(
+                "Resume simulated time" if not self.running else "Pause simulated time",
+                "space",
+                self.action_toggle_clock,
+            ),
             PaletteEntry("Speed up simulated time", f"+ (now {speed_text(self.speed)})", self.action_speed_up),
             PaletteEntry("Slow down simulated time", f"- (now {speed_text(self.speed)})", self.action_slow_down),
             PaletteEntry("Jump to the next cluster event", "n", self.action_next_event),
@@ -413,16 +688,32 @@ class ClusterLabApp(App[None]):
         for node in snap.nodes:
             for verb in NODE_VERBS:
                 cmd = node_command(verb, node)
-                entries.append(PaletteEntry(cmd.title, f"PS> {cmd.cmdline}", partial(self.run_lab_command, cmd),
-                                            discover=node.name == selected))
+                entries.append(
+                    PaletteEntry(
+                        cmd.title,
+                        f"PS> {cmd.cmdline}",
+                        partial(self.run_cmdline, cmd.cmdline),
+                        discover=node.name == selected,
+                    )
+                )
         witness = witness_command(snap.quorum, self._witness_faulted)
         entries.append(PaletteEntry(witness.title, f"PS> {witness.cmdline}", self.action_toggle_witness))
         for group in ordered_groups(snap):
             cmd = move_command(group)
-            entries.append(PaletteEntry(cmd.title, f"PS> {cmd.cmdline}", partial(self.run_lab_command, cmd),
-                                        discover=False))
+            entries.append(
+                PaletteEntry(cmd.title, f"PS> {cmd.cmdline}", partial(self.run_cmdline, cmd.cmdline), discover=False)
+            )
+        entries.append(PaletteEntry("Type a command at the console prompt", ": or `", self.action_focus_console))
+        if not self.split:
+            entries.append(PaletteEntry("Show the event log or the console", "e", self.action_switch_pane))
         entries.append(PaletteEntry("Toggle dark / light theme", "ctrl+t", self.action_toggle_theme))
         return entries
+
+
+def _refusal(record: ErrorRecord) -> str:
+    """One event-log line for an error record: ``Cmdlet : first line of the message (Category)``."""
+    head = record.message.split("\n", 1)[0]
+    return f"{record.command} : {head} ({record.category})" if record.command else f"{head} ({record.category})"
 
 
 def make_app(

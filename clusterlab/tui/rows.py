@@ -187,12 +187,18 @@ def cluster_summary(snap: ClusterSnapshot) -> list[Cell]:
     lines = [
         Cell("Quorum", Tone.STRONG),
         Cell(f"  {q.quorum_type}" + (" · dynamic quorum" if q.dynamic_quorum else ""), Tone.NORMAL),
-        Cell(f"  {q.state}: {q.votes} of {q.total} votes, need {q.needed}" + (" (forced)" if q.forced else ""),
-             quorum_badge(q).tone),
+        Cell(
+            f"  {q.state}: {q.votes} of {q.total} votes, need {q.needed}" + (" (forced)" if q.forced else ""),
+            quorum_badge(q).tone,
+        ),
     ]
     if q.witness_resource:
-        lines.append(Cell(f"  {q.witness_resource}: {q.witness_state or 'Offline'}, vote {q.witness_dynamic_weight}",
-                          Tone.BAD if q.witness_state == "Failed" else Tone.NORMAL))
+        lines.append(
+            Cell(
+                f"  {q.witness_resource}: {q.witness_state or 'Offline'}, vote {q.witness_dynamic_weight}",
+                Tone.BAD if q.witness_state == "Failed" else Tone.NORMAL,
+            )
+        )
     else:
         lines.append(Cell("  no witness", Tone.MUTED))
     lines.append(Cell("  members: " + (", ".join(q.members) or "none"), Tone.NORMAL if q.members else Tone.BAD))

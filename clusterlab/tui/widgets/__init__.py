@@ -1,6 +1,6 @@
 """Cockpit widgets, one small module each."""
 
-from .console_line import ConsoleLine
+from .console import CommandInput, ConsoleLog, ConsolePrompt, PaneTabs
 from .event_log import EntryKind, EventLog, LogEntry
 from .header import ClusterHeader, QuorumBadge
 from .lines_view import LinesView
@@ -8,11 +8,14 @@ from .snapshot_table import SnapshotTable
 
 __all__ = [
     "ClusterHeader",
-    "ConsoleLine",
+    "CommandInput",
+    "ConsoleLog",
+    "ConsolePrompt",
     "EntryKind",
     "EventLog",
     "LinesView",
     "LogEntry",
+    "PaneTabs",
     "QuorumBadge",
     "SnapshotTable",
 ]
