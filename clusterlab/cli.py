@@ -26,6 +26,21 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("--seed", type=int, help="override the lab's random seed")
     op.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
     op.add_argument("--paused", action="store_true", help="start with the clock paused")
+    pl = sub.add_parser(
+        "play",
+        help="play a lab headless and print its transcript",
+        description="Plays every step of a lab as fast as the CPU allows and prints a transcript: simulated times, "
+        "command output, cluster events, PASS/FAIL per expectation. Exit status: 0 ok, 1 a check failed "
+        "(with --check), 2 invalid lab.",
+    )
+    pl.add_argument("lab", help="lab file or shipped lab id")
+    pl.add_argument("--check", action="store_true", help="exit 1 unless every expectation, task and quiz holds")
+    pl.add_argument("--seed", type=int, help="override the lab's random seed")
+    pl.add_argument("--json", action="store_true", help="write the transcript as JSON lines")
+    pl.add_argument("--until", help="stop at this simulated time (e.g. 30m, 2h, 01:30:00)")
+    va = sub.add_parser("validate", help="check lab files and report every problem (exit 2 if any)")
+    va.add_argument("labs", nargs="+", help="lab files or shipped lab ids")
+    sub.add_parser("schema", help="print the JSON Schema of the lab format (for editors)")
     sh = sub.add_parser(
         "shell",
         help="a PowerShell-style console over a lab: interactive, -c 'commands', or a script file",
@@ -95,10 +110,60 @@ def _shell(args: argparse.Namespace) -> int:
     return interactive(cluster)
 
 
+def _play(args: argparse.Namespace) -> int:
+    from clusterlab.lab import LabError, load_lab, resolve_lab
+    from clusterlab.lab.player import Player
+    from clusterlab.lab.steps import parse_duration
+    from clusterlab.sim import ClusterError
+
+    until = None
+    if args.until is not None:
+        until = parse_duration(args.until)
+        if until is None:
+            print(f"clusterlab play: --until {args.until!r} is not a duration (e.g. 30m, 2h, 01:30:00)",
+                  file=sys.stderr)
+            return 2
+    try:
+        lab = load_lab(resolve_lab(args.lab))
+        player = Player(lab, seed=args.seed, until=until, json_lines=args.json, emit=print)
+    except LabError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ClusterError as exc:
+        print(f"{args.lab}: {exc.message}", file=sys.stderr)
+        return 2
+    result = player.play()
+    sys.stdout.flush()
+    if args.check and not result.ok:
+        return 1
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from clusterlab.lab.validate import validate_paths
+
+    return validate_paths(list(args.labs), sys.stdout, sys.stderr)
+
+
+def _schema() -> int:
+    import json
+
+    from clusterlab.lab.schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2, sort_keys=False))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "shell":
         return _shell(args)
+    if args.command == "play":
+        return _play(args)
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "schema":
+        return _schema()
     if args.command in (None, "open"):
         return _open(
             getattr(args, "lab", None),

@@ -1,11 +1,11 @@
-"""§3 role behaviour, one scenario per rule: restart, failover, failback, priority,
-preferred and possible owners, anti-affinity, memory-aware placement and preemption."""
+"""§3 role behaviour beyond the scenario labs in tests/scenarios/: placement explanations,
+starting and stopping, possible owners, enforced anti-affinity, memory-aware placement, preemption."""
 
 from __future__ import annotations
 
 import pytest
 
-from clusterlab.sim import FailbackSpec, Priority, VmSpec
+from clusterlab.sim import Priority, VmSpec
 from clusterlab.sim.profiles import VM_BOOT_S
 from tests.builders import DETECT, build, count, crash
 
@@ -37,23 +37,6 @@ def test_failed_over_vm_restarts_cold_and_accounts_its_downtime() -> None:
 
 
 # priority ------------------------------------------------------------------------------
-
-
-def test_high_starts_before_medium_before_low_and_no_auto_start_stays_off() -> None:
-    c = build(
-        3,
-        vms=[
-            vm("LOW1", "HV01", prio=Priority.LOW),
-            vm("MED1", "HV01"),
-            vm("HIGH1", "HV01", prio=Priority.HIGH),
-            vm("NAS1", "HV01", prio=Priority.NO_AUTO_START, running=True),
-        ],
-    )
-    crash(c, "HV01", settle=200)
-    (high,), (med,), (low,) = starts(c, "HIGH1"), starts(c, "MED1"), starts(c, "LOW1")
-    assert high < med < low, "each priority band starts when the one above is online"
-    nas = c.group("NAS1")
-    assert nas.owner != "HV01" and nas.state.value == "Offline", "NoAutoStart moves but is not started"
 
 
 # preferred and possible owners ---------------------------------------------------------
@@ -117,17 +100,6 @@ def test_anti_affinity_skips_a_node_hosting_the_same_class() -> None:
     assert why is not None and "anti-affinity: HV02 hosts DC02" in why.text()
 
 
-def test_soft_anti_affinity_is_ignored_when_no_other_node_remains() -> None:
-    c = build(
-        2,
-        witness="FileShare",
-        vms=[vm("DC01", "HV01", anti_affinity=("dc",)), vm("DC02", "HV02", anti_affinity=("dc",))],
-    )
-    crash(c, "HV01", settle=60)
-    assert c.group("DC01").owner == "HV02" and c.group("DC01").state.value == "Online"
-    assert "anti-affinity overridden" in c.group("DC01").last_placement.text()  # type: ignore[union-attr]
-
-
 def test_enforced_anti_affinity_leaves_the_role_offline() -> None:
     c = build(
         2,
@@ -170,19 +142,6 @@ def test_high_priority_preempts_low_priority_when_nothing_fits() -> None:
     assert snap.memory_used_gb <= snap.memory_total_gb
 
 
-def test_preempted_role_restarts_later_when_memory_frees() -> None:
-    c = build(
-        2,
-        witness="FileShare",
-        memory_gb=64,
-        vms=[vm("SQL01", "HV01", mem=48, prio=Priority.HIGH), vm("TEST01", "HV02", mem=32, prio=Priority.LOW)],
-    )
-    crash(c, "HV01", settle=200)
-    c.repair_node("HV01")
-    c.advance(300)
-    assert c.group("TEST01").state.value == "Online" and c.group("TEST01").owner == "HV01"
-
-
 def test_high_never_preempted_and_medium_cannot_preempt_medium() -> None:
     c = build(
         2,
@@ -198,62 +157,7 @@ def test_high_never_preempted_and_medium_cannot_preempt_medium() -> None:
 # restart policy and failover threshold -------------------------------------------------
 
 
-def test_resource_failure_restarts_on_the_same_node_then_fails_over() -> None:
-    c = build(3, vms=[vm("SQL01", "HV01")])
-    c.fail_resource("SQL01")
-    assert count(c, 1069) == 1
-    c.advance(60)
-    assert c.group("SQL01").owner == "HV01" and c.group("SQL01").state.value == "Online", "restarted in place"
-    c.fail_resource("SQL01")
-    c.advance(60)
-    assert count(c, 1069) == 2 and count(c, 1205) == 1
-    g = c.group("SQL01")
-    assert g.owner != "HV01" and g.state.value == "Online", "past RestartThreshold (1): failed over"
-    assert g.failover_count == 1
-
-
-def test_failover_threshold_exceeded_leaves_the_role_failed_then_retries_after_an_hour() -> None:
-    c = build(3, vms=[vm("BAD01", "HV01")])
-    for node in ("HV01", "HV02", "HV03"):
-        c.fail_resource("BAD01", node=node)  # cannot come online anywhere
-    c.advance(600)
-    g = c.group("BAD01")
-    assert count(c, 1254, source="BAD01") == 1
-    assert g.state.value == "Failed" and g.failover_count == 2, "N-1 = 2 failovers in 6 h, then left Failed"
-    c.repair_all()
-    c.advance(3600)
-    assert c.group("BAD01").state.value == "Online", "RetryPeriodOnFailure: tried again after an hour"
-
-
 # failback ------------------------------------------------------------------------------
-
-
-def test_failback_allow_moves_the_role_home_when_the_preferred_node_returns() -> None:
-    c = build(3, vms=[vm("SQL01", "HV01", preferred_owners=("HV01", "HV02"), failback=FailbackSpec(True))])
-    crash(c, "HV01", settle=60)
-    assert c.group("SQL01").owner == "HV02"
-    c.repair_node("HV01")
-    c.advance(300)
-    assert c.group("SQL01").owner == "HV01" and c.group("SQL01").state.value == "Online"
-
-
-def test_failback_prevent_keeps_the_role_where_it_is() -> None:
-    c = build(3, vms=[vm("SQL01", "HV01", preferred_owners=("HV01", "HV02"))])
-    crash(c, "HV01", settle=60)
-    c.repair_node("HV01")
-    c.advance(300)
-    assert c.group("SQL01").owner == "HV02"
-
-
-def test_failback_waits_for_its_window() -> None:
-    # The lab clock starts Monday 09:00; the window is 01:00-05:00.
-    c = build(3, vms=[vm("SQL01", "HV01", preferred_owners=("HV01",), failback=FailbackSpec(True, (1, 5)))])
-    crash(c, "HV01", settle=60)
-    c.repair_node("HV01")
-    c.advance(600)
-    assert c.group("SQL01").owner != "HV01", "09:10 is outside the window"
-    c.run_until(c.clock.seconds_until(c.clock.at(0).replace(day=6, hour=1, minute=5)))
-    assert c.group("SQL01").owner == "HV01", "failed back at 01:00 the next night"
 
 
 # graceful stop moves roles ---------------------------------------------------------------

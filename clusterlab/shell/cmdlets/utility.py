@@ -120,7 +120,7 @@ def select_object(inv: Invocation) -> Iterable[Any]:
                 raise inv.fail(f'Property "{name}" cannot be found.', "InvalidArgument", name)
             out.extend(flatten([member(o, name)]))
         return out
-    props = inv.get("Property")
+    props = [p if isinstance(p, dict) else to_text(p) for p in inv.get("Property") or []]
     if props:
         names = expand_star(items, [p for p in props if not isinstance(p, dict)])
         cols = columns_from(list(props), _evaluate)

@@ -1,0 +1,63 @@
+"""Every scenario under tests/scenarios/ and every shipped lab under labs/ passes `play --check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clusterlab.cli import main
+from clusterlab.lab import load_lab
+from clusterlab.lab.player import play
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
+SHIPPED = sorted((ROOT / "labs").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS + SHIPPED, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_lab_passes(path: Path) -> None:
+    result = play(load_lab(path))
+    failures = [o.text for o in result.outcomes if not o.ok]
+    assert not failures, "\n".join(result.lines)
+
+
+def test_same_lab_and_seed_give_a_byte_identical_transcript(capsys: pytest.CaptureFixture[str]) -> None:
+    lab = str(ROOT / "tests" / "scenarios" / "quorum-force-start.yaml")
+    assert main(["play", lab, "--check"]) == 0
+    first = capsys.readouterr().out
+    assert main(["play", lab, "--check"]) == 0
+    assert capsys.readouterr().out == first
+    assert main(["play", lab, "--json"]) == 0
+    assert capsys.readouterr().out.startswith('{"id"')
+
+
+def test_a_failing_expectation_says_what_was_expected_and_seen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lab = tmp_path / "wrong.yaml"
+    lab.write_text(
+        "format: 1\ncluster:\n  nodes: [HV01, HV02, HV03]\n  vms: [{name: DC01, owner: HV01}]\nsteps:\n"
+        "  - run: Invoke-LabFault -Node HV02 -Crash\n"
+        "  - expect: {role: DC01, owner_not: HV01}\n    within: 2m\n"
+    )
+    assert main(["play", str(lab), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"FAIL step 2 ({lab}:7): expected role DC01 owner_not HV01 within 2m; at 00:02:00 role DC01 owner was "
+        "HV01 (state Online)" in out
+    )
+    assert "== 0 passed, 1 failed" in out
+
+
+def test_until_stops_playback(capsys: pytest.CaptureFixture[str]) -> None:
+    lab = str(ROOT / "tests" / "scenarios" / "failback-window.yaml")
+    assert main(["play", lab, "--until", "10m"]) == 0
+    assert "stopped at --until 00:10:00" in capsys.readouterr().out
+
+
+def test_invalid_lab_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\ncluster: {nodes: [HV01], vms: [{name: X, owner: HV9}]}\n")
+    assert main(["play", str(bad)]) == 2
+    assert "HV9" in capsys.readouterr().err
