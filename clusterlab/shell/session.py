@@ -413,8 +413,9 @@ class Shell:
     def _span(self, cmd: A.Command) -> int:
         if not self._line:
             return len(cmd.name)
-        end = self._line.find("|", cmd.pos)
-        return (end if end >= 0 else len(self._line.rstrip())) - cmd.pos
+        ends = [i for i in (self._line.find("|", cmd.pos), self._line.find(";", cmd.pos)) if i >= 0]
+        end = min(ends) if ends else len(self._line)
+        return max(1, len(self._line[cmd.pos : end].rstrip()))
 
     def _os_at_least(self, version: str) -> bool:
         order = ["2012R2", "2016", "2019", "2022"]

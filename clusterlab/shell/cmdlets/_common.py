@@ -59,6 +59,16 @@ def target_name(inv: Invocation, param: str = "Name") -> str | None:
     return None
 
 
+def require_target(inv: Invocation, param: str = "Name") -> str:
+    """The object name a cmdlet needs (-Name or piped), or PowerShell's missing-parameter error."""
+    name = target_name(inv, param)
+    if name is None:
+        raise inv.fail(
+            f"Cannot process command because of one or more missing mandatory parameters: {param}.", "InvalidArgument"
+        )
+    return name
+
+
 def node_obj(c: Cluster, n: NodeSnapshot) -> PSObject:
     major, minor, build = VERSIONS.get(c.profile.name, (10, 0, 20348))
     return make(

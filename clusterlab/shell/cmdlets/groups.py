@@ -8,7 +8,7 @@ from typing import Any
 from ..formatting import View, register_view
 from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
-from ._common import FC, INPUT, group_obj, select, snapshot, target_name, wait_for
+from ._common import FC, INPUT, group_obj, require_target, select, snapshot, wait_for
 
 register_view("ClusterGroup", lambda profile: View(("Name", "OwnerNode", "State")))
 register_view("ClusterOwnerNodeList", lambda profile: View(("ClusterObject", "OwnerNodes")))
@@ -33,15 +33,6 @@ def get_cluster_group(inv: Invocation) -> Iterable[Any]:
     snap = snapshot(inv)
     names = select("clustered role", [g.name for g in snap.groups], inv.get("Name"), inv)
     return [group_obj(c, snap.group(n)) for n in names]
-
-
-def _group_target(inv: Invocation) -> str:
-    name = target_name(inv)
-    if name is None:
-        raise inv.fail(
-            "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
-        )
-    return name
 
 
 def _settled(inv: Invocation, name: str) -> bool:
@@ -69,7 +60,7 @@ def _settled(inv: Invocation, name: str) -> bool:
 )
 def move_cluster_group(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    name = _group_target(inv)
+    name = require_target(inv)
     real = c.group(name).name
     c.move_group(real, inv.get("Node"))
     wait_for(inv, lambda: _settled(inv, real), inv.get("Wait"))
@@ -97,7 +88,7 @@ def move_cluster_group(inv: Invocation) -> Iterable[Any]:
 )
 def move_cluster_vm_role(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    name = _group_target(inv)
+    name = require_target(inv)
     kind = inv.get("MigrationType", "Live")
     live = getattr(c, "live_migrate", None)
     if inv.switch("Cancel") or (kind == "Live" and live is None):
@@ -132,7 +123,7 @@ def move_cluster_vm_role(inv: Invocation) -> Iterable[Any]:
 )
 def start_cluster_group(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    name = c.group(_group_target(inv)).name
+    name = c.group(require_target(inv)).name
     c.start_group(name)
     wait_for(inv, lambda: _settled(inv, name), inv.get("Wait"))
     return [group_obj(c, c.group(name))]
@@ -151,7 +142,7 @@ def start_cluster_group(inv: Invocation) -> Iterable[Any]:
 )
 def stop_cluster_group(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    name = c.group(_group_target(inv)).name
+    name = c.group(require_target(inv)).name
     c.stop_group(name)
     wait_for(inv, lambda: _settled(inv, name), inv.get("Wait"))
     return [group_obj(c, c.group(name))]

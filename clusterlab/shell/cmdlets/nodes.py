@@ -7,7 +7,7 @@ from typing import Any
 
 from ..formatting import Column, View, register_view
 from ..registry import Invocation, Param, cmdlet
-from ._common import INPUT, node_obj, select, snapshot, target_name, wait_for
+from ._common import INPUT, node_obj, require_target, select, snapshot, wait_for
 
 
 def _view(profile: str) -> View:
@@ -42,15 +42,6 @@ def get_cluster_node(inv: Invocation) -> Iterable[Any]:
     snap = snapshot(inv)
     names = select("node", [n.name for n in snap.nodes], inv.get("Name"), inv)
     return [node_obj(c, snap.node(n)) for n in names]
-
-
-def _node_target(inv: Invocation) -> str:
-    name = target_name(inv)
-    if name is None:
-        raise inv.fail(
-            "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
-        )
-    return name
 
 
 @cmdlet(
@@ -91,7 +82,7 @@ def _node_target(inv: Invocation) -> str:
 )
 def start_cluster_node(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    name = _node_target(inv)
+    name = require_target(inv)
     c.start_node(name, force_quorum=inv.switch("ForceQuorum"), prevent_quorum=inv.switch("PreventQuorum"))
     if inv.has("Wait"):
         wait_for(inv, lambda: c.node(name).state.value in ("Up", "Paused"), inv.get("Wait"))
@@ -119,7 +110,7 @@ def start_cluster_node(inv: Invocation) -> Iterable[Any]:
 )
 def stop_cluster_node(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    name = _node_target(inv)
+    name = require_target(inv)
     c.stop_node(name)
     wait_for(inv, lambda: c.node(name).state.value == "Down", inv.get("Wait"))
     return [node_obj(c, c.node(name))]
@@ -144,7 +135,7 @@ def stop_cluster_node(inv: Invocation) -> Iterable[Any]:
 )
 def suspend_cluster_node(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    names = inv.get("Name") or [_node_target(inv)]
+    names = inv.get("Name") or [require_target(inv)]
     if inv.switch("Drain") or inv.switch("ForceDrain") or inv.has("TargetNode"):
         drain = getattr(c, "drain_node", None)
         if drain is None:
@@ -179,7 +170,7 @@ def suspend_cluster_node(inv: Invocation) -> Iterable[Any]:
 )
 def resume_cluster_node(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    names = inv.get("Name") or [_node_target(inv)]
+    names = inv.get("Name") or [require_target(inv)]
     out = []
     for name in names:
         c.resume_node(name)

@@ -10,7 +10,7 @@ from clusterlab.sim import Cluster, ResourceSnapshot
 from ..formatting import View, register_view
 from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
-from ._common import FC, INPUT, NONE_ID, guid, select, target_name
+from ._common import FC, INPUT, NONE_ID, guid, require_target, select
 
 
 def _view(profile: str) -> View:
@@ -79,15 +79,6 @@ def get_cluster_resource(inv: Invocation) -> Iterable[Any]:
     return [resource_obj(c, by_name[n]) for n in names]
 
 
-def _target(inv: Invocation) -> str:
-    name = target_name(inv)
-    if name is None:
-        raise inv.fail(
-            "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
-        )
-    return name
-
-
 @cmdlet(
     "Start-ClusterResource",
     "Brings a resource online (its whole role starts, as in clusterlab every resource of a role moves together).",
@@ -101,7 +92,7 @@ def _target(inv: Invocation) -> str:
 )
 def start_cluster_resource(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    name = _target(inv)
+    name = require_target(inv)
     res = _resource(c, name, inv)
     c.start_group(res.group)
     return [resource_obj(c, _resource(c, name, inv))]
@@ -120,7 +111,7 @@ def start_cluster_resource(inv: Invocation) -> Iterable[Any]:
 )
 def stop_cluster_resource(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    name = _target(inv)
+    name = require_target(inv)
     res = _resource(c, name, inv)
     c.stop_group(res.group)
     return [resource_obj(c, _resource(c, name, inv))]

@@ -11,7 +11,7 @@ from clusterlab.sim import Cluster, VmSnapshot
 from ..formatting import Column, View, register_view
 from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
-from ._common import guid, select, target_name, wait_for
+from ._common import guid, require_target, select, wait_for
 
 VERSION = {"2012R2": "5.0", "2016": "8.0", "2019": "9.0", "2022": "10.0"}
 
@@ -90,12 +90,7 @@ def get_vm(inv: Invocation) -> Iterable[Any]:
 
 
 def _vm_name(inv: Invocation) -> str:
-    name = target_name(inv)
-    if name is None:
-        raise inv.fail(
-            "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
-        )
-    return inv.ctx.cluster.vm(name).name
+    return inv.ctx.cluster.vm(require_target(inv)).name
 
 
 def _settled(c: Cluster, name: str) -> bool:
