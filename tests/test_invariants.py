@@ -84,6 +84,30 @@ class ClusterMachine(RuleBasedStateMachine):
     def fail_resource(self, g: str, times: int) -> None:
         self._do(self.c.fail_resource, g, times)
 
+    @rule(n=node, force=st.booleans(), to=st.one_of(st.none(), node))
+    def drain(self, n: str, force: bool, to: str | None) -> None:
+        self._do(self.c.drain_node, n, target=to, force=force)
+
+    @rule(n=node, mode=st.sampled_from(["NoFailback", "Immediate", "Policy"]))
+    def resume(self, n: str, mode: str) -> None:
+        self._do(self.c.resume_node, n, mode)
+
+    @rule(g=st.sampled_from(ROLES[:-1]), dest=st.one_of(st.none(), node))
+    def live_migrate(self, g: str, dest: str | None) -> None:
+        self._do(self.c.live_migrate, g, dest)
+
+    @rule(g=st.sampled_from(ROLES[:-1]))
+    def cancel(self, g: str) -> None:
+        self._do(self.c.cancel_migration, g)
+
+    @rule(n=node, restart=st.booleans())
+    def shutdown(self, n: str, restart: bool) -> None:
+        self._do(self.c.shutdown_node, n, restart=restart)
+
+    @rule(on=st.booleans())
+    def drain_on_shutdown(self, on: bool) -> None:
+        self._do(self.c.set_drain_on_shutdown, on)
+
     @rule(n=node, w=st.integers(0, 1))
     def weight(self, n: str, w: int) -> None:
         self._do(self.c.set_node_weight, n, w)
@@ -114,7 +138,12 @@ class ClusterMachine(RuleBasedStateMachine):
             assert q.total >= 1
         members = [m for m in q.members]
         assert len(set(members)) == len(members)
-        running_members = set(q.members)
+        for m in self.c.migrations():
+            if m.state in ("Setup", "DataTransfer", "Move"):
+                assert nodes[m.source].powered_on and nodes[m.target].state.value in ("Up", "Paused"), (
+                    f"migration of {m.vm} runs without a live source/destination"
+                )
+        running_members = set(q.all_members)
         for g in s.groups:
             if g.state.value == "Online":
                 assert q.state == "Up", f"{g.name} online in a cluster without quorum"

@@ -154,6 +154,7 @@ def _vm(name: str, v: Mapping[str, Any]) -> VmSpec:
         failback=FailbackSpec(fb.get("type") == "Allow", (window[0], window[1]) if len(window) == 2 else None),
         running=v.get("running"),
         boot_s=v.get("boot_s"),
+        dirty_mb_s=v.get("dirty_mb_s"),
     )
 
 

@@ -227,6 +227,13 @@ _VM_FIELDS: Final = (
     ),
     Field("running", Boolean(), "Running at lab start (default: true unless priority is NoAutoStart).", default=None),
     Field("boot_s", Duration(), "How long the guest takes to boot (default: the simulator's 30 s).", default=None),
+    Field(
+        "dirty_mb_s",
+        Number(positive=False),
+        "Workload: MB of memory the guest dirties per second; a busy VM needs more live-migration passes "
+        "(default 20).",
+        default=None,
+    ),
 )
 
 VM: Final = Record(

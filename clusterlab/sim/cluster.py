@@ -22,8 +22,10 @@ from .roles import VM_CONFIG_RESOURCE, VM_RESOURCE, Roles, group_state
 from .snapshots import (
     ClusterSnapshot,
     CsvSnapshot,
+    DrainStatus,
     GroupSnapshot,
     GroupType,
+    MigrationSnapshot,
     NetworkSnapshot,
     NodeSnapshot,
     NodeState,
@@ -185,6 +187,7 @@ class Cluster:
         cfg.possible_owners = possible
         vmr.possible_owners = possible
         vm = Vm(vs.name, g, vs.memory_gb, vs.vhd_gb, vs.csv, vs.boot_s if vs.boot_s is not None else P.VM_BOOT_S)
+        vm.dirty_mb_s = vs.dirty_mb_s if vs.dirty_mb_s is not None else P.DEFAULT_DIRTY_MB_S
         g.vm = vm
         w.groups[vs.name] = g
         w.vms[vs.name] = vm
@@ -334,13 +337,173 @@ class Cluster:
         n.paused = True
         self._w.emit("NodePaused", n.name, node=n.name)
 
-    def resume_node(self, name: str) -> None:
+    def resume_node(self, name: str, failback: str = "NoFailback") -> None:
+        """Resume-ClusterNode [-Failback NoFailback|Immediate|Policy] (§6.3)."""
         n = self._node(name)
+        if failback not in ("NoFailback", "Immediate", "Policy"):
+            raise InvalidArgumentError("Failback must be NoFailback, Immediate or Policy.")
         if not n.is_member or not n.paused:
             raise InvalidStateError(f"Node '{n.name}' is not paused.")
         n.paused = False
+        if n.drain_status is DrainStatus.IN_PROGRESS:
+            n.drain_status = DrainStatus.NOT_INITIATED
         self._w.emit("NodeResumed", n.name, node=n.name)
+        self._roles.failback_drained(n.name, failback)
         self._roles.retry_waiting()
+
+    def drain_node(self, name: str, *, target: str | None = None, force: bool = False) -> None:
+        """Suspend-ClusterNode -Drain [-TargetNode] [-ForceDrain] (§6.2)."""
+        self._require_cluster()
+        n = self._node(name)
+        if not n.is_member:
+            raise InvalidStateError(f"Node '{n.name}' is not an active member of the cluster.")
+        if n.drain_status is DrainStatus.IN_PROGRESS:
+            raise InvalidStateError(f"Node '{n.name}' is already draining.")
+        dest = None
+        if target is not None:
+            dest = self._node(target).name
+            if dest == n.name:
+                raise InvalidArgumentError("The drain target must be another node.")
+            if not self._w.nodes[dest].can_host:
+                raise InvalidStateError(f"The drain target '{dest}' cannot host roles now.")
+        self._roles.drain(n.name, target=dest, force=force)
+
+    def shutdown_node(self, name: str, *, restart: bool = False) -> None:
+        """Stop-Computer / Restart-Computer on a node: drain on shutdown, then power off (§6.4)."""
+        n = self._node(name)
+        if not n.powered:
+            raise InvalidStateError(f"Node '{n.name}' is powered off.")
+        self._members.shutdown(n, restart)
+
+    # live migration ------------------------------------------------------------------------
+
+    def live_migrate(self, name: str, node: str | None = None) -> PlacementExplanation:
+        """Move-ClusterVirtualMachineRole (-MigrationType Live, the default): queue a live migration."""
+        self._require_cluster()
+        g = self._group(name)
+        vm = g.vm
+        if vm is None:
+            raise InvalidStateError(f"The clustered role '{g.name}' is not a virtual machine.")
+        if vm.state is not VmState.RUNNING:
+            raise InvalidStateError(
+                f"The virtual machine '{g.name}' is {vm.state.value}: only a running VM can be live-migrated "
+                "(use Move-ClusterGroup to quick-migrate or move an offline role)."
+            )
+        if self._roles.migrations.current(g) is not None or g.migrating_to:
+            raise InvalidStateError(
+                f"A migration of '{g.name}' is already in progress (0x800700AA: another migration was in progress)."
+            )
+        target = self._node(node).name if node is not None else None
+        if target == g.owner:
+            raise InvalidStateError(f"The virtual machine '{g.name}' is already running on node '{target}'.")
+        book = self._roles._book()
+        if target is None:
+            result = self._roles._place(
+                g, book, "live migration", Mode.BEST, allow_preempt=False, start=True, exclude=[g.owner]
+            )
+        else:
+            result = self._roles._place(g, book, "live migration", Mode.TARGET, target, allow_preempt=False, start=True)
+        if result.node is None:
+            raise InvalidStateError(
+                f"The virtual machine '{g.name}' could not be live-migrated: "
+                + (result.reasons[-1] if result.reasons else "no node can host it")
+                + "."
+            )
+        self._roles.live_move(g, result.node, "live migration")
+        assert g.last_placement is not None
+        return g.last_placement
+
+    def cancel_migration(self, name: str) -> None:
+        """Move-ClusterVirtualMachineRole -Cancel: the VM stays on the source (§5.4)."""
+        g = self._group(name)
+        m = self._roles.migrations.current(g)
+        if m is None:
+            raise InvalidStateError(f"No live migration of '{g.name}' is in progress.")
+        self._roles.migrations.cancel(m)
+
+    def set_vm_host(
+        self,
+        name: str,
+        *,
+        max_vm_migrations: int | None = None,
+        max_storage_migrations: int | None = None,
+        option: str | None = None,
+    ) -> None:
+        """Set-VMHost -MaximumVirtualMachineMigrations / -MaximumStorageMigrations /
+        -VirtualMachineMigrationPerformanceOption (§5.2, §5.3)."""
+        n = self._node(name)
+        for value in (max_vm_migrations, max_storage_migrations):
+            if value is not None and not 1 <= value <= 64:
+                raise InvalidArgumentError("The number of simultaneous migrations must be between 1 and 64.")
+        if option is not None and option not in ("TCPIP", "Compression", "SMB"):
+            raise InvalidArgumentError("The performance option must be TCPIP, Compression or SMB.")
+        if max_vm_migrations is not None:
+            n.max_vm_migrations = max_vm_migrations
+        if max_storage_migrations is not None:
+            n.max_storage_migrations = max_storage_migrations
+        if option is not None:
+            n.migration_option = option
+        self._roles.migrations._pump()
+
+    def vm_host(self, name: str) -> dict[str, object]:
+        n = self._node(name)
+        return {
+            "Name": n.name,
+            "MaximumVirtualMachineMigrations": n.max_vm_migrations,
+            "MaximumStorageMigrations": n.max_storage_migrations,
+            "VirtualMachineMigrationPerformanceOption": n.migration_option,
+            "MemoryCapacity": int(n.memory_gb * 1024**3),
+            "LogicalProcessorCount": n.cpus,
+        }
+
+    @property
+    def max_parallel_migrations(self) -> int | None:
+        return self._w.max_parallel_migrations
+
+    def set_max_parallel_migrations(self, value: int) -> None:
+        """(Get-Cluster).MaximumParallelMigrations (2022, §5.2)."""
+        if self.profile.name != "2022":
+            raise InvalidArgumentError("MaximumParallelMigrations exists on Windows Server 2022 (2022-09 CU) only.")
+        if not 1 <= value <= 64:
+            raise InvalidArgumentError("MaximumParallelMigrations must be between 1 and 64.")
+        self._w.max_parallel_migrations = value
+        self._roles.migrations._pump()
+
+    @property
+    def drain_on_shutdown(self) -> bool:
+        return self._w.drain_on_shutdown
+
+    def set_drain_on_shutdown(self, enabled: bool) -> None:
+        self._w.drain_on_shutdown = bool(enabled)
+
+    def set_vm_workload(self, name: str, dirty_mb_s: float) -> None:
+        """Lab control: how fast the guest dirties memory (what makes live migration take passes)."""
+        if dirty_mb_s < 0:
+            raise InvalidArgumentError("The dirty rate cannot be negative.")
+        self._vm(name).dirty_mb_s = dirty_mb_s
+
+    def migrations(self) -> tuple[MigrationSnapshot, ...]:
+        out = []
+        for m in self._roles.migrations.all:
+            out.append(
+                MigrationSnapshot(
+                    id=m.id,
+                    vm=m.vm.name,
+                    kind="Live",
+                    source=m.source,
+                    target=m.target,
+                    state=m.state.value,
+                    passes=m.passes,
+                    percent=self._roles.migrations.progress(m)[0],
+                    gb_left=round(self._roles.migrations.progress(m)[1], 3),
+                    rate_gbps=round(m.rate, 3),
+                    requested=m.requested,
+                    started=m.started,
+                    finished=m.finished,
+                    reason=m.reason,
+                )
+            )
+        return tuple(out)
 
     # network and witness faults --------------------------------------------------------
 
@@ -537,10 +700,15 @@ class Cluster:
 
     # role commands ---------------------------------------------------------------------
 
-    def move_group(self, name: str, node: str | None = None) -> PlacementExplanation:
-        """Move-ClusterGroup: quick migration of a VM role to ``node`` or the best possible node."""
+    def move_group(self, name: str, node: str | None = None, offline: str = "save") -> PlacementExplanation:
+        """Move-ClusterGroup: quick migration of a VM role to ``node`` or the best possible node.
+        ``offline`` ``shutdown``/``turnoff``: stop the guest instead of saving it (cold start there)."""
+        if offline not in ("save", "shutdown", "turnoff"):
+            raise InvalidArgumentError(f"Unknown offline action '{offline}'.")
         self._require_cluster()
         g = self._group(name)
+        if g.migrating_to:
+            raise InvalidStateError(f"A live migration of '{g.name}' is in progress; cancel it first.")
         target = self._node(node).name if node is not None else None
         if target is not None and target == g.owner:
             raise InvalidStateError(f"The clustered role '{g.name}' is already owned by node '{target}'.")
@@ -554,7 +722,7 @@ class Cluster:
             g.owner = dest
             self._w.emit("GroupMoved", g.name, group=g.name, source=old, target=dest)
             return PlacementExplanation(self.now, "manual move", dest, (), (f"moved to {dest}",))
-        result = self._roles.move(g, target, "manual move")
+        result = self._roles.move(g, target, "manual move", offline)
         if result.node is None:
             raise InvalidStateError(
                 f"The clustered role '{g.name}' could not be moved: "
@@ -742,7 +910,20 @@ class Cluster:
             downtime_s=down,
             migrations=vm.migrations,
             restarts=vm.restarts,
+            migration_state=self._migration_state(vm),
+            migration_progress=self._migration_progress(vm),
+            dirty_mb_s=vm.dirty_mb_s,
         )
+
+    def _migration_state(self, vm: Vm) -> str:
+        m = self._roles.migrations.last(vm.group)
+        if m is None or m.state.value == "Done":
+            return "None"
+        return m.state.value
+
+    def _migration_progress(self, vm: Vm) -> float:
+        m = self._roles.migrations.current(vm.group)
+        return self._roles.migrations.progress(m)[0] if m is not None else 0.0
 
     def quorum(self) -> QuorumSnapshot:
         w = self._w
@@ -783,6 +964,7 @@ class Cluster:
             lower_quorum_priority_node_id=w.nodes[lower].id if lower else None,
             quorum_type=quorum_type,
             members=members,
+            all_members=tuple(w.members()),
         )
 
     def snapshot(self) -> ClusterSnapshot:

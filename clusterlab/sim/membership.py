@@ -82,6 +82,7 @@ class Membership:
             self.roles.partition_lost(p.members)
         if not w.partitions:
             self.roles.cluster_down()
+        self.roles.migrations.topology_changed()
 
     def _check_forced_end(self) -> None:
         w = self.w
@@ -115,6 +116,7 @@ class Membership:
                 self._arm_detection(p, w.now)
         self._merge_partitions()
         self.try_join_all()
+        self.roles.migrations.topology_changed()
 
     def _arm_detection(self, p: Partition, since: float) -> None:
         self.w.after(self.w.detection_delay(p), lambda: self._detection_due(p, since))
@@ -168,6 +170,7 @@ class Membership:
         self.commit_votes()
         self.roles.nodes_removed(removed, survivors=bool(winner))
         self.try_join_all()
+        self.roles.migrations.topology_changed()
 
     def _arbitrate(self, sides: list[list[str]]) -> int | None:
         """The side that wins the witness: the one owning the core Cluster Group, else a race."""
@@ -365,6 +368,59 @@ class Membership:
         total = configured_votes(w.node_order(), weights, w.witness.configured)
         held = sum(weights[m] for m in rest) + (1 if w.witness.configured and w.witness.healthy else 0)
         return majority(held, total)
+
+    def shutdown(self, n: Node, restart: bool) -> None:
+        """Stop-/Restart-Computer: an orderly OS shutdown. With DrainOnShutdown = 1 (2012 R2+,
+        §6.4) the node drains itself first (live migration); otherwise its VMs are saved and
+        moved. Then ClusSvc stops (no 1135: it is a graceful leave) and the node powers off."""
+        w = self.w
+        if n.stopping:
+            raise InvalidStateError(f"Node '{n.name}' is already shutting down.")
+        if n.is_member and not self.would_keep_quorum_without(n):
+            raise QuorumError(
+                f"Shutting down node '{n.name}' would cause the cluster to lose quorum. Stop the cluster first."
+            )
+        w.emit("NodeShuttingDown", n.name, node=n.name, restart=" to restart" if restart else "")
+        epoch = n.epoch
+        done = False
+
+        def off(_ok: bool = True) -> None:
+            nonlocal done
+            if done or n.epoch != epoch:
+                return
+            done = True
+            p = n.partition
+            n.stopping = False
+            n.paused = False
+            if p is not None:
+                p.members = [m for m in p.members if m != n.name]
+                n.partition = None
+                if not p.members:
+                    w.partitions.remove(p)
+                    if not w.partitions:
+                        self.roles.cluster_down()
+                w.emit("NodeStopped", n.name, node=n.name)
+                self.commit_votes()
+            n.powered = False
+            n.epoch += 1
+            self.roles.host_powered_off(n.name)
+            if self.roles.groups_on([n.name]):
+                # A drain that could not finish: what is left dies with the OS and fails over.
+                self.roles.nodes_removed([n.name], survivors=bool(w.partitions))
+            self.topology_changed()
+            if restart:
+                self.power_on(n)
+
+        if not n.is_member:
+            off()
+            return
+        if w.drain_on_shutdown:
+            self.roles.cancel_migrations_touching(n.name)
+            self.roles.drain(n.name, on_finished=off)
+            w.after(P.SHUTDOWN_TIMEOUT_S, off)  # §6.4: the shutdown waits at most this long
+        else:
+            n.stopping = True
+            self.roles.evacuate(n.name, off)
 
     def stop_service(self, n: Node) -> None:
         w = self.w

@@ -48,6 +48,9 @@ class Node:
     booting: bool = False
     stopping: bool = False  # Stop-ClusterNode: moving roles away before leaving
     prevent_quorum: bool = False
+    max_vm_migrations: int = 2  # §5.2 Set-VMHost -MaximumVirtualMachineMigrations (default 2)
+    max_storage_migrations: int = 2  # §5.2 -MaximumStorageMigrations (2, widely quoted)
+    migration_option: str = "Compression"  # §5.3 default since 2012 R2
     drain_status: DrainStatus = DrainStatus.NOT_INITIATED
     detached: set[str] = field(default_factory=set)  # networks this node is cut from
     epoch: int = 0  # bumped on power loss: timers of an older epoch are void
@@ -113,6 +116,8 @@ class Group:
     intended_online: bool = True  # persistent state: should be online
     claim: bool = False  # holds memory on ``owner`` for placement (running, starting or queued there)
     failback_pending: bool = False
+    migrating_to: str | None = None  # live migration requested or running: memory reserved there
+    drained_from: str | None = None  # node a drain moved it off (Resume-ClusterNode -Failback)
 
     @property
     def failback_window(self) -> tuple[int, int] | None:
@@ -137,6 +142,8 @@ class Vm:
     downtime: float = 0.0
     migrations: int = 0
     restarts: int = 0
+    dirty_mb_s: float = 20.0  # workload: memory dirtied per second (live-migration passes, §5.1)
+    dest_host: str | None = None  # live-migration destination that holds its memory meanwhile
 
 
 @dataclass(eq=False)
@@ -190,6 +197,11 @@ class World:
         self.dynamic_quorum = True
         self.lower_quorum_priority_node: str | None = None
         self.enforced_anti_affinity = False
+        #: §5.2 2022 cluster-wide MaximumParallelMigrations (default 1 after the 2022-09 CU [S30]);
+        #: None on older profiles, where each host's MaximumVirtualMachineMigrations applies.
+        self.max_parallel_migrations: int | None = 1 if profile.name == "2022" else None
+        #: §6.4 DrainOnShutdown: 1 from 2012 R2.
+        self.drain_on_shutdown = True
         self._next_partition = 1
         #: §2.2 heartbeat settings (ms / missed heartbeats), live-tunable like the real properties.
         self.heartbeat = {
@@ -243,7 +255,14 @@ class World:
 
     def node_memory_used(self, node: str) -> float:
         """Memory actually in use by VMs on the node (what Hyper-V reports)."""
-        return sum((vm.memory_gb for vm in self.vms.values() if vm.host == node and vm.state in ACTIVE_VM_STATES), 0.0)
+        return sum(
+            (
+                vm.memory_gb
+                for vm in self.vms.values()
+                if (vm.host == node and vm.state in ACTIVE_VM_STATES) or vm.dest_host == node
+            ),
+            0.0,
+        )
 
     def detection_delay(self, partition: Partition) -> float:
         """§2.1: Delay × Threshold; cross-site values when the members span sites (§2.2)."""

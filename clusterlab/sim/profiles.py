@@ -164,6 +164,25 @@ VM_BOOT_S: Final = 30.0
 #: 18 s for a 4 GB VM and ≈ 4 min for 64 GB.
 SAVE_RESTORE_GBPS: Final = 0.5
 QUICK_MOVE_S: Final = 2.0
+#: §5.1: live migration copies memory in at most 5 passes on 2012 R2 and later [S5:p499].
+LM_MAX_PASSES: Final = 5
+#: §5.1 step 1: connect, send the configuration, create the skeleton VM on the destination.
+LM_SETUP_S: Final = 1.0
+#: Share of a network's line rate a migration stream achieves (protocol overhead).
+LM_LINK_EFFICIENCY: Final = 0.9
+#: §5.3: compression trades spare CPU for bytes; memory pages typically compress about 2:1,
+#: and one migration's compression is capped by CPU at about 1 GB/s of guest memory.
+LM_COMPRESSION_RATIO: Final = 2.0
+LM_COMPRESSION_CPU_GBPS: Final = 1.0
+#: §5.1 step 4: the blackout starts when what is left to copy is small. 64 MB plus 16 MB of
+#: processor/device state at ~1 GB/s is a blackout of "milliseconds" [S5]; a busy VM that hits
+#: the pass cap carries more into the blackout, which then lasts seconds (§13.7 ⚠ 1–2 s [S68]).
+LM_BLACKOUT_GB: Final = 0.064
+LM_STATE_GB: Final = 0.016
+#: A VM's default workload: 20 MB/s of memory dirtied (a light server).
+DEFAULT_DIRTY_MB_S: Final = 20.0
+#: §6.4: how long an OS shutdown waits for roles to leave (ShutdownTimeoutInMinutes, 20 min min).
+SHUTDOWN_TIMEOUT_S: Final = 20 * 60.0
 #: Time a guest OS takes to shut down cleanly when asked through the integration service.
 #: Not in the reference; a Windows guest typically needs 10–30 s.
 GUEST_SHUTDOWN_S: Final = 15.0

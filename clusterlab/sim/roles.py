@@ -17,14 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from . import profiles as P
+from .migration import Migration, Migrations
 from .model import ACTIVE_VM_STATES, Group, Resource, Vm, World
 from .placement import Mode, NodeLoad, Request, Result, Victim, place
-from .snapshots import GroupState, PlacementExplanation, ResourceState, VmState
+from .snapshots import DrainStatus, GroupState, PlacementExplanation, ResourceState, VmState
 
 VM_RESOURCE = "Virtual Machine"
 VM_CONFIG_RESOURCE = "Virtual Machine Configuration"
+
+
+def _drained(one: Callable[[Group | None, bool, str], None], g: Group, ok: bool) -> None:
+    one(g, ok, "the live migration failed")
 
 
 def group_state(g: Group) -> GroupState:
@@ -58,6 +64,12 @@ class _Book:
 class Roles:
     def __init__(self, world: World) -> None:
         self.w = world
+        self.migrations = Migrations(world, self.set_vm)
+        self.migrations.completed = self._live_moved
+        #: §6.2 [S26][S27]: cluster-initiated moves live-migrate roles at or above this
+        #: priority (High and Medium) and quick-migrate the rest (Low). The property's real
+        #: name is UNVERIFIED in the reference, so it is a lab setting, not a Get-Cluster one.
+        self.live_min_priority = P.PRIORITY_MEDIUM
 
     # VM truth and downtime -------------------------------------------------------------
 
@@ -108,6 +120,9 @@ class Roles:
             if vm is not None and resident and (not g.claim or vm.host != g.owner):
                 # Still resident where it is being saved or stopped: the memory is not free yet.
                 book.claimed[vm.host] += vm.memory_gb
+            if g.migrating_to in book.claimed and g.vm is not None:
+                # A live migration reserved the VM's memory on its destination.
+                book.claimed[g.migrating_to or ""] += g.vm.memory_gb
             if g.claim and g.vm is not None:
                 book.claimed[g.owner] += g.vm.memory_gb
                 for cls in g.anti_affinity:
@@ -188,8 +203,9 @@ class Roles:
         *,
         allow_preempt: bool = True,
         start: bool | None = None,
+        exclude: Iterable[str] = (),
     ) -> Result:
-        request = self._request(g, mode, target, allow_preempt=allow_preempt, start=start)
+        request = self._request(g, mode, target, exclude=exclude, allow_preempt=allow_preempt, start=start)
         result = place(request, self._loads(book))
         g.last_placement = PlacementExplanation(
             time=self.w.now,
@@ -236,6 +252,7 @@ class Roles:
         g.epoch += 1
         g.claim = False
         g.status = ""
+        g.migrating_to = None  # a live migration of it fails (it checks the epoch)
         if g.vm is not None and g.vm.state is not VmState.OFF and g.vm.state is not VmState.SAVED:
             self.set_vm(g.vm, VmState.OFF)
             self.w.emit("VmStopped", g.vm.name, vm=g.vm.name, reason=reason)
@@ -515,6 +532,7 @@ class Roles:
         # One wave for all of them: priority decides, not which node they came from.
         movable = [g for gs in by_source.values() for g in gs]
         self.place_and_start(movable, "failover (node left the cluster)", Mode.FAILOVER, count_failover=True)
+        self.migrations.topology_changed()
 
     def partition_lost(self, nodes: list[str]) -> None:
         """Quorum lost on these nodes: ClusSvc stops, every role they host goes offline (§1.8)."""
@@ -649,7 +667,7 @@ class Roles:
 
     # administrator moves and failback --------------------------------------------------
 
-    def move(self, g: Group, target: str | None, trigger: str) -> Result:
+    def move(self, g: Group, target: str | None, trigger: str, offline: str = "save") -> Result:
         """Move-ClusterGroup: a quick migration for a VM (OfflineAction Save, §5.5)."""
         book = self._book()
         if target is None:
@@ -659,7 +677,7 @@ class Roles:
         result = place(request, self._loads(book))
         g.last_placement = PlacementExplanation(self.w.now, trigger, result.node, result.order, result.reasons)
         if result.node is not None:
-            self.quick_move(g, result.node, trigger)
+            self.quick_move(g, result.node, trigger, offline=offline)
         return result
 
     def quick_move(
@@ -669,9 +687,12 @@ class Roles:
         trigger: str,
         on_saved: Callable[[], None] | None = None,
         not_before: float = 0.0,
+        offline: str = "save",
     ) -> None:
         """Save, move, restore (§5.5). ``not_before``: the target's memory frees only then
-        (roles preempted to make room are still being saved)."""
+        (roles preempted to make room are still being saved). ``offline`` = ``shutdown`` or
+        ``turnoff`` (Move-ClusterVirtualMachineRole -MigrationType Shutdown/TurnOff, §11.8)
+        stops the guest instead and boots it cold on the target."""
         w = self.w
         source = g.owner
         vm = g.vm
@@ -710,7 +731,7 @@ class Roles:
                 on_saved()
             if g.owner != target or not w.nodes[target].can_host:
                 return
-            cold = not w.nodes[source].powered or vm.state is VmState.OFF
+            cold = offline != "save" or not w.nodes[source].powered or vm.state is VmState.OFF
             g.claim = True
 
             def restore() -> None:
@@ -719,9 +740,37 @@ class Roles:
 
             w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore)
 
-        self.save_offline(g, status="Moving", on_saved=then)
+        if offline == "save":
+            self.save_offline(g, status="Moving", on_saved=then)
+        else:
+            self._stop_for_move(g, offline, then)
         g.owner = target
         g.claim = True
+
+    def _stop_for_move(self, g: Group, offline: str, then: Callable[[], None]) -> None:
+        """Shut the guest down (or turn it off) before a move; the role stays "Moving"."""
+        vm = g.vm
+        assert vm is not None
+        g.epoch += 1
+        epoch = g.epoch
+        g.claim = False
+        g.status = "Moving"
+        self._set_resources(g, ResourceState.OFFLINE_PENDING)
+
+        def off() -> None:
+            if g.epoch != epoch:
+                then()
+                return
+            self.set_vm(vm, VmState.OFF)
+            self._set_resources(g, ResourceState.OFFLINE)
+            self.w.emit("GroupOffline", g.name, group=g.name)
+            then()
+
+        if offline == "shutdown":
+            self.set_vm(vm, VmState.STOPPING)
+            self.w.after(P.GUEST_SHUTDOWN_S, off)
+        else:
+            off()
 
     def in_window(self, window: tuple[int, int]) -> bool:
         start, end = window
@@ -842,6 +891,7 @@ class Roles:
             key=lambda g: (-g.priority, g.name),
         )
         self.move_core_groups_off(node)
+        self.cancel_migrations_touching(node)
         outstanding = len(groups) + 1
 
         def one() -> None:
@@ -861,6 +911,12 @@ class Roles:
             self.quick_move(g, result.node, "Stop-ClusterNode", on_saved=one, not_before=ready)
         one()
 
+    def cancel_migrations_touching(self, node: str) -> None:
+        """A node that is leaving cannot finish live migrations from or to it."""
+        for m in list(self.migrations.running()):
+            if node in (m.source, m.target):
+                self.migrations.cancel(m)
+
     def move_core_groups_off(self, node: str) -> None:
         w = self.w
         others = [n for n in w.node_order() if n != node and w.nodes[n].can_host]
@@ -871,3 +927,142 @@ class Roles:
                 ids = w.node_order()
                 i = ids.index(node)
                 g.owner = next(n for n in ids[i + 1 :] + ids[: i + 1] if n in others)
+
+    # live migration, drain and drained failback (§5, §6) ---------------------------------
+
+    def live_move(
+        self, g: Group, target: str, trigger: str, on_done: Callable[[bool], None] | None = None
+    ) -> Migration:
+        """Queue a live migration; the VM keeps running on its owner until the blackout."""
+        self.w.emit("GroupMoved", g.name, group=g.name, source=g.owner, target=target)
+        return self.migrations.request(g, target, trigger, on_done)
+
+    def _live_moved(self, m: Migration) -> None:
+        g, vm = m.group, m.vm
+        g.owner = m.target
+        g.claim = True
+        for r in g.resources:
+            r.restarts.clear()
+        self.set_vm(vm, VmState.RUNNING, host=m.target)
+
+    def _move_running(
+        self, g: Group, target: str, trigger: str, done: Callable[[bool], None], not_before: float = 0.0
+    ) -> None:
+        """A cluster-initiated move (drain, failback): live for High/Medium, quick for Low (§6.2)."""
+        vm = g.vm
+        if vm is not None and vm.state is VmState.RUNNING and g.priority >= self.live_min_priority:
+            self.live_move(g, target, trigger, done)
+        elif vm is not None and vm.state is VmState.RUNNING:
+            self.quick_move(g, target, trigger, on_saved=lambda: done(True), not_before=not_before)
+        else:
+            self.quick_move(g, target, trigger)  # offline roles: ownership moves at once
+            done(True)
+
+    def drain(
+        self,
+        node: str,
+        *,
+        target: str | None = None,
+        force: bool = False,
+        on_finished: Callable[[bool], None] | None = None,
+    ) -> None:
+        """Suspend-ClusterNode -Drain (§6.2): pause, then move the roles away in priority order."""
+        w = self.w
+        n = w.nodes[node]
+        n.paused = True
+        n.drain_status = DrainStatus.IN_PROGRESS
+        self.move_core_groups_off(node)
+        groups = sorted(
+            (g for g in w.groups.values() if g.owner == node and not g.is_core), key=lambda g: (-g.priority, g.name)
+        )
+        w.emit("DrainStarted", node, node=node, count=len(groups))
+        epoch = n.epoch
+        pending = len(groups) + 1
+        failed: list[tuple[Group, str]] = []
+
+        def one(g: Group | None, ok: bool, reason: str = "") -> None:
+            nonlocal pending
+            if g is not None and not ok:
+                failed.append((g, reason))
+            pending -= 1
+            if pending == 0:
+                finish()
+
+        def finish() -> None:
+            if n.epoch != epoch or n.drain_status is not DrainStatus.IN_PROGRESS:
+                return
+            if failed:
+                for g, reason in failed:
+                    w.emit("DrainMoveFailed", g.name, group=g.name, reason=reason)
+                n.drain_status = DrainStatus.FAILED
+                w.emit("NodeDrainFailed", node, node=node)
+            else:
+                n.drain_status = DrainStatus.COMPLETED
+                w.emit("DrainCompleted", node, node=node)
+            if on_finished:
+                on_finished(not failed)
+
+        book = self._book()
+        mode = Mode.TARGET if target else Mode.BEST
+        for g in groups:
+            # start=None: a running VM, or one queued to start, needs memory where it goes.
+            result = self._place(g, book, "drain", mode, target, allow_preempt=False, exclude=[node])
+            if result.node is None:
+                reason = result.reasons[-1] if result.reasons else "no node can host it"
+                if force:
+                    # §6.2 -ForceDrain: a role that cannot move is stopped and moved as a failed role.
+                    self.take_offline_now(g, reason="ForceDrain could not move it")
+                    others = [x for x in w.node_order() if x != node and w.nodes[x].can_host]
+                    if others:
+                        g.owner = others[0]
+                        if g.vm is not None:
+                            g.vm.host = others[0]
+                    self._leave_failed(g, "moved by ForceDrain as a failed role")
+                    g.drained_from = node
+                    one(g, True)
+                else:
+                    one(g, False, reason)
+                continue
+            g.drained_from = node
+            current = self.migrations.current(g)
+            if current is not None:
+                current.on_done.append(partial(_drained, one, g))  # already moving: the drain waits for it
+                continue
+            self._move_running(
+                g, result.node, "drain", partial(_drained, one, g), not_before=book.ready_at.get(result.node, 0.0)
+            )
+        one(None, True)
+
+    def failback_drained(self, node: str, mode: str) -> None:
+        """Resume-ClusterNode -Failback Immediate|Policy|NoFailback (§6.3)."""
+        w = self.w
+        groups = sorted((g for g in w.groups.values() if g.drained_from == node), key=lambda g: (-g.priority, g.name))
+        for g in groups:
+            g.drained_from = None
+        if mode == "NoFailback":
+            return
+        book = self._book()
+        for g in groups:
+            if mode == "Policy":
+                if not g.auto_failback:
+                    continue
+                if g.failback_window is not None and not self.in_window(g.failback_window):
+                    g.drained_from = node  # still owed a failback: the next window opening moves it
+                    self._schedule_drained_failback(g, node)
+                    continue
+            if g.owner == node:
+                continue
+            result = self._place(g, book, f"failback after resume ({mode})", Mode.TARGET, node, allow_preempt=False)
+            if result.node is not None:
+                self._move_running(g, node, "failback", lambda ok: None)
+
+    def _schedule_drained_failback(self, g: Group, node: str) -> None:
+        assert g.failback_window is not None
+        w = self.w
+        at = w.clock.next_hour_start(w.now, g.failback_window[0])
+
+        def window_opened() -> None:
+            if g.drained_from == node and w.nodes[node].can_host:
+                self.failback_drained(node, "Policy")
+
+        w.after(at - w.now, window_opened)

@@ -137,6 +137,29 @@ class VmSnapshot:
     downtime_s: float
     migrations: int
     restarts: int  # cold starts after an outage
+    migration_state: str = "None"  # §3.13 MigrationState of its latest live migration
+    migration_progress: float = 0.0  # percent
+    dirty_mb_s: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationSnapshot:
+    """One live migration: queued, running or finished."""
+
+    id: int
+    vm: str
+    kind: str  # "Live"
+    source: str
+    target: str
+    state: str  # Queued / Setup / DataTransfer / Move / Done / Canceled / Failure
+    passes: int
+    percent: float
+    gb_left: float
+    rate_gbps: float  # GB/s of guest memory
+    requested: float
+    started: float | None
+    finished: float | None
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +177,9 @@ class QuorumSnapshot:
     lower_quorum_priority_node_id: int | None
     quorum_type: str  # profile wording (§1.2)
     members: tuple[str, ...]
+    #: members of every running partition: more than ``members`` only when a forced partition
+    #: and a majority partition run apart (§1.9, until Force Quorum resiliency merges them)
+    all_members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

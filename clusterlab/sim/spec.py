@@ -106,6 +106,7 @@ class VmSpec:
     failback: FailbackSpec = field(default_factory=FailbackSpec)
     running: bool | None = None  # None: running unless NoAutoStart
     boot_s: float | None = None  # None = profiles.VM_BOOT_S
+    dirty_mb_s: float | None = None  # workload's memory dirty rate (None = profiles.DEFAULT_DIRTY_MB_S)
 
 
 @dataclass(frozen=True, slots=True)

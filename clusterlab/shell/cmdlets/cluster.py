@@ -45,7 +45,7 @@ def cluster_obj(c: Cluster) -> PSObject:
         "CrossSubnetDelay": hb["CrossSubnetDelay"],
         "CrossSubnetThreshold": hb["CrossSubnetThreshold"],
         "ClusterEnforcedAntiAffinity": 1 if c.enforced_anti_affinity else 0,
-        "DrainOnShutdown": 1,
+        "DrainOnShutdown": 1 if c.drain_on_shutdown else 0,
         "FixQuorum": 1 if q.forced else 0,
         "MinimumPreemptorPriority": 1,
         "MinimumNeverPreemptPriority": 3000,
@@ -62,12 +62,14 @@ def cluster_obj(c: Cluster) -> PSObject:
             "PreferredSite": "",
         }
         props |= {"CrossSiteDelay": 1000, "CrossSiteThreshold": 20}
-    if c.profile.name == "2022":
-        props["MaximumParallelMigrations"] = 1
+    if c.max_parallel_migrations is not None:
+        props["MaximumParallelMigrations"] = c.max_parallel_migrations
     setters = {
         "DynamicQuorum": lambda v: c.set_dynamic_quorum(to_int(v) != 0),
         "LowerQuorumPriorityNodeID": lambda v: c.set_lower_quorum_priority_node_id(to_int(v) or None),
         "ClusterEnforcedAntiAffinity": lambda v: c.set_enforced_anti_affinity(to_int(v) != 0),
+        "DrainOnShutdown": lambda v: c.set_drain_on_shutdown(to_int(v) != 0),
+        "MaximumParallelMigrations": lambda v: c.set_max_parallel_migrations(to_int(v)),
     }
     for key in ("SameSubnetDelay", "SameSubnetThreshold", "CrossSubnetDelay", "CrossSubnetThreshold"):
         setters[key] = _heartbeat_setter(c, key)

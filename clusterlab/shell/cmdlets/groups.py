@@ -90,22 +90,24 @@ def move_cluster_vm_role(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
     name = require_target(inv)
     kind = inv.get("MigrationType", "Live")
-    live = getattr(c, "live_migrate", None)
-    if inv.switch("Cancel") or (kind == "Live" and live is None):
-        raise inv.fail(
-            "Live migration is not simulated by this version of clusterlab yet; use -MigrationType "
-            "Quick (or Move-ClusterGroup) to quick-migrate the VM.",
-            "NotImplemented",
-            name,
-        )
-    if kind != "Quick" and live is None:
-        raise inv.fail(
-            f"MigrationType {kind} is not simulated by this version of clusterlab yet; use -MigrationType Quick.",
-            "NotImplemented",
-            name,
-        )
     real = c.group(name).name
-    c.move_group(real, inv.get("Node"))
+    if inv.switch("Cancel"):
+        c.cancel_migration(real)
+        return [group_obj(c, c.group(real))]
+    if kind == "Live":
+        c.live_migrate(real, inv.get("Node"))
+        wait_for(inv, lambda: c.vm(real).migration_state in ("None", "Canceled", "Failure"), inv.get("Wait"))
+        state = c.vm(real).migration_state
+        if state in ("Canceled", "Failure"):
+            raise inv.fail(
+                f"The live migration of '{real}' ended with MigrationState {state}; the VM is still "
+                f"running on {c.group(real).owner}.",
+                "OperationStopped",
+                real,
+            )
+        return [group_obj(c, c.group(real))]
+    offline = {"Quick": "save", "Shutdown": "shutdown", "ShutdownForce": "shutdown", "TurnOff": "turnoff"}[kind]
+    c.move_group(real, inv.get("Node"), offline)
     wait_for(inv, lambda: _settled(inv, real), inv.get("Wait"))
     return [group_obj(c, c.group(real))]
 

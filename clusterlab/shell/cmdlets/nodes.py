@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from clusterlab.sim import Cluster
 
 from ..formatting import Column, View, register_view
 from ..registry import Invocation, Param, cmdlet
@@ -136,19 +138,21 @@ def stop_cluster_node(inv: Invocation) -> Iterable[Any]:
 def suspend_cluster_node(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
     names = inv.get("Name") or [require_target(inv)]
-    if inv.switch("Drain") or inv.switch("ForceDrain") or inv.has("TargetNode"):
-        drain = getattr(c, "drain_node", None)
-        if drain is None:
-            raise inv.fail(
-                "Draining is not available in this version of clusterlab yet: pause the node without -Drain and "
-                "move its roles with Move-ClusterGroup.",
-                "NotImplemented",
-            )
+    drain = inv.switch("Drain") or inv.switch("ForceDrain") or inv.has("TargetNode")
     out = []
     for name in names:
-        c.suspend_node(name)
+        if drain:
+            c.drain_node(name, target=inv.get("TargetNode"), force=inv.switch("ForceDrain"))
+            if inv.switch("Wait"):
+                wait_for(inv, _drain_done(c, name))
+        else:
+            c.suspend_node(name)
         out.append(node_obj(c, c.node(name)))
     return out
+
+
+def _drain_done(c: Cluster, name: str) -> Callable[[], bool]:
+    return lambda: c.node(name).drain_status.value != "InProgress"
 
 
 @cmdlet(
@@ -173,6 +177,6 @@ def resume_cluster_node(inv: Invocation) -> Iterable[Any]:
     names = inv.get("Name") or [require_target(inv)]
     out = []
     for name in names:
-        c.resume_node(name)
+        c.resume_node(name, inv.get("Failback", "NoFailback"))
         out.append(node_obj(c, c.node(name)))
     return out

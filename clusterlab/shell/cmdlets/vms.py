@@ -162,3 +162,176 @@ def save_vm(inv: Invocation) -> Iterable[Any]:
     c.stop_group(name, "save")
     wait_for(inv, lambda: _settled(c, name))
     return [vm_obj(c, c.vm(name))] if inv.switch("Passthru") else []
+
+
+# hosts and migrations -------------------------------------------------------------------
+
+register_view(
+    "VMHost",
+    lambda profile: View(
+        (
+            "Name",
+            "LogicalProcessorCount",
+            "MemoryCapacity",
+            "MaximumVirtualMachineMigrations",
+            "VirtualMachineMigrationPerformanceOption",
+        )
+    ),
+)
+register_view("Migration", lambda profile: View(("VM", "Source", "Destination", "State", "Pass", "Percent", "GBLeft")))
+
+
+def host_obj(c: Cluster, name: str) -> PSObject:
+    return make("Microsoft.HyperV.PowerShell.VMHost", dict(c.vm_host(name)))
+
+
+@cmdlet(
+    "Get-VMHost",
+    "Gets a Hyper-V host: its live-migration settings (§5.2, §5.3).",
+    (Param("ComputerName", kind="strings", position=0, help="Host name(s); default every node."),),
+    module="Hyper-V",
+    process=False,
+    noun_type="GetVMHost",
+)
+def get_vm_host(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = select("node", c.node_names(), inv.get("ComputerName"), inv)
+    return [host_obj(c, n) for n in names]
+
+
+@cmdlet(
+    "Set-VMHost",
+    "Configures a Hyper-V host: simultaneous migrations and the live-migration performance option.",
+    (
+        Param("ComputerName", kind="strings", position=0, help="Host name(s); default every node."),
+        Param("MaximumVirtualMachineMigrations", kind="int", help="Simultaneous live migrations (default 2)."),
+        Param("MaximumStorageMigrations", kind="int", help="Simultaneous storage migrations (default 2)."),
+        Param(
+            "VirtualMachineMigrationPerformanceOption",
+            kind="enum",
+            choices=("TCPIP", "Compression", "SMB"),
+            help="TCPIP, Compression (default since 2012 R2: CPU for bytes) or SMB (every LM network).",
+        ),
+        Param("Passthru", kind="switch"),
+    ),
+    module="Hyper-V",
+    process=False,
+    noun_type="SetVMHost",
+    examples=(
+        ("Set-VMHost -ComputerName HV01 -MaximumVirtualMachineMigrations 4", "Four at a time on HV01."),
+        ("Set-VMHost -VirtualMachineMigrationPerformanceOption SMB", "Every host uses SMB (multichannel)."),
+    ),
+)
+def set_vm_host(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = select("node", c.node_names(), inv.get("ComputerName"), inv)
+    for n in names:
+        c.set_vm_host(
+            n,
+            max_vm_migrations=inv.get("MaximumVirtualMachineMigrations"),
+            max_storage_migrations=inv.get("MaximumStorageMigrations"),
+            option=inv.get("VirtualMachineMigrationPerformanceOption"),
+        )
+    return [host_obj(c, n) for n in names] if inv.switch("Passthru") else []
+
+
+@cmdlet(
+    "Get-LabMigration",
+    "Lab-only: the live migrations of the lab (queued, running and finished) with their progress.",
+    (
+        Param("VM", kind="strings", position=0, help="Only these VMs."),
+        Param("All", kind="switch", help="Include finished ones."),
+    ),
+    module="Lab",
+    lab_only=True,
+    process=False,
+)
+def get_lab_migration(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    wanted = [v.lower() for v in inv.get("VM") or []]
+    out = []
+    for m in c.migrations():
+        if wanted and m.vm.lower() not in wanted:
+            continue
+        if not inv.switch("All") and m.state in ("Done", "Canceled", "Failure"):
+            continue
+        out.append(
+            make(
+                "ClusterLab.Migration",
+                {
+                    "VM": m.vm,
+                    "Source": m.source,
+                    "Destination": m.target,
+                    "State": m.state,
+                    "Pass": m.passes,
+                    "Percent": m.percent,
+                    "GBLeft": m.gb_left,
+                    "RateGBps": m.rate_gbps,
+                },
+            )
+        )
+    return out
+
+
+@cmdlet(
+    "Set-LabWorkload",
+    "Lab-only: how busy a VM's guest is — memory dirtied per second, which makes live migrations take "
+    "more passes and a longer blackout.",
+    (
+        Param("VM", kind="string", position=0, mandatory=True),
+        Param("DirtyMBps", kind="float", position=1, mandatory=True),
+    ),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    examples=(("Set-LabWorkload -VM SQL01 -DirtyMBps 400", "SQL01 becomes a busy database server."),),
+)
+def set_lab_workload(inv: Invocation) -> Iterable[Any]:
+    if not inv.has("VM") or not inv.has("DirtyMBps"):
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: VM DirtyMBps.",
+            "InvalidArgument",
+        )
+    inv.ctx.cluster.set_vm_workload(str(inv.get("VM")), float(inv.get("DirtyMBps")))
+    return []
+
+
+@cmdlet(
+    "Stop-Computer",
+    "Shuts down a cluster node's OS. With DrainOnShutdown = 1 (2012 R2+) the node drains first (§6.4).",
+    (Param("ComputerName", kind="strings", position=0, mandatory=True), Param("Force", kind="switch")),
+    module="Microsoft.PowerShell.Management",
+    process=False,
+    noun_type="StopComputerCommand",
+)
+def stop_computer(inv: Invocation) -> Iterable[Any]:
+    return _shutdown(inv, restart=False)
+
+
+@cmdlet(
+    "Restart-Computer",
+    "Restarts a cluster node's OS: drain on shutdown (2012 R2+), power off, boot, rejoin (§6.4).",
+    (
+        Param("ComputerName", kind="strings", position=0, mandatory=True),
+        Param("Force", kind="switch"),
+        Param("Wait", kind="switch"),
+    ),
+    module="Microsoft.PowerShell.Management",
+    process=False,
+    noun_type="RestartComputerCommand",
+)
+def restart_computer(inv: Invocation) -> Iterable[Any]:
+    return _shutdown(inv, restart=True)
+
+
+def _shutdown(inv: Invocation, restart: bool) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = inv.get("ComputerName") or []
+    if not names:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: ComputerName.",
+            "InvalidArgument",
+        )
+    for n in names:
+        c.shutdown_node(n, restart=restart)
+    return []

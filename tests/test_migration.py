@@ -1,0 +1,70 @@
+"""Live migration timing (§5.1, §5.3): memory size, dirty rate, bandwidth and the performance option."""
+
+from __future__ import annotations
+
+import pytest
+
+from clusterlab.sim import Cluster, ClusterSpec, NetworkRole, NetworkSpec, NodeSpec, VmSpec
+
+
+def migrate(
+    memory_gb: float = 16, dirty_mb_s: float = 20, gbps: float = 10, option: str | None = None, os: str = "2022"
+) -> tuple[float, int, float]:
+    """(seconds, passes, blackout downtime) of one live migration HV01 -> HV02."""
+    spec = ClusterSpec(
+        os=os,
+        nodes=(NodeSpec("HV01"), NodeSpec("HV02"), NodeSpec("HV03")),
+        networks=(NetworkSpec("Management"), NetworkSpec("LM", NetworkRole.CLUSTER, live_migration=True, gbps=gbps)),
+        vms=(VmSpec("VM1", memory_gb=memory_gb, owner="HV01", dirty_mb_s=dirty_mb_s),),
+    )
+    c = Cluster(spec)
+    if option:
+        c.set_vm_host("HV01", option=option)
+        c.set_vm_host("HV02", option=option)
+    c.live_migrate("VM1", "HV02")
+    while c.group("VM1").owner != "HV02":
+        nxt = c.next_event_time()
+        assert nxt is not None
+        c.run_until(nxt)
+    m = c.migrations()[-1]
+    assert m.started is not None and m.finished is not None
+    return m.finished - m.started, m.passes, c.vm("VM1").downtime_s
+
+
+def test_bigger_vms_take_longer() -> None:
+    assert migrate(memory_gb=64)[0] > 3 * migrate(memory_gb=4)[0]
+
+
+def test_busier_vms_take_more_passes_and_longer() -> None:
+    idle, busy = migrate(dirty_mb_s=1), migrate(dirty_mb_s=400)
+    assert busy[1] > idle[1]
+    assert busy[0] > idle[0]
+    assert busy[2] > idle[2], "a busy VM carries more into the blackout"
+
+
+def test_more_bandwidth_is_faster() -> None:
+    assert migrate(gbps=1, option="TCPIP")[0] > 5 * migrate(gbps=10, option="TCPIP")[0]
+
+
+def test_compression_helps_on_a_slow_link_smb_uses_the_link_as_is() -> None:
+    assert migrate(gbps=1, option="Compression")[0] < migrate(gbps=1, option="TCPIP")[0]
+    assert migrate(gbps=25, option="SMB")[0] < migrate(gbps=25, option="Compression")[0]
+
+
+def test_blackout_is_milliseconds_for_a_quiet_vm() -> None:
+    assert migrate(dirty_mb_s=5)[2] < 0.5
+
+
+@pytest.mark.parametrize(("os", "running_at_once"), [("2019", 2), ("2022", 1)])
+def test_simultaneous_limit_per_profile(os: str, running_at_once: int) -> None:
+    spec = ClusterSpec(
+        os=os,
+        nodes=(NodeSpec("HV01"), NodeSpec("HV02"), NodeSpec("HV03")),
+        vms=tuple(VmSpec(f"VM{i}", memory_gb=16, owner="HV01") for i in range(1, 4)),
+    )
+    c = Cluster(spec)
+    for i in range(1, 4):
+        c.live_migrate(f"VM{i}", "HV02")
+    c.advance(2)
+    active = [m for m in c.migrations() if m.state in ("Setup", "DataTransfer", "Move")]
+    assert len(active) == running_at_once
