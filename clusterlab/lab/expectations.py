@@ -14,7 +14,7 @@ from .steps import AllOf, AnyOf, Check, Expectation, NotOf
 SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = {
     "node": ("state", "drain", "node_weight", "dynamic_weight", "roles"),
     "role": ("state", "owner", "owner_not", "owner_in"),
-    "vm": ("state", "host", "downtime_max", "migrations"),
+    "vm": ("state", "host", "downtime_max", "migrations", "storage"),
     "csv": ("owner", "state", "io"),
     "quorum": ("state", "votes", "witness_vote", "forced"),
     "event": ("count", "min", "max", "source"),
@@ -152,10 +152,13 @@ class Evaluator:
                 ok &= v.downtime_s <= float(want) + 1e-9
             elif key == "migrations":
                 ok &= v.migrations == int(want)
+            elif key == "storage":
+                ok &= _eq(v.csv or "", want)
         return Verdict(
             ok,
             describe(exp),
-            f"vm {v.name} was {v.state.value} on {v.host}, downtime {v.downtime_s:g} s, {v.migrations} migrations",
+            f"vm {v.name} was {v.state.value} on {v.host}, downtime {v.downtime_s:g} s, {v.migrations} migrations, "
+            f"stored on {v.csv or 'local storage'}",
         )
 
     def _csv(self, exp: Check) -> Verdict:
@@ -163,7 +166,7 @@ class Evaluator:
         if csv is None:
             return Verdict(False, describe(exp), f"there is no CSV named {exp.name}")
         ok = True
-        io_seen = {n.name: "Direct" for n in self.snap.nodes if n.state.value in ("Up", "Paused")}
+        io_seen = {node: mode for node, mode, _ in csv.io}
         for key, want in exp.keys.items():
             if key == "owner":
                 ok &= _eq(csv.owner, want)

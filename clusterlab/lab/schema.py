@@ -362,6 +362,7 @@ _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
         "host": (NODE_REF, "The node the VM runs on."),
         "downtime_max": (Duration(), "At most this much time not running since lab start (30, 45s, 2m)."),
         "migrations": (Integer(minimum=0), "How many times the VM moved."),
+        "storage": (CSV_REF, "The Cluster Shared Volume its files are on (Move-VMStorage changes it)."),
     },
     "csv": {
         "owner": (NODE_REF, "The coordinator node of the CSV."),

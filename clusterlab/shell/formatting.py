@@ -174,7 +174,9 @@ def default_format(objects: Sequence[Any], profile: str, width: int = 120) -> st
             j += 1
         group = list(objects[i:j])
         view = view_for(obj, profile)
-        if view is not None and view.table:
+        if view is not None and not view.table and view.list:
+            out.append(format_list(group, list(view.list), width))
+        elif view is not None and view.table:
             out.append(format_table(group, view.table, width))
         elif len(obj.props) <= 4:
             out.append(format_table(group, list(obj.props), width))

@@ -375,6 +375,71 @@ class Cluster:
             raise InvalidStateError(f"Node '{n.name}' is powered off.")
         self._members.shutdown(n, restart)
 
+    # storage (§4, §5.6) ------------------------------------------------------------------
+
+    def _csv(self, name: str) -> Csv:
+        return _lookup("Cluster Shared Volume", self._w.csvs, name)
+
+    def lose_storage_path(self, node: str, csv: str) -> None:
+        """Lab fault: the node loses its path to the CSV's LUN (its I/O goes block redirected)."""
+        n = self._node(node)
+        c = self._csv(csv)
+        if n.name in c.paths_lost:
+            raise InvalidStateError(f"Node '{n.name}' has already lost its path to '{c.name}'.")
+        self._roles.storage.lose_path(c, n.name)
+
+    def set_csv_redirected(self, csv: str, on: bool) -> None:
+        """Suspend-ClusterResource -RedirectedAccess / Resume-ClusterResource on a CSV (§4.3)."""
+        self._require_cluster()
+        c = self._csv(csv)
+        if c.redirected == on:
+            raise InvalidStateError(f"Redirected access is already {'on' if on else 'off'} for '{c.name}'.")
+        self._roles.storage.set_redirected(c, on)
+
+    def move_csv(self, csv: str, node: str | None = None) -> str:
+        """Move-ClusterSharedVolume: a new coordinator (brief I/O pause, §4.2)."""
+        self._require_cluster()
+        c = self._csv(csv)
+        w = self._w
+        if node is None:
+            others = [m for m in w.members() if m != c.owner and w.nodes[m].can_host and m not in c.paths_lost]
+            if not others:
+                raise InvalidStateError(f"No other node can coordinate '{c.name}'.")
+            target = others[0]
+        else:
+            target = self._node(node).name
+            if target == c.owner:
+                raise InvalidStateError(f"Node '{target}' already coordinates '{c.name}'.")
+            if not w.nodes[target].is_member:
+                raise InvalidStateError(f"Node '{target}' is not an active member of the cluster.")
+            if target in c.paths_lost:
+                raise InvalidStateError(f"Node '{target}' has no path to '{c.name}' and cannot coordinate it.")
+        self._roles.storage.move_coordinator(c, target)
+        return target
+
+    def storage_migrate(self, vm: str, csv: str) -> None:
+        """Move-VMStorage: copy the VM's files to another CSV while it runs (§5.6)."""
+        self._require_cluster()
+        v = self._vm(vm)
+        target = self._csv(csv).name
+        if v.csv is None:
+            raise InvalidStateError(f"The virtual machine '{v.name}' is not stored on a Cluster Shared Volume.")
+        if v.csv == target:
+            raise InvalidStateError(f"The virtual machine '{v.name}' is already stored on '{target}'.")
+        if self._roles.storage.current_move(v) is not None:
+            raise InvalidStateError(f"A storage migration of '{v.name}' is already in progress.")
+        if v.state not in ACTIVE_VM_STATES:
+            v.csv = target  # an offline VM's files are simply copied
+            return
+        self._roles.storage.request_move(v, target)
+
+    def storage_migration_running(self, vm: str) -> bool:
+        return self._roles.storage.current_move(self._vm(vm)) is not None
+
+    def csv_state(self, csv: str, node: str) -> tuple[str, str]:
+        """(I/O mode, reason) of one node for one CSV (Get-ClusterSharedVolumeState)."""
+        return self._roles.storage.io_mode(self._csv(csv), self._node(node).name)
+
     # live migration ------------------------------------------------------------------------
 
     def live_migrate(self, name: str, node: str | None = None) -> PlacementExplanation:
@@ -586,9 +651,12 @@ class Cluster:
         self._members.try_join_all()
 
     def repair_node(self, name: str) -> None:
-        """Repair-LabFault -Node: reconnect the node and power it on if it is off."""
+        """Repair-LabFault -Node: reconnect the node, restore its storage paths, power it on."""
         n = self._node(name)
         touched = False
+        if any(n.name in c.paths_lost for c in self._w.csvs.values()):
+            self._roles.storage.restore_paths(n.name)
+            touched = True
         if n.detached:
             n.detached.clear()
             self._w.emit("NetworkHealed", n.name, what=f"node '{n.name}'")
@@ -613,6 +681,8 @@ class Cluster:
         for r in w.resources.values():
             r.fail_next = 0
             r.fail_on.clear()
+        for n in w.nodes.values():
+            self._roles.storage.restore_paths(n.name)
 
     # cluster settings ------------------------------------------------------------------
 
@@ -996,16 +1066,26 @@ class Cluster:
             vms=vms,
             quorum=self.quorum(),
             networks=tuple(self._network_snapshot(net) for net in w.networks.values()),
-            csvs=tuple(
-                CsvSnapshot(
-                    name=c.name,
-                    state="Online" if w.partitions and c.owner else "Offline",
-                    owner=c.owner,
-                    size_gb=c.size_gb,
-                    vms=tuple(v.name for v in w.vms.values() if v.csv == c.name),
-                )
-                for c in w.csvs.values()
-            ),
+            csvs=tuple(self._csv_snapshot(c) for c in w.csvs.values()),
+        )
+
+    def _csv_snapshot(self, c: Csv) -> CsvSnapshot:
+        w = self._w
+        storage = self._roles.storage
+        if not w.partitions or not c.owner:
+            state = "Offline"
+        elif c.paused_until is not None and c.paused_until > self.now:
+            state = "Paused"
+        else:
+            state = "Online"
+        return CsvSnapshot(
+            name=c.name,
+            state=state,
+            owner=c.owner,
+            size_gb=c.size_gb,
+            vms=tuple(v.name for v in w.vms.values() if v.csv == c.name),
+            io=tuple((n, *storage.io_mode(c, n)) for n in w.node_order()),
+            redirected=c.redirected,
         )
 
     def _network_snapshot(self, net: Network) -> NetworkSnapshot:

@@ -244,6 +244,69 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
     ),
     EventKind("VmStopped", None, W, "Virtual machine '{vm}' stopped: {reason}.", channel="Hyper-V"),
     EventKind(
+        "CsvAutoPaused",
+        5120,
+        W,
+        "Cluster Shared Volume '{csv}' is no longer available on this node because of '{reason}'. All I/O "
+        "will temporarily be queued until a path to the volume is reestablished.",
+    ),
+    EventKind(
+        "CsvNoDirectIo",
+        5121,
+        I,
+        "Cluster Shared Volume '{csv}' is no longer directly accessible from cluster node '{node}'. I/O "
+        "access will be redirected to the storage device over the network to the node that owns the volume.",
+    ),
+    EventKind(
+        "CsvRedirectedAccess",
+        5136,
+        W,
+        "Cluster Shared Volume '{csv}' redirected access was turned on. Access to the storage device will be "
+        "redirected over the network from all cluster nodes that are accessing this volume.",
+    ),
+    EventKind(
+        "CsvNoAccess",
+        5142,
+        E,
+        "Cluster Shared Volume '{csv}' is no longer accessible from cluster node '{node}' because of "
+        "connectivity loss to the storage.",
+    ),
+    EventKind(
+        "CsvExpectedPause",
+        5157,
+        W,
+        "Cluster Shared Volume '{csv}' has entered a paused state because of '{reason}'. All I/O will "
+        "temporarily be queued until a path to the volume is reestablished.",
+    ),
+    EventKind(
+        "StorageMigrationQueued",
+        None,
+        I,
+        "Storage migration of '{vm}' from {source} to {target} is queued.",
+        channel="Hyper-V",
+    ),
+    EventKind(
+        "StorageMigrationStarted",
+        None,
+        I,
+        "Storage migration of '{vm}' from {source} to {target} started; new writes are mirrored to both.",
+        channel="Hyper-V",
+    ),
+    EventKind(
+        "StorageMigrationCompleted",
+        None,
+        I,
+        "Storage migration of '{vm}' from {source} to {target} completed; the source files were deleted.",
+        channel="Hyper-V",
+    ),
+    EventKind(
+        "StorageMigrationFailed",
+        None,
+        E,
+        "Storage migration of '{vm}' from {source} to {target} failed: {reason}. The VM keeps using {source}.",
+        channel="Hyper-V",
+    ),
+    EventKind(
         "DrainMoveFailed",
         1137,
         E,

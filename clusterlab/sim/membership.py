@@ -313,6 +313,7 @@ class Membership:
         n.booting = False
         n.epoch += 1
         n.joining = False
+        n.shutting_down = False
         w.emit("NodeCrashed", n.name, node=n.name)
         self.roles.host_powered_off(n.name)
         self.topology_changed()
@@ -374,13 +375,14 @@ class Membership:
         §6.4) the node drains itself first (live migration); otherwise its VMs are saved and
         moved. Then ClusSvc stops (no 1135: it is a graceful leave) and the node powers off."""
         w = self.w
-        if n.stopping:
-            raise InvalidStateError(f"Node '{n.name}' is already shutting down.")
+        if n.stopping or n.shutting_down:
+            raise InvalidStateError(f"Node '{n.name}' is already shutting down or stopping.")
         if n.is_member and not self.would_keep_quorum_without(n):
             raise QuorumError(
                 f"Shutting down node '{n.name}' would cause the cluster to lose quorum. Stop the cluster first."
             )
         w.emit("NodeShuttingDown", n.name, node=n.name, restart=" to restart" if restart else "")
+        n.shutting_down = True
         epoch = n.epoch
         done = False
 
@@ -391,6 +393,7 @@ class Membership:
             done = True
             p = n.partition
             n.stopping = False
+            n.shutting_down = False
             n.paused = False
             if p is not None:
                 p.members = [m for m in p.members if m != n.name]
@@ -426,7 +429,7 @@ class Membership:
         w = self.w
         if not n.is_member:
             raise InvalidStateError(f"The Cluster service on node '{n.name}' is not running.")
-        if n.stopping:
+        if n.stopping or n.shutting_down:
             raise InvalidStateError(f"The Cluster service on node '{n.name}' is already stopping.")
         if not self.would_keep_quorum_without(n):
             raise QuorumError(

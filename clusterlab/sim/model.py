@@ -22,7 +22,9 @@ from .quorum import VoteAssignment
 from .snapshots import DrainStatus, GroupType, PlacementExplanation, ResourceState, VmState
 from .spec import NetworkRole, WitnessType
 
-ACTIVE_VM_STATES = frozenset({VmState.RUNNING, VmState.STARTING, VmState.SAVING, VmState.PAUSED, VmState.STOPPING})
+ACTIVE_VM_STATES = frozenset(
+    {VmState.RUNNING, VmState.STARTING, VmState.SAVING, VmState.PAUSED, VmState.STOPPING, VmState.PAUSED_CRITICAL}
+)
 
 
 class Service(StrEnum):
@@ -47,6 +49,7 @@ class Node:
     paused: bool = False
     booting: bool = False
     stopping: bool = False  # Stop-ClusterNode: moving roles away before leaving
+    shutting_down: bool = False  # Stop-/Restart-Computer in progress (drain on shutdown)
     prevent_quorum: bool = False
     max_vm_migrations: int = 2  # §5.2 Set-VMHost -MaximumVirtualMachineMigrations (default 2)
     max_storage_migrations: int = 2  # §5.2 -MaximumStorageMigrations (2, widely quoted)
@@ -170,7 +173,10 @@ class Witness:
 class Csv:
     name: str
     size_gb: float
-    owner: str = ""
+    owner: str = ""  # the coordinator node (§4.2)
+    paths_lost: set[str] = field(default_factory=set)  # nodes without a direct path to the LUN
+    redirected: bool = False  # administrator turned on redirected access (§4.3)
+    paused_until: float | None = None  # I/O queued while a new coordinator takes over
 
 
 class World:

@@ -181,6 +181,10 @@ LM_BLACKOUT_GB: Final = 0.064
 LM_STATE_GB: Final = 0.016
 #: A VM's default workload: 20 MB/s of memory dirtied (a light server).
 DEFAULT_DIRTY_MB_S: Final = 20.0
+#: §4.2: I/O to a CSV is queued while a new coordinator takes over (seconds; "temporarily").
+CSV_COORDINATOR_PAUSE_S: Final = 3.0
+#: §5.6: storage migration copies VHDs at SAN speed (0.5 GB/s), slower over redirected I/O.
+STORAGE_COPY_GBPS: Final = 0.5
 #: §6.4: how long an OS shutdown waits for roles to leave (ShutdownTimeoutInMinutes, 20 min min).
 SHUTDOWN_TIMEOUT_S: Final = 20 * 60.0
 #: Time a guest OS takes to shut down cleanly when asked through the integration service.

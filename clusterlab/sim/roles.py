@@ -24,6 +24,7 @@ from .migration import Migration, Migrations
 from .model import ACTIVE_VM_STATES, Group, Resource, Vm, World
 from .placement import Mode, NodeLoad, Request, Result, Victim, place
 from .snapshots import DrainStatus, GroupState, PlacementExplanation, ResourceState, VmState
+from .storage import Storage
 
 VM_RESOURCE = "Virtual Machine"
 VM_CONFIG_RESOURCE = "Virtual Machine Configuration"
@@ -66,6 +67,7 @@ class Roles:
         self.w = world
         self.migrations = Migrations(world, self.set_vm)
         self.migrations.completed = self._live_moved
+        self.storage = Storage(world, self.set_vm, self._storage_crashed)
         #: §6.2 [S26][S27]: cluster-initiated moves live-migrate roles at or above this
         #: priority (High and Medium) and quick-migrate the rest (Low). The property's real
         #: name is UNVERIFIED in the reference, so it is a lab setting, not a Get-Cluster one.
@@ -313,6 +315,9 @@ class Roles:
                         r.fail_next -= 1
                     self.resource_failed(r)
                     return
+                if vres is not None and not self.storage.vm_can_run(vm, node):
+                    self.resource_failed(vres)  # its CSV is not accessible: the VM cannot start
+                    return
                 self._set_resources(g, ResourceState.ONLINE)
                 if vres is not None:
                     if not from_saved:
@@ -524,6 +529,7 @@ class Roles:
         if not survivors:
             return
         self.move_core_groups()
+        self.storage.nodes_changed()
         self.assign_csvs()
         by_source: dict[str, list[Group]] = {}
         for g in orphans:
@@ -589,7 +595,8 @@ class Roles:
                 load[c.owner] += 1
         for c in sorted(w.csvs.values(), key=lambda c: c.name):
             if c.owner not in load:
-                target = min(members, key=lambda m: (load[m], w.nodes[m].id))
+                with_path = [m for m in members if m not in c.paths_lost] or members
+                target = min(with_path, key=lambda m: (load[m], w.nodes[m].id))
                 c.owner = target
                 load[target] += 1
         while rebalance:
@@ -597,7 +604,10 @@ class Roles:
             least = min(members, key=lambda m: (load[m], w.nodes[m].id))
             if load[most] - load[least] <= 1:
                 break
-            csv = sorted((c for c in w.csvs.values() if c.owner == most), key=lambda c: c.name)[-1]
+            movable = [c for c in w.csvs.values() if c.owner == most and least not in c.paths_lost]
+            if not movable:
+                break
+            csv = sorted(movable, key=lambda c: c.name)[-1]
             csv.owner = least
             load[most] -= 1
             load[least] += 1
@@ -927,6 +937,14 @@ class Roles:
                 ids = w.node_order()
                 i = ids.index(node)
                 g.owner = next(n for n in ids[i + 1 :] + ids[: i + 1] if n in others)
+
+    def _storage_crashed(self, vm: Vm) -> None:
+        """2012 R2: a VM whose CSV became inaccessible crashes; the restart policy takes over."""
+        r = self.vm_resource(vm.group)
+        if r is not None and r.state is ResourceState.ONLINE:
+            self.resource_failed(r)
+        elif vm.state in ACTIVE_VM_STATES:
+            self.set_vm(vm, VmState.OFF)
 
     # live migration, drain and drained failback (§5, §6) ---------------------------------
 

@@ -55,6 +55,7 @@ class VmState(StrEnum):
     STARTING = "Starting"
     SAVING = "Saving"
     STOPPING = "Stopping"
+    PAUSED_CRITICAL = "PausedCritical"  # §7.4: storage lost on 2016+, memory kept, resumes by itself
 
 
 class GroupType(StrEnum):
@@ -200,6 +201,9 @@ class CsvSnapshot:
     owner: str
     size_gb: float
     vms: tuple[str, ...]
+    #: (node, mode, reason) per node: Direct / FileSystemRedirected / BlockRedirected / Paused / Unavailable
+    io: tuple[tuple[str, str, str], ...] = ()
+    redirected: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from clusterlab.sim.clock import format_elapsed
 from ..formatting import View, register_view
 from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
-from ._common import FC, INPUT, guid, select, to_int
+from ._common import FC, INPUT, guid, require_target, select, to_int
 
 register_view("Cluster", lambda profile: View(("Name",)))
 register_view(
@@ -440,3 +440,115 @@ def get_cluster_uptime(inv: Invocation) -> Iterable[Any]:
             "ClusterLab.Clock", {"Elapsed": format_elapsed(c.now), "Now": c.clock.at(c.now), "Seconds": round(c.now, 3)}
         )
     ]
+
+
+# CSV administration (§4) -----------------------------------------------------------------
+
+register_view(
+    "ClusterSharedVolumeState",
+    lambda profile: View((), ("Name", "VolumeName", "Node", "State", "VolumeFriendlyName", "RedirectedIOReason")),
+)
+
+_MODE_TEXT = {
+    "Direct": "Direct",
+    "FileSystemRedirected": "File System Redirected",
+    "BlockRedirected": "Block Redirected",
+    "Paused": "Paused",
+    "Unavailable": "Unavailable",
+}
+
+
+@cmdlet(
+    "Get-ClusterSharedVolumeState",
+    "Gets each node's I/O mode to each CSV: Direct, File System Redirected or Block Redirected, and why (§4.3).",
+    (Param("Name", kind="strings", position=0), Param("Node", kind="strings"), INPUT),
+    process=False,
+    noun_type="GetClusterSharedVolumeStateCommand",
+    examples=(("Get-ClusterSharedVolumeState -Name CSV1", "How every node reaches CSV1 now."),),
+)
+def get_csv_state(inv: Invocation) -> Iterable[Any]:
+
+    c = inv.ctx.cluster
+    snap = c.snapshot()
+    csvs = {v.name: v for v in snap.csvs}
+    names = select("Cluster Shared Volume", list(csvs), inv.get("Name"), inv)
+    nodes = select("node", c.node_names(), inv.get("Node"), inv)
+    out = []
+    for name in names:
+        for node, mode, reason in csvs[name].io:
+            if node not in nodes:
+                continue
+            out.append(
+                make(
+                    "Microsoft.FailoverClusters.PowerShell.ClusterSharedVolumeState",
+                    {
+                        "Name": name,
+                        "VolumeName": "\\\\?\\Volume{" + guid("vol:" + name) + "}\\",
+                        "Node": node,
+                        "State": _MODE_TEXT.get(mode, mode),
+                        "VolumeFriendlyName": name,
+                        "RedirectedIOReason": reason or "NotRedirected",
+                    },
+                )
+            )
+    return out
+
+
+@cmdlet(
+    "Move-ClusterSharedVolume",
+    "Moves the ownership (coordinator) of a Cluster Shared Volume to another node.",
+    (Param("Name", kind="string", position=0, by_property=True), Param("Node", kind="string", position=1), INPUT),
+    noun_type="MoveClusterSharedVolumeCommand",
+)
+def move_csv(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = require_target(inv)
+    c.move_csv(name, inv.get("Node"))
+    v = next(x for x in c.snapshot().csvs if x.name.lower() == name.lower())
+    return [make(FC + "ClusterSharedVolume", {"Name": v.name, "State": v.state, "Node": v.owner})]
+
+
+@cmdlet(
+    "Suspend-ClusterResource",
+    "Turns on redirected access for a Cluster Shared Volume (-RedirectedAccess): every other node's I/O goes "
+    "through the coordinator (5136).",
+    (
+        Param("Name", kind="string", position=0, by_property=True),
+        Param("RedirectedAccess", kind="switch"),
+        Param("VolumeName", kind="string"),
+        Param("Force", kind="switch"),
+        INPUT,
+    ),
+    noun_type="SuspendResourceCommand",
+)
+def suspend_cluster_resource(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = require_target(inv)
+    if name.lower() not in (v.lower() for v in (x.name for x in c.snapshot().csvs)):
+        raise inv.fail(
+            f"'{name}' is not a Cluster Shared Volume: only CSVs can be suspended in clusterlab.",
+            "InvalidArgument",
+            name,
+        )
+    if not inv.switch("RedirectedAccess"):
+        raise inv.fail(
+            "Maintenance mode for a CSV (Suspend-ClusterResource without -RedirectedAccess) is not "
+            "simulated yet; use -RedirectedAccess.",
+            "NotImplemented",
+            name,
+        )
+    c.set_csv_redirected(name, True)
+    return []
+
+
+@cmdlet(
+    "Resume-ClusterResource",
+    "Turns redirected access off again for a Cluster Shared Volume: nodes with a path go back to Direct I/O.",
+    (Param("Name", kind="string", position=0, by_property=True), INPUT),
+    noun_type="ResumeResourceCommand",
+)
+def resume_cluster_resource(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = require_target(inv)
+    c.set_csv_redirected(name, False)
+    return []

@@ -35,24 +35,32 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
         ),
         Param("Witness", kind="switch", help="The witness (disk, share or cloud) becomes unreachable."),
         Param("Resource", kind="string", help="A resource (or VM name) fails now."),
+        Param("StoragePath", kind="string", help="With -Node: the node loses its path to this CSV."),
         Param("Count", kind="int", help="With -Resource: it also fails its next Count-1 online attempts."),
     ),
     module="Lab",
     lab_only=True,
     process=False,
-    description="Faults that no real cmdlet causes. Later versions add -StoragePath, -VM -Service, -GuestCrash, "
+    description="Faults that no real cmdlet causes. Later versions add -VM -Service, -GuestCrash, "
     "-SwitchUplink and -BadUpdate as their features arrive.",
     examples=(
         ("Invoke-LabFault -Node HV02 -Crash", "HV02 loses power."),
         ("Invoke-LabFault -Node HV02 -Isolate", "HV02 is cut from every cluster network."),
         ("Invoke-LabFault -Partition 'HV01,HV02','HV03,HV04'", "A 2|2 split."),
         ("Invoke-LabFault -Witness", "The witness becomes unreachable."),
+        ("Invoke-LabFault -Node HV02 -StoragePath CSV1", "HV02 loses its Fibre Channel path to CSV1."),
         ("Invoke-LabFault -Resource SQL01 -Count 2", "SQL01's VM fails twice: restart, then failover (§3.3)."),
     ),
 )
 def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    kind = _exactly_one(inv, ("Crash", "Isolate", "Partition", "Witness", "Resource"), "fault")
+    kind = _exactly_one(inv, ("Crash", "Isolate", "Partition", "Witness", "Resource", "StoragePath"), "fault")
+    if kind == "StoragePath":
+        node = inv.get("Node")
+        if not node:
+            raise inv.fail("-StoragePath needs -Node.", "InvalidArgument")
+        c.lose_storage_path(node, str(inv.get("StoragePath")))
+        return []
     if kind in ("Crash", "Isolate"):
         node = inv.get("Node")
         if not node:
@@ -77,7 +85,7 @@ def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
     "Repair-LabFault",
     "Lab-only: undoes faults — power a node on and reconnect it, restore the witness, heal the networks.",
     (
-        Param("Node", kind="string", help="Power the node on (if off) and reconnect it."),
+        Param("Node", kind="string", help="Power the node on (if off), reconnect it, restore its storage paths."),
         Param("Witness", kind="switch", help="The witness is reachable again."),
         Param("Network", kind="switch", help="Heal every partition and isolation."),
         Param("All", kind="switch", help="Everything above, for every node."),

@@ -335,3 +335,55 @@ def _shutdown(inv: Invocation, restart: bool) -> Iterable[Any]:
     for n in names:
         c.shutdown_node(n, restart=restart)
     return []
+
+
+@cmdlet(
+    "Move-VMStorage",
+    "Moves a running VM's files (VHDs, configuration) to another location while it keeps running (§5.6).",
+    (
+        Param("Name", kind="string", position=0, by_property=True, aliases=("VMName",)),
+        Param(
+            "DestinationStoragePath",
+            kind="string",
+            position=1,
+            help="A folder on another CSV, e.g. C:\\ClusterStorage\\CSV2\\SQL01.",
+        ),
+        Param("VM", kind="object", pipeline=True),
+        Param("Vhds", kind="hashtables"),
+        Param("VirtualMachinePath", kind="string"),
+        Param("SnapshotFilePath", kind="string"),
+        Param("SmartPagingFilePath", kind="string"),
+        Param("RetainVhdCopiesOnSource", kind="switch"),
+        Param("AsJob", kind="switch"),
+    ),
+    module="Hyper-V",
+    noun_type="MoveVMStorage",
+    examples=(("Move-VMStorage SQL01 -DestinationStoragePath C:\\ClusterStorage\\CSV2\\SQL01", "Storage migration."),),
+)
+def move_vm_storage(inv: Invocation) -> Iterable[Any]:
+    import re
+
+    c = inv.ctx.cluster
+    if inv.has("VM") and not inv.has("Name"):
+        inv.args["Name"] = str(inv.get("VM"))
+    name = _vm_name(inv)
+    path = inv.get("DestinationStoragePath") or inv.get("VirtualMachinePath")
+    if not path and inv.get("Vhds"):
+        path = str(inv.get("Vhds")[0].get("DestinationFilePath", ""))
+    if not path:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: DestinationStoragePath.",
+            "InvalidArgument",
+        )
+    m = re.match(r"^[A-Za-z]:\\ClusterStorage\\([^\\]+)", str(path))
+    csv_names = [v.name for v in c.snapshot().csvs]
+    if not m:
+        raise inv.fail(
+            f"'{path}' is not on a Cluster Shared Volume: in a cluster, VM files live under "
+            f"C:\\ClusterStorage\\<volume> ({', '.join(csv_names)}).",
+            "InvalidArgument",
+            str(path),
+        )
+    c.storage_migrate(name, m.group(1))
+    wait_for(inv, lambda: not c.storage_migration_running(name))
+    return []
