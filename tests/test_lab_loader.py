@@ -578,9 +578,22 @@ def test_expectations_follow_the_evaluator_tables() -> None:
                 if subject == "quorum":
                     text = f"{{quorum: {word}}}"
                 else:
-                    name = {"node": "HV01", "role": "DC01", "vm": "DC01", "csv": "CSV1", "cau": "~"}[subject]
+                    name = {
+                        "node": "HV01",
+                        "role": "DC01",
+                        "vm": "DC01",
+                        "csv": "CSV1",
+                        "cau": "~",
+                        "file_server": "FS1",
+                    }[subject]
                     text = f"{{{subject}: {name}, {key}: {word}}}"
-                lab(MINI + "  csvs: [{name: CSV1}]\n  vms: [{name: DC01}]\nsteps:\n  - expect: " + text + "\n")
+                lab(
+                    MINI
+                    + "  csvs: [{name: CSV1}]\n  vms: [{name: DC01}]\n  file_servers: [{name: FS1}]\n"
+                    + "steps:\n  - expect: "
+                    + text
+                    + "\n"
+                )
 
 
 def _kinds() -> list[Kind]:

@@ -11,6 +11,7 @@ from clusterlab.sim.spec import (
     ClusterSpec,
     CsvSpec,
     FailbackSpec,
+    FileServerSpec,
     NetworkRole,
     NetworkSpec,
     NodeSpec,
@@ -133,6 +134,18 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
         quorum=quorum,
         csvs=tuple(csvs),
         vms=tuple(vms),
+        file_servers=tuple(
+            FileServerSpec(
+                name=f["name"],
+                type=f.get("type", "General"),
+                owner=f.get("owner"),
+                shares=tuple(present(f.get("shares")) or ("Share1",)),
+                clients=f.get("clients", 50),
+                preferred_owners=tuple(present(f.get("preferred_owners"))),
+            )
+            for f in data.get("file_servers") or []
+            if isinstance(f, dict) and "name" in f
+        ),
         enforced_anti_affinity=data.get("enforced_anti_affinity", False),
     )
     return build

@@ -23,12 +23,20 @@ UNC_PATH: Final = r"\\\\[^\\/]+\\[^\\/]+.*"
 #: Resource names that log events under their own name (``expect: {event: 1562, source: ...}``).
 WITNESS_SOURCES: Final = ("File Share Witness", "Cloud Witness")
 
-_NOUNS: Final = {"node": "node", "csv": "CSV", "vm": "VM", "role": "role", "event source": "node or role"}
+_NOUNS: Final = {
+    "node": "node",
+    "csv": "CSV",
+    "vm": "VM",
+    "role": "role",
+    "event source": "node or role",
+    "file server": "file server",
+}
 _SECTIONS: Final[Mapping[str, tuple[Path, ...]]] = {
     "node": (("cluster", "nodes"),),
     "csv": (("cluster", "csvs"),),
     "vm": (("cluster", "vms"),),
-    "role": (("cluster", "vms"),),
+    "role": (("cluster", "vms"), ("cluster", "file_servers")),
+    "file server": (("cluster", "file_servers"),),
     "event source": (("cluster", "nodes"), ("cluster", "vms"), ("cluster", "csvs")),
 }
 
@@ -87,13 +95,14 @@ def _unique(
 def check_references(build: ClusterBuild, r: Reading) -> list[tuple[Reference, str]]:
     """Report names that do not exist; return each reference written in another case with its defined spelling."""
     spec = build.spec
-    roles = [v.name for v in spec.vms] + list(BUILTIN_ROLES)
+    roles = [v.name for v in spec.vms] + [f.name for f in spec.file_servers] + list(BUILTIN_ROLES)
     witness = spec.quorum.witness
     pools: dict[str, list[str]] = {
         "node": [n.name for n in spec.nodes],
         "csv": [c.name for c in spec.csvs],
         "vm": [v.name for v in spec.vms],
         "role": roles,
+        "file server": [f.name for f in spec.file_servers],
         "event source": [n.name for n in spec.nodes]
         + roles
         + [spec.name]

@@ -19,6 +19,7 @@ SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = {
     "quorum": ("state", "votes", "witness_vote", "forced"),
     "event": ("count", "min", "max", "source"),
     "cau": ("status", "nodes_updated", "failed_nodes"),
+    "file_server": ("state", "owner", "connected", "disconnects", "transparent_failovers"),
 }
 
 SUBJECT_VALUES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
@@ -43,6 +44,7 @@ SUBJECT_VALUES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "csv": {"state": ("Online", "Offline", "Paused")},
     "quorum": {"state": ("Up", "Down")},
     "cau": {"status": ("NotStarted", "Running", "Succeeded", "Failed", "Cancelled")},
+    "file_server": {"state": ("Online", "Offline", "Failed", "PartialOnline", "Pending")},
 }
 
 
@@ -215,6 +217,19 @@ class Evaluator:
         where = f" from {source}" if source else ""
         return Verdict(ok, describe(exp), f"event {event_id}{where} was logged {n} time(s)")
 
+    def _file_server(self, exp: Check) -> Verdict:
+        fs = next((f for f in self.snap.file_servers if f.name.lower() == str(exp.name).lower()), None)
+        if fs is None:
+            return Verdict(False, describe(exp), f"there is no file server named {exp.name}")
+        seen = {
+            "state": fs.state,
+            "owner": fs.owner,
+            "connected": fs.connected,
+            "disconnects": fs.disconnects,
+            "transparent_failovers": fs.transparent_failovers,
+        }
+        return self._compare(exp, seen, f"file server {fs.name}")
+
     def _cau(self, exp: Check) -> Verdict:
         status = getattr(self.cluster, "cau_status", None)
         seen: dict[str, Any] = (
@@ -241,6 +256,7 @@ _CHECKS: Mapping[str, Callable[[Evaluator, Check], Verdict]] = {
     "quorum": Evaluator._quorum,
     "event": Evaluator._event,
     "cau": Evaluator._cau,
+    "file_server": Evaluator._file_server,
 }
 
 

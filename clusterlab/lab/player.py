@@ -246,7 +246,7 @@ class Player:
             )
             verdict = Verdict(
                 valid,
-                f"quiz answer {step.answer} is one of the {len(step.choices)} choices",
+                f"answer {step.answer} is one of the {len(step.choices)} choices",
                 f"answer {step.answer} with {len(step.choices)} choices",
             )
             self._verdict(index, "quiz", where, verdict, None)

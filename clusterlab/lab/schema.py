@@ -165,6 +165,32 @@ QUORUM: Final = Record(
     description="Quorum configuration.",
 )
 
+FILE_SERVER: Final = Record(
+    (
+        Field("name", Name(what="a role name"), "The file server role's (client access point's) name.", required=True),
+        Field(
+            "type",
+            Choice(("General", "ScaleOut")),
+            "General: active on one node, clients reconnect after a failover. ScaleOut (SOFS): continuously "
+            "available shares, clients ride through (SMB transparent failover).",
+            default="General",
+        ),
+        Field("owner", NODE_REF, "The node that owns the role at start (default: the first node).", default=None),
+        Field(
+            "preferred_owners", ListOf(NODE_REF, what="a list of node names"), "Preferred owners, in order.", default=[]
+        ),
+        Field(
+            "shares",
+            ListOf(Text(min_length=1, description="A share name."), what="a list of share names", unique=True),
+            "The SMB shares it serves.",
+            default=["Share1"],
+        ),
+        Field("clients", Integer(minimum=0), "How many SMB clients use the shares.", default=50),
+    ),
+    what="a file server: a mapping with name, type, owner, shares, clients",
+    description="A clustered file server role (general purpose or Scale-Out File Server).",
+)
+
 CSV: Final = Record(
     (
         Field("name", Name(what="a CSV name"), "The Cluster Shared Volume's name, e.g. CSV1.", required=True),
@@ -230,8 +256,7 @@ _VM_FIELDS: Final = (
     Field(
         "dirty_mb_s",
         Number(positive=False),
-        "Workload: MB of memory the guest dirties per second; a busy VM needs more live-migration passes "
-        "(default 20).",
+        "Workload: MB of memory the guest dirties per second; a busy VM needs more live-migration passes (default 20).",
         default=None,
     ),
 )
@@ -290,6 +315,12 @@ CLUSTER: Final = Record(
         Field("quorum", QUORUM, "Quorum configuration (default: no witness, dynamic quorum on).", default={}),
         Field("csvs", ListOf(CSV, what="a list of CSVs"), "Cluster Shared Volumes.", default=[]),
         Field(
+            "file_servers",
+            ListOf(FILE_SERVER, what="a list of file servers"),
+            "Clustered file server roles (general purpose or Scale-Out).",
+            default=[],
+        ),
+        Field(
             "vms",
             ListOf(Union((VM_BATCH, VM), what="a VM mapping or a {generate: N} batch"), what="a list of VMs"),
             "Highly available VMs, one by one or in batches ({generate: 40, prefix: APP, ...}).",
@@ -334,6 +365,7 @@ _SUBJECT_NAMES: Final[dict[str, tuple[Kind, str]]] = {
         "Up or Down; or leave empty / give a mapping and check the keys.",
     ),
     "event": (Integer(minimum=1, what="an integer event ID such as 1135"), "The event ID, e.g. 1135."),
+    "file_server": (Name(what="a file server name", refers=("file server",)), "The file server role to check."),
     "cau": (
         Union(
             (Choice(tuple(SUBJECT_VALUES.get("cau", {}).get("status", ("Succeeded",)))), Nothing()),
@@ -386,6 +418,13 @@ _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
             Name(what="a node or role name", refers=("event source",)),
             "Count only events from this node or role.",
         ),
+    },
+    "file_server": {
+        "state": (None, "The role's state."),
+        "owner": (NODE_REF, "The node that owns the role."),
+        "connected": (Boolean(), "Its SMB clients are connected now."),
+        "disconnects": (Integer(minimum=0), "How many times its clients lost their sessions."),
+        "transparent_failovers": (Integer(minimum=0), "Failovers its clients rode through (continuous availability)."),
     },
     "cau": {
         "status": (None, "The Cluster-Aware Updating run's status."),

@@ -13,6 +13,8 @@ MODULE_TITLES = {
     "Lab": "Lab-only (clusterlab's own: faults and lab controls no real cmdlet provides)",
     "Microsoft.PowerShell.Core": "PowerShell core",
     "Microsoft.PowerShell.Utility": "PowerShell utility",
+    "SmbShare": "SmbShare (real cmdlets)",
+    "Microsoft.PowerShell.Management": "PowerShell management (real cmdlets)",
 }
 
 

@@ -23,6 +23,7 @@ from .snapshots import (
     ClusterSnapshot,
     CsvSnapshot,
     DrainStatus,
+    FileServerSnapshot,
     GroupSnapshot,
     GroupType,
     MigrationSnapshot,
@@ -36,7 +37,7 @@ from .snapshots import (
     VmSnapshot,
     VmState,
 )
-from .spec import ClusterSpec, NetworkRole, Priority, VmSpec, WitnessType
+from .spec import ClusterSpec, FileServerSpec, NetworkRole, Priority, VmSpec, WitnessType
 
 T = TypeVar("T")
 
@@ -121,6 +122,8 @@ class Cluster:
 
         for vs in spec.vms:
             self._add_vm(vs)
+        for fs in spec.file_servers:
+            self._add_file_server(fs)
 
         w.new_partition(list(w.nodes))
         w.votes = self._members.compute_votes(list(w.nodes), VoteAssignment({}, 0, None))
@@ -191,6 +194,60 @@ class Cluster:
         g.vm = vm
         w.groups[vs.name] = g
         w.vms[vs.name] = vm
+
+    def _add_file_server(self, fs: FileServerSpec) -> None:
+        """A general-purpose file server or a Scale-Out File Server role (§5, continuous availability)."""
+        w = self._w
+        if fs.name.lower() in (g.lower() for g in w.groups):
+            raise InvalidArgumentError(f"Duplicate role name '{fs.name}'.")
+        if fs.type not in ("General", "ScaleOut"):
+            raise InvalidArgumentError(f"File server '{fs.name}': type must be General or ScaleOut.")
+        sofs = fs.type == "ScaleOut"
+        owner = _lookup("node", w.nodes, fs.owner).name if fs.owner else next(iter(w.nodes))
+        g = Group(
+            fs.name,
+            GroupType.SCALE_OUT_FILE_SERVER if sofs else GroupType.FILE_SERVER,
+            owner,
+            preferred_owners=[_lookup("node", w.nodes, n).name for n in fs.preferred_owners],
+            online_s=P.SOFS_ONLINE_S if sofs else P.FILE_SERVER_ONLINE_S,
+            clients=fs.clients,
+            shares=list(fs.shares),
+        )
+        if sofs:
+            self._add_resource(g, fs.name, "Distributed Network Name")
+            self._add_resource(g, f"Scale-Out File Server ({fs.name})", "Scale Out File Server")
+        else:
+            self._add_resource(g, f"IP Address {fs.name}", "IP Address")
+            self._add_resource(g, fs.name, "Network Name")
+            self._add_resource(g, f"File Server (\\{fs.name})", "File Server")
+        for r in g.resources:
+            r.state = ResourceState.ONLINE
+        w.groups[fs.name] = g
+
+    def file_servers(self) -> tuple[FileServerSnapshot, ...]:
+        out = []
+        now = self.now
+        for g in self._w.groups.values():
+            if g.type not in (GroupType.FILE_SERVER, GroupType.SCALE_OUT_FILE_SERVER):
+                continue
+            state = group_state(g)
+            outage = g.client_outage + (now - g.client_down_since if g.client_down_since is not None else 0.0)
+            out.append(
+                FileServerSnapshot(
+                    name=g.name,
+                    kind="ScaleOut" if g.type is GroupType.SCALE_OUT_FILE_SERVER else "General",
+                    state=state.value,
+                    owner=g.owner,
+                    shares=tuple(g.shares),
+                    continuously_available=g.type is GroupType.SCALE_OUT_FILE_SERVER,
+                    clients=g.clients,
+                    connected=g.client_down_since is None and bool(self._w.partitions),
+                    disconnects=g.disconnects,
+                    transparent_failovers=g.transparent_failovers,
+                    client_outage_s=outage,
+                )
+            )
+        return tuple(out)
 
     def _place_initial(self) -> None:
         """Put every VM on its owner (or where placement says) and start it, at time 0."""
@@ -1067,6 +1124,7 @@ class Cluster:
             quorum=self.quorum(),
             networks=tuple(self._network_snapshot(net) for net in w.networks.values()),
             csvs=tuple(self._csv_snapshot(c) for c in w.csvs.values()),
+            file_servers=self.file_servers(),
         )
 
     def _csv_snapshot(self, c: Csv) -> CsvSnapshot:

@@ -243,6 +243,7 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         channel="Operational",
     ),
     EventKind("VmStopped", None, W, "Virtual machine '{vm}' stopped: {reason}.", channel="Hyper-V"),
+    EventKind("FileServerClients", None, I, "SMB clients of file server '{group}' {what}.", channel="SMB"),
     EventKind(
         "CsvAutoPaused",
         5120,

@@ -119,6 +119,13 @@ class Group:
     intended_online: bool = True  # persistent state: should be online
     claim: bool = False  # holds memory on ``owner`` for placement (running, starting or queued there)
     failback_pending: bool = False
+    online_s: float = 0.0  # non-VM roles: how long their resources take to come online
+    clients: int = 0  # file server roles: SMB clients using the shares
+    shares: list[str] = field(default_factory=list)
+    disconnects: int = 0
+    transparent_failovers: int = 0
+    client_down_since: float | None = None
+    client_outage: float = 0.0
     migrating_to: str | None = None  # live migration requested or running: memory reserved there
     drained_from: str | None = None  # node a drain moved it off (Resume-ClusterNode -Failback)
 

@@ -185,6 +185,10 @@ DEFAULT_DIRTY_MB_S: Final = 20.0
 CSV_COORDINATOR_PAUSE_S: Final = 3.0
 #: §5.6: storage migration copies VHDs at SAN speed (0.5 GB/s), slower over redirected I/O.
 STORAGE_COPY_GBPS: Final = 0.5
+#: A general-purpose file server role comes online in about 10 s (IP address, network name
+#: registration, File Server resource); a SOFS role's distributed network name in about 5 s.
+FILE_SERVER_ONLINE_S: Final = 10.0
+SOFS_ONLINE_S: Final = 5.0
 #: §6.4: how long an OS shutdown waits for roles to leave (ShutdownTimeoutInMinutes, 20 min min).
 SHUTDOWN_TIMEOUT_S: Final = 20 * 60.0
 #: Time a guest OS takes to shut down cleanly when asked through the integration service.

@@ -23,7 +23,7 @@ from . import profiles as P
 from .migration import Migration, Migrations
 from .model import ACTIVE_VM_STATES, Group, Resource, Vm, World
 from .placement import Mode, NodeLoad, Request, Result, Victim, place
-from .snapshots import DrainStatus, GroupState, PlacementExplanation, ResourceState, VmState
+from .snapshots import DrainStatus, GroupState, GroupType, PlacementExplanation, ResourceState, VmState
 from .storage import Storage
 
 VM_RESOURCE = "Virtual Machine"
@@ -98,6 +98,8 @@ class Roles:
         return None
 
     def _set_resources(self, g: Group, state: ResourceState) -> None:
+        if g.type in (GroupType.FILE_SERVER, GroupType.SCALE_OUT_FILE_SERVER):
+            self._clients(g, state)
         for r in g.resources:
             if r is self.w.witness_resource and not self.w.witness.healthy:
                 r.state = ResourceState.FAILED if state is not ResourceState.OFFLINE else ResourceState.OFFLINE
@@ -244,7 +246,11 @@ class Roles:
     # taking roles down -----------------------------------------------------------------
 
     def host_powered_off(self, node: str) -> None:
-        """Power loss: VMs on the host stop at once; the cluster notices only at detection."""
+        """Power loss: VMs on the host stop at once; the cluster notices only at detection.
+        A general-purpose file server's clients lose their sessions at once too."""
+        for g in self.w.groups.values():
+            if g.owner == node and g.type is GroupType.FILE_SERVER and group_state(g) is GroupState.ONLINE:
+                self._clients_lost(g)
         for vm in self.w.vms.values():
             if vm.host == node and vm.state in ACTIVE_VM_STATES:
                 self.set_vm(vm, VmState.OFF)
@@ -289,9 +295,22 @@ class Roles:
         g.claim = g.vm is not None
         done_cb = on_done or (lambda: None)
         if g.vm is None:
-            self._set_resources(g, ResourceState.ONLINE)
-            w.emit("GroupOnline", g.name, group=g.name)
-            done_cb()
+            if g.online_s <= 0:
+                self._set_resources(g, ResourceState.ONLINE)
+                w.emit("GroupOnline", g.name, group=g.name)
+                done_cb()
+                return
+            self._set_resources(g, ResourceState.ONLINE_PENDING)
+
+            def online() -> None:
+                try:
+                    if g.epoch == epoch and w.nodes[node].can_host:
+                        self._set_resources(g, ResourceState.ONLINE)
+                        w.emit("GroupOnline", g.name, group=g.name)
+                finally:
+                    done_cb()
+
+            w.after(delay + g.online_s, online)
             return
         vm = g.vm
         self._set_resources(g, ResourceState.ONLINE_PENDING)
@@ -937,6 +956,31 @@ class Roles:
                 ids = w.node_order()
                 i = ids.index(node)
                 g.owner = next(n for n in ids[i + 1 :] + ids[: i + 1] if n in others)
+
+    def _clients(self, g: Group, state: ResourceState) -> None:
+        """SMB clients of a file server role (§5; 74-409 continuously available shares).
+
+        A general-purpose file server's clients lose their sessions whenever the role leaves
+        Online and reconnect when it is back. Continuously available (SOFS) shares ride through
+        a failover — SMB transparent failover — unless the whole cluster is down."""
+        was_online = bool(g.resources) and all(r.state is ResourceState.ONLINE for r in g.resources)
+        now = self.w.now
+        if was_online and state is not ResourceState.ONLINE:
+            if g.type is GroupType.SCALE_OUT_FILE_SERVER and self.w.partitions and g.intended_online:
+                g.transparent_failovers += 1
+                self.w.emit("FileServerClients", g.name, group=g.name, what="ride through (SMB transparent failover)")
+            else:
+                self._clients_lost(g)
+        elif state is ResourceState.ONLINE and not was_online and g.client_down_since is not None:
+            g.client_outage += now - g.client_down_since
+            g.client_down_since = None
+            self.w.emit("FileServerClients", g.name, group=g.name, what="reconnected")
+
+    def _clients_lost(self, g: Group) -> None:
+        if g.client_down_since is None:
+            g.disconnects += 1
+            g.client_down_since = self.w.now
+            self.w.emit("FileServerClients", g.name, group=g.name, what="are disconnected")
 
     def _storage_crashed(self, vm: Vm) -> None:
         """2012 R2: a VM whose CSV became inaccessible crashes; the restart policy takes over."""

@@ -62,6 +62,8 @@ class GroupType(StrEnum):
     VIRTUAL_MACHINE = "VirtualMachine"
     CLUSTER = "Cluster"
     AVAILABLE_STORAGE = "AvailableStorage"
+    FILE_SERVER = "FileServer"
+    SCALE_OUT_FILE_SERVER = "ScaleOutFileServer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,23 @@ class VmSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class FileServerSnapshot:
+    """A file server role and what its SMB clients experienced (§5, 74-409 continuous availability)."""
+
+    name: str
+    kind: str  # General / ScaleOut
+    state: str  # the role's state
+    owner: str
+    shares: tuple[str, ...]
+    continuously_available: bool
+    clients: int
+    connected: bool
+    disconnects: int  # times the clients lost their SMB sessions
+    transparent_failovers: int  # failovers the clients rode through (SMB transparent failover)
+    client_outage_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class MigrationSnapshot:
     """One live migration: queued, running or finished."""
 
@@ -220,6 +239,7 @@ class ClusterSnapshot:
     quorum: QuorumSnapshot
     networks: tuple[NetworkSnapshot, ...]
     csvs: tuple[CsvSnapshot, ...]
+    file_servers: tuple[FileServerSnapshot, ...] = ()
 
     def node(self, name: str) -> NodeSnapshot:
         for n in self.nodes:

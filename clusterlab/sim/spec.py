@@ -110,6 +110,19 @@ class VmSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class FileServerSpec:
+    """A clustered file server role: General (active on one node; clients reconnect after a
+    failover) or ScaleOut (SOFS, continuously available shares; clients ride through)."""
+
+    name: str
+    type: str = "General"
+    owner: str | None = None
+    shares: tuple[str, ...] = ("Share1",)
+    clients: int = 50
+    preferred_owners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ClusterSpec:
     name: str = "HVCLUS"
     os: str = DEFAULT_PROFILE
@@ -120,5 +133,6 @@ class ClusterSpec:
     quorum: QuorumSpec = field(default_factory=QuorumSpec)
     csvs: tuple[CsvSpec, ...] = ()
     vms: tuple[VmSpec, ...] = ()
+    file_servers: tuple[FileServerSpec, ...] = ()
     #: §3.10: ClusterEnforcedAntiAffinity (0 = soft).
     enforced_anti_affinity: bool = False

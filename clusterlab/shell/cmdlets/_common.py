@@ -116,11 +116,7 @@ def group_obj(c: Cluster, g: GroupSnapshot) -> PSObject:
             "Priority": g.priority,
             "DefaultOwner": NONE_ID,
             "AntiAffinityClassNames": list(g.anti_affinity),
-            "GroupType": {
-                "VirtualMachine": "VirtualMachine",
-                "Cluster": "Cluster",
-                "AvailableStorage": "AvailableStorage",
-            }[g.group_type.value],
+            "GroupType": g.group_type.value,
             "StatusInformation": g.status or "Normal",
             "Id": _guid(g.name),
         },

@@ -552,3 +552,85 @@ def resume_cluster_resource(inv: Invocation) -> Iterable[Any]:
     name = require_target(inv)
     c.set_csv_redirected(name, False)
     return []
+
+
+# file servers -------------------------------------------------------------------------------
+
+register_view("SmbShare", lambda profile: View(("Name", "ScopeName", "Path", "Description")))
+register_view(
+    "FileServerClients",
+    lambda profile: View(
+        ("FileServer", "Type", "Owner", "Clients", "Connected", "Disconnects", "TransparentFailovers")
+    ),
+)
+
+
+@cmdlet(
+    "Get-SmbShare",
+    "Gets the SMB shares of the clustered file servers (ContinuouslyAvailable on a Scale-Out File Server).",
+    (
+        Param("Name", kind="strings", position=0),
+        Param("ScopeName", kind="strings"),
+        Param("ContinuouslyAvailable", kind="switch", help="Only continuously available shares."),
+    ),
+    module="SmbShare",
+    process=False,
+    noun_type="GetSmbShare",
+)
+def get_smb_share(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = [n.lower() for n in inv.get("Name") or []]
+    scopes = [s.lower() for s in inv.get("ScopeName") or []]
+    out = []
+    for fs in c.file_servers():
+        if scopes and fs.name.lower() not in scopes:
+            continue
+        for share in fs.shares:
+            if names and share.lower() not in names:
+                continue
+            if inv.switch("ContinuouslyAvailable") and not fs.continuously_available:
+                continue
+            out.append(
+                make(
+                    "Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/SMB/SmbShare",
+                    {
+                        "Name": share,
+                        "ScopeName": fs.name,
+                        "Path": f"C:\\ClusterStorage\\{share}" if fs.continuously_available else f"E:\\{share}",
+                        "Description": "",
+                        "ContinuouslyAvailable": fs.continuously_available,
+                        "CachingMode": "None" if fs.continuously_available else "Manual",
+                    },
+                )
+            )
+    return out
+
+
+@cmdlet(
+    "Get-LabClient",
+    "Lab-only: what the SMB clients of each file server role experienced (connected, disconnects, ride-throughs).",
+    (Param("Name", kind="strings", position=0),),
+    module="Lab",
+    lab_only=True,
+    process=False,
+)
+def get_lab_client(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = [n.lower() for n in inv.get("Name") or []]
+    return [
+        make(
+            "ClusterLab.FileServerClients",
+            {
+                "FileServer": fs.name,
+                "Type": fs.kind,
+                "Owner": fs.owner,
+                "Clients": fs.clients,
+                "Connected": fs.connected,
+                "Disconnects": fs.disconnects,
+                "TransparentFailovers": fs.transparent_failovers,
+                "OutageSeconds": round(fs.client_outage_s, 1),
+            },
+        )
+        for fs in c.file_servers()
+        if not names or fs.name.lower() in names
+    ]
