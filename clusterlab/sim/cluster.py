@@ -967,6 +967,10 @@ class Cluster:
             return NodeState.JOINING
         return NodeState.DOWN
 
+    def drain_status(self, name: str) -> DrainStatus:
+        """Cheap query for loops that wait on a drain (a full node snapshot counts roles and memory)."""
+        return self._node(name).drain_status
+
     def node(self, name: str) -> NodeSnapshot:
         return self._node_snapshot(self._node(name))
 

@@ -93,7 +93,10 @@ class Migrations:
     def __init__(self, world: World, set_vm: Callable[[Vm, VmState, str | None], None]) -> None:
         self.w = world
         self._set_vm = set_vm  # the role engine's VM-state setter (keeps downtime accounting in one place)
-        self.all: list[Migration] = []
+        self.all: list[Migration] = []  # history, for views
+        self.open: list[Migration] = []  # queued or running: all the per-event work looks only here
+        self._busy: dict[str, int] = {}  # running migrations per node (source or destination)
+        self._latest: dict[int, Migration] = {}  # id(group) -> its latest migration
         self._next_id = 1
         self._timer_gen = 0
         self._last_update = 0.0
@@ -103,19 +106,17 @@ class Migrations:
     # queries ---------------------------------------------------------------------------
 
     def current(self, g: Group) -> Migration | None:
-        for m in reversed(self.all):
-            if m.group is g and m.state in (MigrationState.QUEUED, *ACTIVE):
-                return m
+        m = self._latest.get(id(g))
+        if m is not None and m.group is g and m.state in (MigrationState.QUEUED, *ACTIVE):
+            return m
         return None
 
     def last(self, g: Group) -> Migration | None:
-        for m in reversed(self.all):
-            if m.group is g:
-                return m
-        return None
+        m = self._latest.get(id(g))
+        return m if m is not None and m.group is g else None
 
     def running(self) -> list[Migration]:
-        return [m for m in self.all if m.state is MigrationState.QUEUED or m.active]
+        return list(self.open)
 
     def progress(self, m: Migration) -> tuple[float, float]:
         """(percent, GB left in the pass) as of now."""
@@ -128,8 +129,9 @@ class Migrations:
             return w.max_parallel_migrations
         return w.nodes[node].max_vm_migrations
 
-    def _busy(self, node: str) -> int:
-        return sum(1 for m in self.all if m.active and node in (m.source, m.target))
+    def _slots_free(self, m: Migration) -> bool:
+        busy = self._busy
+        return busy.get(m.source, 0) < self.limit(m.source) and busy.get(m.target, 0) < self.limit(m.target)
 
     # requests --------------------------------------------------------------------------
 
@@ -141,6 +143,8 @@ class Migrations:
             m.on_done.append(on_done)
         g.migrating_to = target
         self.all.append(m)
+        self.open.append(m)
+        self._latest[id(g)] = m
         self.w.emit("LiveMigrationQueued", g.name, vm=g.name, source=m.source, target=target)
         self._pump()
         return m
@@ -152,15 +156,15 @@ class Migrations:
     def _pump(self) -> None:
         """Start queued migrations (in request order) while both hosts have a free slot."""
         self._update()
-        for m in list(self.all):
-            if m.state is not MigrationState.QUEUED:
-                continue
+        for m in list(self.open):
+            if m.state is not MigrationState.QUEUED or not self._slots_free(m):
+                continue  # (a queued one that became invalid is failed by topology_changed)
             if not self._still_valid(m):
                 self._finish(m, MigrationState.FAILURE, self._why_invalid(m))
                 continue
-            if self._busy(m.source) >= self.limit(m.source) or self._busy(m.target) >= self.limit(m.target):
-                continue
             m.state = MigrationState.SETUP
+            self._busy[m.source] = self._busy.get(m.source, 0) + 1
+            self._busy[m.target] = self._busy.get(m.target, 0) + 1
             m.started = self.w.now
             m.vm.dest_host = m.target  # the destination allocates the VM's memory at setup
             self.w.emit("LiveMigrationStarted", m.group.name, vm=m.group.name, source=m.source, target=m.target)
@@ -199,7 +203,7 @@ class Migrations:
         return gbps / 8.0 * P.LM_LINK_EFFICIENCY
 
     def _rates(self) -> None:
-        transfers = [m for m in self.all if m.state in (MigrationState.DATA_TRANSFER, MigrationState.MOVE)]
+        transfers = [m for m in self.open if m.state in (MigrationState.DATA_TRANSFER, MigrationState.MOVE)]
         per_node: dict[str, int] = {}
         for m in transfers:
             per_node[m.source] = per_node.get(m.source, 0) + 1
@@ -223,7 +227,7 @@ class Migrations:
         self._last_update = now
         if dt <= 0:
             return
-        for m in self.all:
+        for m in self.open:
             if m.state in (MigrationState.DATA_TRANSFER, MigrationState.MOVE) and m.rate > 0:
                 moved = min(m.pass_left, m.rate * dt)
                 m.pass_left -= moved
@@ -234,7 +238,7 @@ class Migrations:
         self._timer_gen += 1
         gen = self._timer_gen
         soonest = None
-        for m in self.all:
+        for m in self.open:
             if m.state in (MigrationState.DATA_TRANSFER, MigrationState.MOVE):
                 if m.rate <= 0:
                     continue
@@ -247,7 +251,7 @@ class Migrations:
         if gen != self._timer_gen:
             return
         self._update()
-        for m in list(self.all):
+        for m in list(self.open):
             if m.state not in (MigrationState.DATA_TRANSFER, MigrationState.MOVE) or m.pass_left > 1e-6:
                 continue
             if not self._still_valid(m):
@@ -299,6 +303,11 @@ class Migrations:
             return
         w = self.w
         was_blackout = m.state is MigrationState.MOVE
+        if m.active:
+            self._busy[m.source] -= 1
+            self._busy[m.target] -= 1
+        if m in self.open:
+            self.open.remove(m)
         m.state = state
         m.finished = w.now
         g = m.group
@@ -330,8 +339,8 @@ class Migrations:
     def topology_changed(self) -> None:
         """A node or link changed: fail migrations that lost an end (checked at once, not at the next tick)."""
         self._update()
-        for m in list(self.all):
-            if (m.state is MigrationState.QUEUED or m.active) and not self._still_valid(m):
+        for m in list(self.open):
+            if not self._still_valid(m):
                 self._finish(m, MigrationState.FAILURE, self._why_invalid(m))
         self._pump()
 
