@@ -108,6 +108,19 @@ class ClusterMachine(RuleBasedStateMachine):
     def drain_on_shutdown(self, on: bool) -> None:
         self._do(self.c.set_drain_on_shutdown, on)
 
+    @rule(n=node, csv=st.sampled_from(["CSV1", "CSV2"]))
+    def storage_path(self, n: str, csv: str) -> None:
+        self._do(self.c.lose_storage_path, n, csv)
+
+    @rule(g=st.sampled_from(ROLES[:-1]), csv=st.sampled_from(["CSV1", "CSV2"]))
+    def move_storage(self, g: str, csv: str) -> None:
+        self._do(self.c.storage_migrate, g, csv)
+
+    @rule(csv=st.sampled_from(["CSV1", "CSV2"]), on=st.booleans(), n=st.one_of(st.none(), node))
+    def csv_admin(self, csv: str, on: bool, n: str | None) -> None:
+        self._do(self.c.set_csv_redirected, csv, on)
+        self._do(self.c.move_csv, csv, n)
+
     @rule(n=node, w=st.integers(0, 1))
     def weight(self, n: str, w: int) -> None:
         self._do(self.c.set_node_weight, n, w)

@@ -64,6 +64,7 @@ class Migration:
     started: float | None = None
     finished: float | None = None
     on_done: list[Callable[[bool], None]] = field(default_factory=list)
+    networks: tuple[str, ...] = ()  # the network(s) the transfer uses, chosen at setup
 
     @property
     def active(self) -> bool:
@@ -167,6 +168,7 @@ class Migrations:
             self._busy[m.target] = self._busy.get(m.target, 0) + 1
             m.started = self.w.now
             m.vm.dest_host = m.target  # the destination allocates the VM's memory at setup
+            m.networks = self._networks(m)
             self.w.emit("LiveMigrationStarted", m.group.name, vm=m.group.name, source=m.source, target=m.target)
             self.w.after(P.LM_SETUP_S, partial(self._setup_done, m))
         self._reschedule()
@@ -189,6 +191,24 @@ class Migrations:
         m.pass_started = self.w.now
 
     # the fluid model -------------------------------------------------------------------
+
+    def _usable(self, node: str) -> list[str]:
+        w = self.w
+        n = w.nodes[node]
+        nets = [net.name for net in w.networks.values() if net.live_migration and net.name not in n.detached]
+        if not nets:
+            nets = [net.name for net in w.cluster_networks() if net.name not in n.detached]
+        return nets
+
+    def _networks(self, m: Migration) -> tuple[str, ...]:
+        """The live-migration network(s) both ends share, in preference order: the fastest one for
+        TCP/IP and Compression, every one for SMB (multichannel, §5.3)."""
+        w = self.w
+        common = [n for n in self._usable(m.source) if n in self._usable(m.target)]
+        common.sort(key=lambda n: (-w.networks[n].gbps, n))
+        if w.nodes[m.source].migration_option == "SMB":
+            return tuple(common)
+        return tuple(common[:1])
 
     def _bandwidth(self, node: str, option: str) -> float:
         """GB/s of the node's live-migration link for one migration option."""
@@ -293,6 +313,9 @@ class Migrations:
             or not w.linked(m.source, m.target)
         ):
             return f"{m.source} cannot reach {m.target} over a live-migration network"
+        if m.networks and not any(n not in src.detached and n not in dst.detached for n in m.networks):
+            # §5.4: the network the transfer was using went away mid-migration.
+            return f"the live-migration network {', '.join(m.networks)} between {m.source} and {m.target} was cut"
         return ""
 
     def _blackout_start(self, m: Migration) -> None:
