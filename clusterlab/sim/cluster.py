@@ -490,6 +490,25 @@ class Cluster:
             return
         self._roles.storage.request_move(v, target)
 
+    @property
+    def block_cache_mb(self) -> int:
+        return self._w.block_cache_mb
+
+    def set_block_cache(self, mb: int) -> None:
+        """(Get-Cluster).BlockCacheSize = MB (§4.4, 2012 R2+): CSV read cache per node, at most 80 % of
+        RAM; a size the nodes cannot give is cut down (5149). The cache comes out of VM memory."""
+        w = self._w
+        if mb < 0:
+            raise InvalidArgumentError("BlockCacheSize cannot be negative.")
+        size = mb
+        for n in w.nodes.values():
+            vms = w.node_memory_used(n.name) - w.block_cache_mb / 1024.0
+            room = int(min(n.memory_gb * 0.8, n.memory_gb - vms) * 1024)
+            if size > room:
+                size = max(0, room)
+                w.emit("CsvCacheResized", n.name, size=size, requested=mb, node=n.name)
+        w.block_cache_mb = size
+
     def storage_migration_running(self, vm: str) -> bool:
         return self._roles.storage.current_move(self._vm(vm)) is not None
 

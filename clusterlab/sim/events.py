@@ -245,6 +245,13 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
     EventKind("VmStopped", None, W, "Virtual machine '{vm}' stopped: {reason}.", channel="Hyper-V"),
     EventKind("FileServerClients", None, I, "SMB clients of file server '{group}' {what}.", channel="SMB"),
     EventKind(
+        "CsvCacheResized",
+        5149,
+        W,
+        "Cluster Shared Volume cache size was resized to {size} MB: the requested {requested} MB is more than "
+        "the memory available on node '{node}'.",
+    ),
+    EventKind(
         "CsvAutoPaused",
         5120,
         W,

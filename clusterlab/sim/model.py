@@ -213,6 +213,8 @@ class World:
         #: §5.2 2022 cluster-wide MaximumParallelMigrations (default 1 after the 2022-09 CU [S30]);
         #: None on older profiles, where each host's MaximumVirtualMachineMigrations applies.
         self.max_parallel_migrations: int | None = 1 if profile.name == "2022" else None
+        #: §4.4 BlockCacheSize: MB of each node's RAM used as CSV read cache (0 = off, the default).
+        self.block_cache_mb = 0
         #: §6.4 DrainOnShutdown: 1 from 2012 R2.
         self.drain_on_shutdown = True
         self._next_partition = 1
@@ -268,7 +270,7 @@ class World:
 
     def node_memory_used(self, node: str) -> float:
         """Memory actually in use by VMs on the node (what Hyper-V reports)."""
-        return sum(
+        return self.block_cache_mb / 1024.0 + sum(
             (
                 vm.memory_gb
                 for vm in self.vms.values()

@@ -153,7 +153,7 @@ class Roles:
                     name=n.name,
                     id=n.id,
                     state=state,
-                    memory_total_gb=n.memory_gb,
+                    memory_total_gb=n.memory_gb - self.w.block_cache_mb / 1024.0,  # the CSV cache is not VM memory
                     memory_used_gb=book.claimed[n.name],
                     group_count=book.count[n.name],
                     anti_affinity=frozenset(c for c, _ in book.aa[n.name]),

@@ -49,7 +49,7 @@ def cluster_obj(c: Cluster) -> PSObject:
         "FixQuorum": 1 if q.forced else 0,
         "MinimumPreemptorPriority": 1,
         "MinimumNeverPreemptPriority": 3000,
-        "BlockCacheSize": 0,
+        "BlockCacheSize": c.block_cache_mb,
     }
     if c.profile.compute_resiliency:
         props |= {
@@ -69,6 +69,7 @@ def cluster_obj(c: Cluster) -> PSObject:
         "LowerQuorumPriorityNodeID": lambda v: c.set_lower_quorum_priority_node_id(to_int(v) or None),
         "ClusterEnforcedAntiAffinity": lambda v: c.set_enforced_anti_affinity(to_int(v) != 0),
         "DrainOnShutdown": lambda v: c.set_drain_on_shutdown(to_int(v) != 0),
+        "BlockCacheSize": lambda v: c.set_block_cache(to_int(v)),
         "MaximumParallelMigrations": lambda v: c.set_max_parallel_migrations(to_int(v)),
     }
     for key in ("SameSubnetDelay", "SameSubnetThreshold", "CrossSubnetDelay", "CrossSubnetThreshold"):
