@@ -120,8 +120,9 @@ def _play(args: argparse.Namespace) -> int:
     if args.until is not None:
         until = parse_duration(args.until)
         if until is None:
-            print(f"clusterlab play: --until {args.until!r} is not a duration (e.g. 30m, 2h, 01:30:00)",
-                  file=sys.stderr)
+            print(
+                f"clusterlab play: --until {args.until!r} is not a duration (e.g. 30m, 2h, 01:30:00)", file=sys.stderr
+            )
             return 2
     try:
         lab = load_lab(resolve_lab(args.lab))
