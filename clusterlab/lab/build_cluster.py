@@ -133,6 +133,11 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
         networks=tuple(networks),
         quorum=quorum,
         csvs=tuple(csvs),
+        disks=tuple(
+            CsvSpec(d["name"], d.get("size_gb", 2048.0))
+            for d in data.get("disks") or []
+            if isinstance(d, dict) and "name" in d
+        ),
         vms=tuple(vms),
         file_servers=tuple(
             FileServerSpec(

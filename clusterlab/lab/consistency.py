@@ -99,7 +99,7 @@ def check_references(build: ClusterBuild, r: Reading) -> list[tuple[Reference, s
     witness = spec.quorum.witness
     pools: dict[str, list[str]] = {
         "node": [n.name for n in spec.nodes],
-        "csv": [c.name for c in spec.csvs],
+        "csv": [c.name for c in spec.csvs] + [d.name for d in spec.disks],  # a disk can become a CSV
         "vm": [v.name for v in spec.vms],
         "role": roles,
         "file server": [f.name for f in spec.file_servers],

@@ -315,6 +315,12 @@ CLUSTER: Final = Record(
         Field("quorum", QUORUM, "Quorum configuration (default: no witness, dynamic quorum on).", default={}),
         Field("csvs", ListOf(CSV, what="a list of CSVs"), "Cluster Shared Volumes.", default=[]),
         Field(
+            "disks",
+            ListOf(CSV, what="a list of disks"),
+            "Clustered disks in Available Storage (Add-ClusterSharedVolume makes one a CSV).",
+            default=[],
+        ),
+        Field(
             "file_servers",
             ListOf(FILE_SERVER, what="a list of file servers"),
             "Clustered file server roles (general purpose or Scale-Out).",

@@ -66,6 +66,7 @@ class Cluster:
             raise InvalidArgumentError(f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)}).")
         self.spec = spec
         self.profile = P.PROFILES[spec.os]
+        self._disk_sizes: dict[str, float] = {}
         self._w = w = World(self.profile, spec.seed, CalendarClock(spec.clock), spec.name)
         self._roles = Roles(w)
         self._members = Membership(w, self._roles)
@@ -118,7 +119,17 @@ class Cluster:
             self._add_resource(core, "Storage Qos Resource", "Storage QoS Policy Manager")
         self._add_resource(core, "Virtual Machine Cluster WMI", "Virtual Machine Cluster WMI")
         w.groups[CORE_GROUP] = core
-        w.groups[AVAILABLE_STORAGE] = Group(AVAILABLE_STORAGE, GroupType.AVAILABLE_STORAGE, first, is_core=True)
+        storage = Group(AVAILABLE_STORAGE, GroupType.AVAILABLE_STORAGE, first, is_core=True)
+        w.groups[AVAILABLE_STORAGE] = storage
+        for ds in spec.disks:
+            if w.witness_resource is not None and ds.name == w.witness_resource.name:
+                self._disk_sizes[ds.name] = ds.size_gb  # the disk witness lives in the Cluster Group
+                continue
+            if ds.name in w.csvs or ds.name in w.resources:
+                raise InvalidArgumentError(f"Duplicate disk name '{ds.name}'.")
+            disk = self._add_resource(storage, ds.name, "Physical Disk")
+            disk.state = ResourceState.ONLINE
+            self._disk_sizes[ds.name] = ds.size_gb
 
         for vs in spec.vms:
             self._add_vm(vs)
@@ -508,6 +519,42 @@ class Cluster:
                 size = max(0, room)
                 w.emit("CsvCacheResized", n.name, size=size, requested=mb, node=n.name)
         w.block_cache_mb = size
+
+    def add_csv(self, disk: str) -> str:
+        """Add-ClusterSharedVolume: a disk from Available Storage becomes a CSV (§4.1)."""
+        self._require_cluster()
+        w = self._w
+        storage = w.groups[AVAILABLE_STORAGE]
+        r = next((x for x in storage.resources if x.name.lower() == disk.lower()), None)
+        if w.witness_resource is not None and w.witness_resource.name.lower() == disk.lower():
+            raise InvalidStateError(
+                f"'{w.witness_resource.name}' is the disk witness and cannot be a Cluster Shared Volume (§4.1)."
+            )
+        if r is None:
+            if disk in w.csvs:
+                raise InvalidStateError(f"'{disk}' is already a Cluster Shared Volume.")
+            close = difflib.get_close_matches(disk, [x.name for x in storage.resources], n=1)
+            raise ObjectNotFoundError("disk in Available Storage", disk, close[0] if close else None)
+        if r is w.witness_resource:
+            raise InvalidStateError(f"'{r.name}' is the disk witness and cannot be a Cluster Shared Volume (§4.1).")
+        storage.resources.remove(r)
+        del w.resources[r.name]
+        w.csvs[r.name] = Csv(r.name, self._disk_sizes.get(r.name, 1024.0))
+        self._roles.assign_csvs()
+        return r.name
+
+    def remove_csv(self, name: str) -> None:
+        """Remove-ClusterSharedVolume: back to Available Storage; refused while VMs use it."""
+        self._require_cluster()
+        w = self._w
+        c = self._csv(name)
+        users = [v.name for v in w.vms.values() if v.csv == c.name]
+        if users:
+            raise InvalidStateError(f"'{c.name}' is in use by {', '.join(users)}: move their storage first.")
+        del w.csvs[c.name]
+        self._disk_sizes[c.name] = c.size_gb
+        disk = self._add_resource(w.groups[AVAILABLE_STORAGE], c.name, "Physical Disk")
+        disk.state = ResourceState.ONLINE
 
     def storage_migration_running(self, vm: str) -> bool:
         return self._roles.storage.current_move(self._vm(vm)) is not None

@@ -132,6 +132,8 @@ class ClusterSpec:
     networks: tuple[NetworkSpec, ...] = (NetworkSpec("Cluster Network 1"),)
     quorum: QuorumSpec = field(default_factory=QuorumSpec)
     csvs: tuple[CsvSpec, ...] = ()
+    #: clustered disks in Available Storage, not yet CSVs (Add-ClusterSharedVolume turns one into a CSV)
+    disks: tuple[CsvSpec, ...] = ()
     vms: tuple[VmSpec, ...] = ()
     file_servers: tuple[FileServerSpec, ...] = ()
     #: §3.10: ClusterEnforcedAntiAffinity (0 = soft).

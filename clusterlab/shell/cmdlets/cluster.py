@@ -635,3 +635,28 @@ def get_lab_client(inv: Invocation) -> Iterable[Any]:
         for fs in c.file_servers()
         if not names or fs.name.lower() in names
     ]
+
+
+@cmdlet(
+    "Add-ClusterSharedVolume",
+    "Makes a clustered disk from Available Storage a Cluster Shared Volume (§4.1).",
+    (Param("Name", kind="string", position=0, by_property=True), INPUT),
+    noun_type="AddClusterSharedVolumeCommand",
+    examples=(("Add-ClusterSharedVolume -Name 'Cluster Disk 2'", "Cluster Disk 2 becomes a CSV."),),
+)
+def add_csv(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = c.add_csv(require_target(inv))
+    v = next(x for x in c.snapshot().csvs if x.name == name)
+    return [make(FC + "ClusterSharedVolume", {"Name": v.name, "State": v.state, "Node": v.owner})]
+
+
+@cmdlet(
+    "Remove-ClusterSharedVolume",
+    "Returns a Cluster Shared Volume to Available Storage (refused while VMs use it).",
+    (Param("Name", kind="string", position=0, by_property=True), INPUT),
+    noun_type="RemoveClusterSharedVolumeCommand",
+)
+def remove_csv(inv: Invocation) -> Iterable[Any]:
+    inv.ctx.cluster.remove_csv(require_target(inv))
+    return []
