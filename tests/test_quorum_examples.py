@@ -248,3 +248,18 @@ def test_cloud_witness_needs_2016() -> None:
 
     with pytest.raises(InvalidArgumentError, match="2016"):
         build(3, witness="Cloud", os="2012R2")
+
+
+def test_2012_has_no_dynamic_witness_and_no_tie_breaker() -> None:
+    """§1.6/§1.7 arrived with 2012 R2: on 2012 the witness always votes and an even split stops both sides."""
+    c = build(3, witness="FileShare", os="2012")
+    assert c.quorum().total == 4, "3 nodes + a witness that keeps its vote"
+    c = build(2, witness="FileShare", os="2012")
+    c.fail_witness()
+    assert c.quorum().total == 2, "no tie-breaker: two votes stay in force"
+    crash(c, "HV02")
+    assert not quorum_up(c), "1 of 2 is not a majority: both sides of a 50/50 split stop (pre-2012 R2, §1.7)"
+    c = build(2, witness="FileShare", os="2012R2")
+    c.fail_witness()
+    crash(c, non_voters(c)[0])
+    assert quorum_up(c), "2012 R2's tie-breaker keeps one side running"

@@ -418,7 +418,7 @@ class Shell:
         return max(1, len(self._line[cmd.pos : end].rstrip()))
 
     def _os_at_least(self, version: str) -> bool:
-        order = ["2012R2", "2016", "2019", "2022"]
+        order = ["2012", "2012R2", "2016", "2019", "2022"]
         return order.index(self.cluster.profile.name) >= order.index(version)
 
     # binding --------------------------------------------------------------------------

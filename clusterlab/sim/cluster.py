@@ -84,6 +84,7 @@ class Cluster:
             if ns.node_weight not in (0, 1):
                 raise InvalidArgumentError(f"NodeWeight of '{ns.name}' must be 0 or 1.")
             w.nodes[ns.name] = Node(ns.name, i, ns.memory_gb, ns.cpus, ns.site, ns.node_weight)
+            w.nodes[ns.name].migration_option = self.profile.default_migration_option
         metric_cluster, metric_client = 1000, 10000
         for net in spec.networks:
             if net.role is NetworkRole.CLUSTER_AND_CLIENT:

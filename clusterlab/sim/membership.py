@@ -45,6 +45,7 @@ class Membership:
             lower_priority_node=lower,
             previous_zeroed=prev.zeroed,
             choose=lambda names: w.rng.choice(sorted(names, key=lambda n: w.nodes[n].id)),
+            dynamic_witness=w.profile.dynamic_witness,
         )
 
     def commit_votes(self) -> None:

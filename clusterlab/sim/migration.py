@@ -85,7 +85,7 @@ class Migration:
         done = 1.0 - left / self.pass_bytes
         if self.passes <= 1:
             return round(90.0 * done, 1)
-        return round(min(99.0, 90.0 + 9.0 * (self.passes - 1 + done) / P.LM_MAX_PASSES), 1)
+        return round(min(99.0, 90.0 + 9.0 * (self.passes - 1 + done) / max(self.passes + 1, P.LM_MAX_PASSES)), 1)
 
 
 class Migrations:
@@ -282,7 +282,7 @@ class Migrations:
                 continue
             took = max(self.w.now - m.pass_started, EPS)
             dirtied = min(m.vm.memory_gb, m.vm.dirty_mb_s / 1024.0 * took)
-            if dirtied <= P.LM_BLACKOUT_GB or m.passes >= P.LM_MAX_PASSES:
+            if dirtied <= P.LM_BLACKOUT_GB or m.passes >= self.w.profile.lm_max_passes:
                 # Blackout: the VM pauses on the source while the last pages and state move.
                 m.state = MigrationState.MOVE
                 self._begin_pass(m, dirtied + P.LM_STATE_GB)

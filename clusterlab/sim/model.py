@@ -216,7 +216,7 @@ class World:
         #: §4.4 BlockCacheSize: MB of each node's RAM used as CSV read cache (0 = off, the default).
         self.block_cache_mb = 0
         #: §6.4 DrainOnShutdown: 1 from 2012 R2.
-        self.drain_on_shutdown = True
+        self.drain_on_shutdown = profile.drain_on_shutdown
         self._next_partition = 1
         #: §2.2 heartbeat settings (ms / missed heartbeats), live-tunable like the real properties.
         self.heartbeat = {

@@ -40,6 +40,14 @@ class OsProfile:
     resource_group_column: str
     #: §1.1/§1.5: the witness resource type display names (§11.3).
     fsw_resource_type: str
+    #: §1.6/§1.7: dynamic witness and the 50 % tie-breaker arrived with 2012 R2.
+    dynamic_witness: bool = True
+    #: §6.4: DrainOnShutdown exists (default 1) from 2012 R2.
+    drain_on_shutdown: bool = True
+    #: §5.3: Compression is the default live-migration option from 2012 R2; 2012 used TCP/IP.
+    default_migration_option: str = "Compression"
+    #: §5.1: at most 5 memory-copy passes from 2012 R2; 2012's cap is not in the reference (we use 10).
+    lm_max_passes: int = 5
 
     @property
     def same_subnet_detection_s(self) -> float:
@@ -58,6 +66,26 @@ class OsProfile:
 # lists per-release values; S9 is an Azure IaaS tuning article).
 PROFILES: Final = MappingProxyType(
     {
+        # §2.2: before 2012 R2 (and without the Hyper-V adjustment) the thresholds were 5/5.
+        "2012": OsProfile(
+            name="2012",
+            display_name="Windows Server 2012",
+            same_subnet_delay_s=1.0,
+            same_subnet_threshold=5,
+            cross_subnet_delay_s=1.0,
+            cross_subnet_threshold=5,
+            legacy_quorum_type_names=True,
+            cloud_witness=False,
+            compute_resiliency=False,
+            functional_level=7,
+            node_columns=("Name", "ID", "State"),
+            resource_group_column="Group",
+            fsw_resource_type="File Share Witness",
+            dynamic_witness=False,
+            drain_on_shutdown=False,
+            default_migration_option="TCPIP",
+            lm_max_passes=10,
+        ),
         "2012R2": OsProfile(
             name="2012R2",
             display_name="Windows Server 2012 R2",

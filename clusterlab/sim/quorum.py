@@ -44,6 +44,7 @@ def assign_votes(
     lower_priority_node: str | None,
     previous_zeroed: str | None,
     choose: Callable[[Sequence[str]], str],
+    dynamic_witness: bool = True,
 ) -> VoteAssignment:
     """Recompute DynamicWeight / WitnessDynamicWeight for the committed membership ``members``.
 
@@ -64,6 +65,12 @@ def assign_votes(
     dynamic = {n: (1 if n in voting else 0) for n in nodes}
     witness = 0
     zeroed: str | None = None
+    if witness_configured and not dynamic_witness:
+        # 2012: no dynamic witness and no tie-breaker (both arrived with 2012 R2, §1.6/§1.7):
+        # the witness always holds its vote while it is healthy.
+        return VoteAssignment(dynamic=dynamic, witness=1 if witness_healthy else 0, zeroed=None)
+    if not dynamic_witness:
+        return VoteAssignment(dynamic=dynamic, witness=0, zeroed=None)
     if witness_configured and witness_healthy:
         # §1.6: the witness votes when an even number of nodes vote (0 counts as even).
         witness = 1 if len(voting) % 2 == 0 else 0

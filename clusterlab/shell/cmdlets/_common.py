@@ -16,7 +16,13 @@ NONE_ID = 4294967295  # 0xFFFFFFFF: "not set" in the cluster API (§3.4, §6.1)
 
 INPUT = Param("InputObject", kind="object", pipeline=True, help="An object from the pipeline.")
 
-VERSIONS = {"2012R2": (6, 3, 9600), "2016": (10, 0, 14393), "2019": (10, 0, 17763), "2022": (10, 0, 20348)}
+VERSIONS = {
+    "2012": (6, 2, 9200),
+    "2012R2": (6, 3, 9600),
+    "2016": (10, 0, 14393),
+    "2019": (10, 0, 17763),
+    "2022": (10, 0, 20348),
+}
 
 
 def matches(name: str, patterns: Sequence[str] | None) -> bool:

@@ -17,7 +17,7 @@ from ._common import FC, INPUT, guid, require_target, select, to_int
 register_view("Cluster", lambda profile: View(("Name",)))
 register_view(
     "ClusterNetwork",
-    lambda profile: View(("Name", "State") if profile == "2012R2" else ("Name", "State", "Metric", "Role")),
+    lambda profile: View(("Name", "State") if profile in ("2012", "2012R2") else ("Name", "State", "Metric", "Role")),
 )
 register_view("ClusterSharedVolume", lambda profile: View(("Name", "State", "Node")))
 register_view("FileInfo", lambda profile: View(("Mode", "LastWriteTime", "Length", "Name")))

@@ -13,7 +13,7 @@ from ._common import INPUT, node_obj, require_target, select, snapshot, wait_for
 
 
 def _view(profile: str) -> View:
-    if profile == "2012R2":
+    if profile in ("2012", "2012R2"):
         # §11.1: 2012 R2 prints Name ID State.
         return View(("Name", Column("ID", lambda o: o.get("Id")), "State"))  # type: ignore[arg-type]
     return View(("Name", "State", "Type"))

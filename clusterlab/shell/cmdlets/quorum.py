@@ -17,7 +17,7 @@ from ._common import FC
 register_view(
     "ClusterQuorumSettings",
     lambda profile: View(
-        ("Cluster", "QuorumResource", "QuorumType") if profile == "2012R2" else ("Cluster", "QuorumResource")
+        ("Cluster", "QuorumResource", "QuorumType") if profile in ("2012", "2012R2") else ("Cluster", "QuorumResource")
     ),
 )
 
@@ -86,7 +86,10 @@ def set_cluster_quorum(inv: Invocation) -> Iterable[Any]:
             "InvalidArgument",
         )
     kind = chosen[0]
-    if any(inv.has(p) for p in ("CloudWitness", "AccountName", "AccessKey", "Endpoint")) and os_name == "2012R2":
+    if any(inv.has(p) for p in ("CloudWitness", "AccountName", "AccessKey", "Endpoint")) and os_name in (
+        "2012",
+        "2012R2",
+    ):
         raise inv.fail("A parameter cannot be found that matches parameter name 'CloudWitness'.", "InvalidArgument")
     if kind == "NoWitness":
         c.set_witness(WitnessType.NONE)

@@ -15,7 +15,7 @@ from ._common import FC, INPUT, NONE_ID, guid, require_target, select
 
 def _view(profile: str) -> View:
     # §11.3/§13.11: the group column is "Group" on 2012 R2 and "OwnerGroup" from 2016.
-    return View(("Name", "State", "Group" if profile == "2012R2" else "OwnerGroup", "ResourceType"))
+    return View(("Name", "State", "Group" if profile in ("2012", "2012R2") else "OwnerGroup", "ResourceType"))
 
 
 register_view("ClusterResource", _view)

@@ -13,7 +13,7 @@ from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
 from ._common import guid, require_target, select, wait_for
 
-VERSION = {"2012R2": "5.0", "2016": "8.0", "2019": "9.0", "2022": "10.0"}
+VERSION = {"2012": "4.0", "2012R2": "5.0", "2016": "8.0", "2019": "9.0", "2022": "10.0"}
 
 
 def _view(profile: str) -> View:
@@ -25,7 +25,7 @@ def _view(profile: str) -> View:
         "Uptime",
         "Status",
     ]
-    if profile != "2012R2":
+    if profile not in ("2012", "2012R2"):
         cols.append("Version")  # §11.7: the Version column exists from 2016
     return View(tuple(cols))  # type: ignore[arg-type]
 
