@@ -65,6 +65,25 @@ async def _console(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def _drain_hv02(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """Drain HV02 by key: the Migrations view shows SQL01 (High) live-migrating, FS01 (Medium) waiting its turn."""
+    await pilot.press("down", "d")
+    for _ in range(3):  # thirty simulated seconds
+        app.advance_sim(10)
+    await pilot.pause()
+
+
+async def _drained_then_resume(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """HV02 drained (Paused · drained), then u: Resume-ClusterNode -Failback Immediate brings its roles back."""
+    await pilot.press("down", "d")
+    for _ in range(12):  # two simulated minutes: the drain completes
+        app.advance_sim(10)
+    await pilot.press("u")
+    for _ in range(2):
+        app.advance_sim(10)
+    await pilot.pause()
+
+
 SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("start-120x40", (120, 40), _start),
     ("crash-hv02-120x40", (120, 40), _crash_hv02),
@@ -76,6 +95,10 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("console-120x40", (120, 40), _console),
     ("console-80x24", (80, 24), _console),
     ("console-200x50", (200, 50), _console),
+    ("drain-hv02-120x40", (120, 40), _drain_hv02),
+    ("drain-hv02-80x24", (80, 24), _drain_hv02),
+    ("drain-hv02-200x50", (200, 50), _drain_hv02),
+    ("resume-failback-120x40", (120, 40), _drained_then_resume),
 ]
 
 

@@ -65,3 +65,25 @@ def test_console_120x40(snap_compare: SnapCompare) -> None:
 
 def test_console_split_200x50(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(paused=True), terminal_size=(200, 50), run_before=_console_session)
+
+
+async def _drain_hv02_half_way(pilot: Pilot[Any]) -> None:
+    """Drain HV02 by key and look 30 s later: SQL01 (High) is live-migrating, FS01 (Medium) waits its turn."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    await pilot.press("down", "d")
+    for _ in range(3):
+        app.advance_sim(10)
+    await pilot.pause()
+
+
+def test_migrations_mid_drain_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_drain_hv02_half_way)
+
+
+def test_migrations_mid_drain_80x24(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(80, 24), run_before=_drain_hv02_half_way)
+
+
+def test_migrations_mid_drain_split_200x50(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(200, 50), run_before=_drain_hv02_half_way)

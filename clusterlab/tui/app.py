@@ -1,10 +1,11 @@
-"""The clusterlab cockpit: one simulated cluster, its nodes, roles and events, driven by keys.
+"""The clusterlab cockpit: one simulated cluster, its nodes, roles, live migrations and events, driven by keys.
 
 The :class:`Cluster` lives on the UI thread. A pausable 10 Hz timer advances it by
-``speed × 0.1`` simulated seconds and publishes ONE snapshot to every view; views diff it
-against what they show. Every action — a key, a palette entry, a line typed at the console
-prompt — is a PowerShell command line that :meth:`ClusterLabApp.run_cmdline` runs through the
-app's one non-blocking :class:`Shell` and echoes in the console pane.
+``speed × 0.1`` simulated seconds and publishes ONE snapshot (with the list of live migrations)
+to every view; views diff it against what they show. Every action — a key, a palette entry,
+a line typed at the console prompt — is a PowerShell command line that
+:meth:`ClusterLabApp.run_cmdline` runs through the app's one non-blocking :class:`Shell` and
+echoes in the console pane.
 """
 
 from __future__ import annotations
@@ -29,8 +30,20 @@ from clusterlab.lab import Lab, default_lab_path, load_lab
 from clusterlab.logging import configure, log_command
 from clusterlab.shell import ErrorRecord, Shell
 from clusterlab.shell.completion import complete
-from clusterlab.sim import Cluster, ClusterEvent, ClusterSnapshot
-from clusterlab.tui.actions import NODE_VERBS, NodeVerb, move_command, node_command, witness_command
+from clusterlab.sim import Cluster, ClusterEvent, ClusterSnapshot, MigrationSnapshot
+from clusterlab.tui.actions import (
+    MIGRATION_VERBS,
+    NODE_VERBS,
+    ROLE_VERBS,
+    NodeVerb,
+    RoleVerb,
+    is_vm_role,
+    node_command,
+    node_verbs_that_apply,
+    role_command,
+    role_verbs_that_apply,
+    witness_command,
+)
 from clusterlab.tui.palette import ClusterCommands
 from clusterlab.tui.rows import (
     LEVEL_SHORT,
@@ -40,11 +53,13 @@ from clusterlab.tui.rows import (
     cluster_summary,
     event_cells,
     identity_text,
+    migration_rows,
     node_row,
     ordered_groups,
     quorum_badge,
     role_details,
     role_row,
+    running_migrations,
     speed_text,
 )
 from clusterlab.tui.widgets import (
@@ -56,6 +71,7 @@ from clusterlab.tui.widgets import (
     EventLog,
     LinesView,
     LogEntry,
+    MigrationsView,
     PaneTabs,
     SnapshotTable,
 )
@@ -73,8 +89,135 @@ SPLIT_WIDTH = 160
 #: Error records from one line that are also written to the event log (the console shows them all).
 LOGGED_ERRORS = 3
 
+#: The lower pane's views, in the order the tabs show them and ``e`` steps through them.
+PANES: tuple[str, ...] = ("events", "migrations", "console")
+
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+
+
+#: Keys that act on the node selected in the nodes table (shown in the footer while that table has focus).
+NODE_KEYS: list[Binding] = [
+    Binding(
+        "c",
+        "node('crash')",
+        "Crash",
+        id="node.crash",
+        tooltip="Lab fault: the selected node loses power (Invoke-LabFault -Node X -Crash)",
+    ),
+    Binding(
+        "o",
+        "node('power_on')",
+        "Power",
+        id="node.power_on",
+        tooltip="Power the selected node on; it boots and rejoins (Start-LabNode -Name X)",
+    ),
+    Binding(
+        "s",
+        "node('stop')",
+        "Stop",
+        id="node.stop",
+        tooltip="Stop the Cluster service on the selected node (Stop-ClusterNode -Name X)",
+    ),
+    Binding(
+        "t",
+        "node('start')",
+        "Start",
+        id="node.start",
+        tooltip="Start the Cluster service on the selected node (Start-ClusterNode -Name X)",
+    ),
+    Binding(
+        "i",
+        "node('isolate')",
+        "Isolate",
+        id="node.isolate",
+        tooltip="Lab fault: cut the selected node off all cluster networks (Invoke-LabFault -Node X -Isolate)",
+    ),
+    Binding(
+        "r",
+        "node('repair')",
+        "Repair",
+        id="node.repair",
+        tooltip="Reconnect the selected node and power it on (Repair-LabFault -Node X)",
+    ),
+    Binding(
+        "p",
+        "node('pause')",
+        "Suspend",
+        id="node.pause",
+        tooltip="Pause the selected node without draining it (Suspend-ClusterNode -Name X); "
+        "on a paused node p resumes it without failback (Resume-ClusterNode -Name X)",
+    ),
+    Binding(
+        "d",
+        "node('drain')",
+        "Drain",
+        id="node.drain",
+        tooltip="Drain the selected node: pause it and move its roles away, High priority first, "
+        "High and Medium by live migration (Suspend-ClusterNode -Name X -Drain)",
+    ),
+    Binding(
+        "u",
+        "node('resume')",
+        "Resume",
+        id="node.resume",
+        tooltip="Resume the selected paused node and fail its drained roles back "
+        "(Resume-ClusterNode -Name X -Failback Immediate)",
+    ),
+    Binding(
+        "R",
+        "node('restart')",
+        "Restart",
+        id="node.restart",
+        tooltip="Restart the selected node's OS: it drains, reboots and rejoins (Restart-Computer -ComputerName X)",
+    ),
+]
+
+#: Keys that act on the selected role (roles table) or the VM of the selected migration (Migrations view).
+ROLE_KEYS: list[Binding] = [
+    Binding(
+        "m",
+        "role('move')",
+        "Move",
+        id="role.move",
+        tooltip="Move the selected role to the best possible node; a VM is quick-migrated: saved, moved, "
+        "restored (Move-ClusterGroup -Name X)",
+    ),
+    Binding(
+        "l",
+        "role('live')",
+        "Live",
+        id="role.live",
+        tooltip="Live-migrate the selected VM role to the best possible node; it keeps running "
+        "(Move-ClusterVirtualMachineRole -Name X -MigrationType Live -Wait 0)",
+    ),
+    Binding(
+        "x",
+        "role('cancel')",
+        "Cancel",
+        id="role.cancel",
+        tooltip="Cancel the live migration of the selected role (or of the migration selected in the "
+        "Migrations view); the VM stays where it runs (Move-ClusterVirtualMachineRole -Name X -Cancel)",
+    ),
+]
+
+
+def _anywhere(binding: Binding) -> Binding:
+    """The hidden twin of a node or role key: same key and id, never in the footer, runs wherever it is pressed.
+
+    ``node('drain')`` becomes ``node('drain', True)``: :meth:`ClusterLabApp.check_action` lets the
+    twin through where the shown binding does not apply.
+    """
+    assert binding.action.endswith("')"), binding.action
+    return Binding(
+        binding.key,
+        binding.action[:-1] + ", True)",
+        binding.description,
+        show=False,
+        key_display=binding.key_display,
+        id=binding.id,
+        tooltip=binding.tooltip,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,55 +277,7 @@ class ClusterLabApp(App[None]):
             id="clock.next_event",
             tooltip="Jump simulated time to the next thing that happens in the cluster",
         ),
-        Binding(
-            "c",
-            "node('crash')",
-            "Crash",
-            id="node.crash",
-            tooltip="Lab fault: the selected node loses power (Invoke-LabFault -Node X -Crash)",
-        ),
-        Binding(
-            "o",
-            "node('power_on')",
-            "Power",
-            id="node.power_on",
-            tooltip="Power the selected node on; it boots and rejoins (Start-LabNode -Name X)",
-        ),
-        Binding(
-            "s",
-            "node('stop')",
-            "Stop",
-            id="node.stop",
-            tooltip="Stop the Cluster service on the selected node (Stop-ClusterNode -Name X)",
-        ),
-        Binding(
-            "t",
-            "node('start')",
-            "Start",
-            id="node.start",
-            tooltip="Start the Cluster service on the selected node (Start-ClusterNode -Name X)",
-        ),
-        Binding(
-            "i",
-            "node('isolate')",
-            "Isolate",
-            id="node.isolate",
-            tooltip="Lab fault: cut the selected node off all cluster networks (Invoke-LabFault -Node X -Isolate)",
-        ),
-        Binding(
-            "r",
-            "node('repair')",
-            "Repair",
-            id="node.repair",
-            tooltip="Reconnect the selected node and power it on (Repair-LabFault -Node X)",
-        ),
-        Binding(
-            "p",
-            "node('pause')",
-            "Suspend",
-            id="node.pause",
-            tooltip="Pause (suspend) or resume the selected node (Suspend-ClusterNode / Resume-ClusterNode)",
-        ),
+        *NODE_KEYS,
         Binding(
             "w",
             "toggle_witness",
@@ -190,20 +285,15 @@ class ClusterLabApp(App[None]):
             id="witness.toggle",
             tooltip="Lab fault: fail the witness, or restore it (Invoke-LabFault / Repair-LabFault -Witness)",
         ),
-        Binding(
-            "m",
-            "move_role",
-            "Move",
-            id="role.move",
-            tooltip="Move the selected role to the best possible node (Move-ClusterGroup -Name X)",
-        ),
+        *ROLE_KEYS,
         Binding(
             "e",
             "switch_pane",
-            "Events/Console",
+            "Events/Migrations/Console",
             id="pane.switch",
             show=False,
-            tooltip="Show the event log or the console in the lower pane (both show from 160 columns)",
+            tooltip="Show the event log, the live migrations or the console in the lower pane "
+            "(from 160 columns they all show)",
         ),
         Binding(
             "ctrl+t",
@@ -213,6 +303,10 @@ class ClusterLabApp(App[None]):
             show=False,
             tooltip="Switch between dark and light themes",
         ),
+        # Node and role keys show in the footer only where they apply (the focused table, the
+        # selection's state); these hidden twins make every one of them work everywhere, so a key
+        # that does not apply still runs its line and the learner sees the cluster's refusal.
+        *(_anywhere(b) for b in (*NODE_KEYS, *ROLE_KEYS)),
     ]
     #: Actions of the single keys above: off (and out of the footer) while the console prompt has focus.
     TABLE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -225,8 +319,8 @@ class ClusterLabApp(App[None]):
             "slow_down",
             "next_event",
             "node",
+            "role",
             "toggle_witness",
-            "move_role",
             "switch_pane",
         }
     )
@@ -240,11 +334,12 @@ class ClusterLabApp(App[None]):
             self.error = error
 
     class SnapshotPublished(Message):
-        """The views now show ``snapshot``."""
+        """The views now show ``snapshot`` and ``migrations``."""
 
-        def __init__(self, snapshot: ClusterSnapshot) -> None:
+        def __init__(self, snapshot: ClusterSnapshot, migrations: tuple[MigrationSnapshot, ...] = ()) -> None:
             super().__init__()
             self.snapshot = snapshot
+            self.migrations = migrations
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, ClusterLabApp.SnapshotPublished)
@@ -260,6 +355,11 @@ class ClusterLabApp(App[None]):
         self.speed = float(speed)
         self.running = not paused
         self.snapshot: ClusterSnapshot = cluster.snapshot()
+        #: every live migration of the lab as of the last publish, and the ones still running by VM name
+        self.migrations: tuple[MigrationSnapshot, ...] = cluster.migrations()
+        self.running_migrations: dict[str, MigrationSnapshot] = running_migrations(self.migrations)
+        #: (action, verb) of the node and role keys that apply now: what the footer shows
+        self._keys_that_apply: frozenset[tuple[str, str]] = frozenset()
         self._event_seq = 0
         self._witness_faulted = False
         self._tick: Timer | None = None
@@ -288,7 +388,9 @@ class ClusterLabApp(App[None]):
         with Vertical(id="bottom", classes="-pane-events"):
             yield PaneTabs(id="pane-tabs")
             with Horizontal(id="panes"):
-                yield EventLog(id="events")
+                with Vertical(id="watch"):
+                    yield MigrationsView(id="migrations-view")
+                    yield EventLog(id="events")
                 yield ConsoleLog(self.shell.prompt, id="console-log")
             yield ConsolePrompt(
                 self.shell.prompt, history=lambda: self.shell.history, complete=self._complete, id="console-prompt"
@@ -302,6 +404,7 @@ class ClusterLabApp(App[None]):
             "#details": "Why here?",
             "#summary": "Quorum · networks · CSVs",
             "#events": "Events",
+            "#migrations-view": "Live migrations",
             "#console-log": "Console",
         }
         for selector, title in titles.items():
@@ -410,7 +513,9 @@ class ClusterLabApp(App[None]):
     def publish(self) -> None:
         """Take ONE snapshot and show it everywhere; append new events to the log."""
         snap = self.cluster.snapshot()
-        self.snapshot = snap
+        migrations = self.cluster.migrations()
+        running = running_migrations(migrations)
+        self.snapshot, self.migrations, self.running_migrations = snap, migrations, running
         # remember a witness fault however it was made (key or typed): without quorum it reads Offline
         if snap.quorum.witness_state == "Failed":
             self._witness_faulted = True
@@ -423,14 +528,17 @@ class ClusterLabApp(App[None]):
         with self.batch_update():
             self._show_header(snap)
             nodes.sync([(n.name, node_row(n)) for n in snap.nodes])
-            roles.sync([(g.name, role_row(g)) for g in ordered_groups(snap)])
-            self.query_one("#details", LinesView).show(role_details(snap, roles.selected_key))
+            roles.sync([(g.name, role_row(g, running.get(g.name))) for g in ordered_groups(snap)])
+            self.query_one(MigrationsView).sync(migration_rows(migrations, snap.time))
+            self.query_one(PaneTabs).set_count("migrations", len(running))
+            self._show_details()
             self.query_one("#summary", LinesView).show(cluster_summary(snap))
             if new_events:
                 self._write_log(self._event_entry(e) for e in new_events)
+        self._sync_keys()
         if new_events and self._command_log is not None:
             self._log_events(new_events)
-        self.post_message(self.SnapshotPublished(snap))
+        self.post_message(self.SnapshotPublished(snap, migrations))
 
     def _log_events(self, new_events: Iterable[ClusterEvent]) -> None:
         """Cluster events to the JSON-lines log, with their simulated time."""
@@ -477,10 +585,16 @@ class ClusterLabApp(App[None]):
     def _write_log(self, entries: Iterable[LogEntry]) -> None:
         self.query_one(EventLog).add(entries)
 
-    @on(DataTable.RowHighlighted, "#roles")
-    def _role_selected(self, _event: DataTable.RowHighlighted) -> None:
-        roles = self.query_one("#roles", SnapshotTable)
-        self.query_one("#details", LinesView).show(role_details(self.snapshot, roles.selected_key))
+    def _show_details(self) -> None:
+        self.query_one("#details", LinesView).show(
+            role_details(self.snapshot, self.selected_role, self.running_migrations)
+        )
+
+    @on(DataTable.RowHighlighted)
+    def _row_selected(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id in ("roles", "migrations"):
+            self._show_details()
+        self._sync_keys()
 
     # commands ------------------------------------------------------------------------
 
@@ -555,6 +669,7 @@ class ClusterLabApp(App[None]):
         bottom = self.query_one("#bottom")
         if bottom.has_class("-split") != (width >= SPLIT_WIDTH):
             bottom.set_class(width >= SPLIT_WIDTH, "-split")
+            self._leave_hidden_migrations()
             self.refresh_bindings()
 
     def _console_width(self) -> int:
@@ -569,12 +684,27 @@ class ClusterLabApp(App[None]):
     def _show_pane(self, pane: str) -> None:
         self.pane = pane
         bottom = self.query_one("#bottom")
-        bottom.set_class(pane == "events", "-pane-events")
-        bottom.set_class(pane == "console", "-pane-console")
+        for name in PANES:
+            bottom.set_class(pane == name, f"-pane-{name}")
         self.query_one(PaneTabs).show(pane)
+        self._leave_hidden_migrations()
+
+    def _leave_hidden_migrations(self) -> None:
+        """The Migrations view was the table keys act on and is now hidden: the roles table takes over."""
+        if self._last_table == "#migrations" and not self.split and self.pane != "migrations":
+            self.query_one("#roles", SnapshotTable).focus()
+            self._last_table = "#roles"
+            self._show_details()
+            self._sync_keys()
 
     def action_switch_pane(self) -> None:
-        self._show_pane("console" if self.pane == "events" else "events")
+        """Events → Migrations → Console → Events."""
+        self._show_pane(PANES[(PANES.index(self.pane) + 1) % len(PANES)])
+
+    def _reveal_migrations(self) -> None:
+        """After a key that starts or stops live migrations: show them (below 160 columns the pane switches)."""
+        if not self.split:
+            self._show_pane("migrations")
 
     def action_focus_console(self) -> None:
         if not self.split:
@@ -605,9 +735,11 @@ class ClusterLabApp(App[None]):
         widget: Widget = event.widget
         if isinstance(widget, SnapshotTable) and widget.id:
             self._last_table = f"#{widget.id}"
+            self._show_details()
         elif isinstance(widget, CommandInput) and not self.split and self.pane != "console":
             self._show_pane("console")  # clicked or tabbed into the prompt: show what it prints
         self.query_one("#bottom").set_class(isinstance(widget, CommandInput), "-typing")
+        self._sync_keys()
 
     @property
     def console_focused(self) -> bool:
@@ -618,7 +750,48 @@ class ClusterLabApp(App[None]):
             return False  # the keys type into the prompt; keep them out of the footer too
         if action in ("run_clock", "pause_clock"):
             return self.running == (action == "pause_clock")
-        return not (action == "switch_pane" and self.split)  # both panes show: nothing to switch
+        if action in ("node", "role") and len(parameters) == 1:
+            # the footer's copy of a node or role key: only where it applies (its hidden twin runs anyway)
+            return (action, str(parameters[0])) in self._keys_that_apply
+        return not (action == "switch_pane" and self.split)  # all panes show: nothing to switch
+
+    def keys_that_apply(self) -> frozenset[tuple[str, str]]:
+        """(action, verb) of the node and role keys the footer shows now.
+
+        Node keys while the nodes table has (or last had) focus, role keys while the roles table
+        or the Migrations view has; of those, the ones that make sense for the selection's state.
+        """
+        snap = self.snapshot
+        if self._last_table == "#nodes":
+            name = self.selected_node
+            if name is None:
+                return frozenset()
+            try:
+                node = snap.node(name)
+            except KeyError:
+                return frozenset()
+            cut_off = any(node.name in net.disconnected for net in snap.networks)
+            return frozenset(("node", str(v)) for v in node_verbs_that_apply(node, cut_off))
+        role = self.selected_role
+        if role is None:
+            return frozenset()
+        try:
+            group = snap.group(role)
+        except KeyError:
+            return frozenset()
+        try:
+            vm = snap.vm(role)
+        except KeyError:
+            vm = None
+        verbs = role_verbs_that_apply(group, vm, self.running_migrations.get(group.name))
+        return frozenset(("role", str(v)) for v in verbs)
+
+    def _sync_keys(self) -> None:
+        """Recompose the footer only when the keys that apply change (not on every tick)."""
+        keys = self.keys_that_apply()
+        if keys != self._keys_that_apply:
+            self._keys_that_apply = keys
+            self.refresh_bindings()
 
     def action_quit_cockpit(self) -> None:
         self.exit()
@@ -629,9 +802,15 @@ class ClusterLabApp(App[None]):
 
     @property
     def selected_role(self) -> str | None:
+        """The role under the roles table's cursor, or the VM of the selected migration while that view has focus."""
+        if self._last_table == "#migrations":
+            key = self.query_one("#migrations", SnapshotTable).selected_key
+            for m in self.migrations:
+                if str(m.id) == key:
+                    return m.vm
         return self.query_one("#roles", SnapshotTable).selected_key
 
-    def action_node(self, verb: str) -> None:
+    def action_node(self, verb: str, _anywhere: bool = False) -> None:
         name = self.selected_node
         if name is None:
             self.notify("Select a node first.", severity="warning")
@@ -644,27 +823,33 @@ class ClusterLabApp(App[None]):
         except KeyError:
             self.notify(f"There is no node '{name}'.", severity="error")
             return False
-        return self.run_cmdline(node_command(verb, node).cmdline)
+        ok = self.run_cmdline(node_command(verb, node).cmdline)
+        if ok and verb in MIGRATION_VERBS:
+            self._reveal_migrations()
+        return ok
 
     def action_toggle_witness(self) -> None:
         cmd = witness_command(self.snapshot.quorum, self._witness_faulted)
         if self.run_cmdline(cmd.cmdline):
             self._witness_faulted = cmd.cmdline.startswith("Invoke-")
 
-    def action_move_role(self) -> None:
+    def action_role(self, verb: str, _anywhere: bool = False) -> None:
         name = self.selected_role
         if name is None:
             self.notify("Select a role first.", severity="warning")
             return
-        self.move_role(name)
+        self.role_action(RoleVerb(verb), name)
 
-    def move_role(self, name: str) -> bool:
+    def role_action(self, verb: RoleVerb, name: str) -> bool:
         try:
             group = self.snapshot.group(name)
         except KeyError:
             self.notify(f"There is no role '{name}'.", severity="error")
             return False
-        return self.run_cmdline(move_command(group).cmdline)
+        ok = self.run_cmdline(role_command(verb, group).cmdline)
+        if ok and verb in MIGRATION_VERBS:
+            self._reveal_migrations()
+        return ok
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
@@ -686,26 +871,49 @@ class ClusterLabApp(App[None]):
             PaletteEntry("Jump to the next cluster event", "n", self.action_next_event),
         ]
         for node in snap.nodes:
+            cut_off = any(node.name in net.disconnected for net in snap.networks)
+            node_applies = node_verbs_that_apply(node, cut_off) if node.name == selected else frozenset()
             for verb in NODE_VERBS:
                 cmd = node_command(verb, node)
                 entries.append(
                     PaletteEntry(
                         cmd.title,
                         f"PS> {cmd.cmdline}",
-                        partial(self.run_cmdline, cmd.cmdline),
-                        discover=node.name == selected,
+                        partial(self.node_action, verb, node.name),
+                        discover=verb in node_applies,
                     )
                 )
         witness = witness_command(snap.quorum, self._witness_faulted)
         entries.append(PaletteEntry(witness.title, f"PS> {witness.cmdline}", self.action_toggle_witness))
+        role = self.selected_role
         for group in ordered_groups(snap):
-            cmd = move_command(group)
-            entries.append(
-                PaletteEntry(cmd.title, f"PS> {cmd.cmdline}", partial(self.run_cmdline, cmd.cmdline), discover=False)
-            )
+            applies: frozenset[RoleVerb] = frozenset()
+            if group.name == role:
+                try:
+                    vm = snap.vm(group.name)
+                except KeyError:
+                    vm = None
+                applies = role_verbs_that_apply(group, vm, self.running_migrations.get(group.name))
+            for role_verb in ROLE_VERBS:
+                if role_verb is not RoleVerb.MOVE and not is_vm_role(group):
+                    continue  # live migration is for virtual machines
+                cmd = role_command(role_verb, group)
+                entries.append(
+                    PaletteEntry(
+                        cmd.title,
+                        f"PS> {cmd.cmdline}",
+                        partial(self.role_action, role_verb, group.name),
+                        discover=role_verb in applies,
+                    )
+                )
         entries.append(PaletteEntry("Type a command at the console prompt", ": or `", self.action_focus_console))
         if not self.split:
-            entries.append(PaletteEntry("Show the event log or the console", "e", self.action_switch_pane))
+            entries.append(
+                PaletteEntry("Show the event log, the live migrations or the console", "e", self.action_switch_pane)
+            )
+            entries.append(
+                PaletteEntry("Show the live migrations", "Migrations tab", partial(self._show_pane, "migrations"))
+            )
         entries.append(PaletteEntry("Toggle dark / light theme", "ctrl+t", self.action_toggle_theme))
         return entries
 

@@ -6,10 +6,21 @@ test. Widgets turn a :class:`Tone` into a theme colour.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import NamedTuple
 
-from clusterlab.sim import ClusterEvent, ClusterSnapshot, GroupSnapshot, Level, NodeSnapshot, QuorumSnapshot
+from clusterlab.sim import (
+    ClusterEvent,
+    ClusterSnapshot,
+    DrainStatus,
+    GroupSnapshot,
+    Level,
+    MigrationSnapshot,
+    NodeSnapshot,
+    NodeState,
+    QuorumSnapshot,
+)
 
 
 class Tone(StrEnum):
@@ -47,6 +58,21 @@ ROLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "Status"),
 )
 
+MIGRATION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("vm", "VM"),
+    ("type", "Type"),
+    ("route", "From → To"),
+    ("state", "State"),
+    ("pass", "Pass"),
+    ("progress", "Progress"),
+    ("left", "GB left"),
+    ("rate", "GB/s"),
+)
+#: Finished migrations (Done, Canceled, Failure) the Migrations view keeps, dimmed, below the running ones.
+FINISHED_MIGRATIONS_SHOWN = 10
+#: Cells of the text progress bar in the Migrations view.
+PROGRESS_BAR_CELLS = 8
+
 _NODE_STATE_TONE = {
     "Up": Tone.GOOD,
     "Down": Tone.BAD,
@@ -80,8 +106,24 @@ def _gb(x: float) -> str:
     return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
 
 
-def node_row(n: NodeSnapshot) -> Row:
+#: A paused node's DrainStatus, as the nodes table words it.
+_DRAIN_TEXT = {
+    DrainStatus.IN_PROGRESS: ("Paused · draining", Tone.INFO),
+    DrainStatus.COMPLETED: ("Paused · drained", Tone.WARN),
+    DrainStatus.FAILED: ("Paused · drain failed", Tone.BAD),
+}
+
+
+def node_state_cell(n: NodeSnapshot) -> Cell:
+    """``Up``, ``Down`` …; a paused node says how its drain went (DrainStatus)."""
     state = str(n.state)
+    if n.state is NodeState.PAUSED and n.drain_status in _DRAIN_TEXT:
+        text, tone = _DRAIN_TEXT[n.drain_status]
+        return Cell(text, tone)
+    return Cell(state, _NODE_STATE_TONE.get(state, Tone.NORMAL))
+
+
+def node_row(n: NodeSnapshot) -> Row:
     votes_tone = Tone.NORMAL if n.dynamic_weight else Tone.MUTED
     used = n.memory_used_gb
     mem_tone = Tone.WARN if n.memory_total_gb and used / n.memory_total_gb >= 0.9 else Tone.NORMAL
@@ -89,7 +131,7 @@ def node_row(n: NodeSnapshot) -> Row:
         mem_tone = Tone.MUTED
     return (
         Cell(n.name, Tone.STRONG),
-        Cell(state, _NODE_STATE_TONE.get(state, Tone.NORMAL)),
+        node_state_cell(n),
         Cell(f"{n.node_weight}/{n.dynamic_weight}", votes_tone),
         Cell(f"{_gb(used)}/{_gb(n.memory_total_gb)} GB", mem_tone),
         Cell(str(n.roles), Tone.NORMAL if n.roles else Tone.MUTED),
@@ -103,15 +145,120 @@ def ordered_groups(snap: ClusterSnapshot) -> list[GroupSnapshot]:
     return [g for g in snap.groups if not g.is_core] + [g for g in snap.groups if g.is_core]
 
 
-def role_row(g: GroupSnapshot) -> Row:
+def role_row(g: GroupSnapshot, migration: MigrationSnapshot | None = None) -> Row:
+    """``migration``: the role's live migration that has not ended; it becomes the Status."""
     state = str(g.state)
+    if migration is not None:
+        status = Cell(live_migration_status(migration), Tone.INFO)
+    else:
+        status = Cell(g.status or "", Tone.WARN if g.status else Tone.NORMAL)
     return (
         Cell(g.name, Tone.MUTED if g.is_core else Tone.STRONG),
         Cell(state, _GROUP_STATE_TONE.get(state, Tone.NORMAL)),
         Cell(g.owner or "-"),
         Cell(g.priority_name, Tone.MUTED if g.is_core else Tone.NORMAL),
-        Cell(g.status or "", Tone.WARN if g.status else Tone.NORMAL),
+        status,
     )
+
+
+def live_migration_status(m: MigrationSnapshot) -> str:
+    """``Live → HV03 42%`` (queued, setting up, or in the blackout: said instead of a percent).
+
+    Short, so the roles table still fits its half of a 120-column screen.
+    """
+    head = f"Live → {m.target}"
+    if m.state == "Queued":
+        return f"{head} queued"
+    if m.state == "Setup":
+        return f"{head} setup"
+    if m.state == "Move":
+        return f"{head} blackout"
+    return f"{head} {m.percent:.0f}%"
+
+
+# live migrations ---------------------------------------------------------------------
+
+
+def is_finished(m: MigrationSnapshot) -> bool:
+    return m.state in ("Done", "Canceled", "Failure")
+
+
+def running_migrations(migrations: Iterable[MigrationSnapshot]) -> dict[str, MigrationSnapshot]:
+    """VM name -> its live migration that has not ended (queued or running)."""
+    return {m.vm: m for m in migrations if not is_finished(m)}
+
+
+def progress_bar(percent: float, cells: int = PROGRESS_BAR_CELLS) -> str:
+    """``━━━━━╸──  70%``: heavy line done, light line to go (half-cell steps), then the percent."""
+    halves = round(max(0.0, min(100.0, percent)) / 100 * cells * 2)
+    full, half = divmod(halves, 2)
+    bar = "━" * full + ("╸" if half else "")
+    return f"{bar:─<{cells}} {percent:3.0f}%"
+
+
+def _waited(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 60}:{s % 60:02d}" if s >= 60 else f"{s}s"
+
+
+_MIGRATION_STATE_TONE = {
+    "Queued": Tone.WARN,
+    "Setup": Tone.INFO,
+    "DataTransfer": Tone.INFO,
+    "Move": Tone.WARN,
+    "Done": Tone.MUTED,
+    "Canceled": Tone.MUTED,
+    "Failure": Tone.BAD,
+}
+
+
+def migration_row(m: MigrationSnapshot, now: float) -> Row:
+    """VM, type, from → to, state, pass, progress, GB left in the pass, GB/s; finished ones dimmed."""
+    state_tone = _MIGRATION_STATE_TONE.get(m.state, Tone.NORMAL)
+    if is_finished(m):
+        dim = Tone.MUTED
+        return (
+            Cell(m.vm, dim),
+            Cell(m.kind, dim),
+            Cell(f"{m.source} → {m.target}", dim),
+            Cell(m.state, state_tone),
+            Cell(str(m.passes) if m.passes else "-", dim),
+            Cell(progress_bar(m.percent), dim),
+            Cell("-", dim),
+            Cell("-", dim),
+        )
+    if m.state == "Queued":
+        # waiting for a free slot (per-host limit, or the 2022 cluster-wide MaximumParallelMigrations)
+        progress = Cell(f"waiting {_waited(now - m.requested)}", Tone.WARN)
+    else:
+        progress = Cell(progress_bar(m.percent), Tone.INFO)
+    moving = m.state in ("DataTransfer", "Move")
+    return (
+        Cell(m.vm, Tone.STRONG),
+        Cell(m.kind),
+        Cell(f"{m.source} → {m.target}"),
+        Cell(m.state, state_tone),
+        Cell(str(m.passes) if m.passes else "-", Tone.NORMAL if m.passes else Tone.MUTED),
+        progress,
+        Cell(f"{m.gb_left:.1f}" if moving else "-", Tone.NORMAL if moving else Tone.MUTED),
+        Cell(f"{m.rate_gbps:.1f}" if moving and m.rate_gbps else "-", Tone.NORMAL if moving else Tone.MUTED),
+    )
+
+
+def migration_rows(
+    migrations: Iterable[MigrationSnapshot], now: float, finished_shown: int = FINISHED_MIGRATIONS_SHOWN
+) -> list[tuple[str, Row]]:
+    """Running and queued migrations in request order, then the last ``finished_shown`` finished, newest first.
+
+    Row keys are the migration ids, so a row keeps its place while its cells change.
+    """
+    running: list[MigrationSnapshot] = []
+    finished: list[MigrationSnapshot] = []
+    for m in migrations:
+        (finished if is_finished(m) else running).append(m)
+    running.sort(key=lambda m: m.id)
+    finished.sort(key=lambda m: (m.finished if m.finished is not None else 0.0, m.id), reverse=True)
+    return [(str(m.id), migration_row(m, now)) for m in (*running, *finished[:finished_shown])]
 
 
 def speed_text(speed: float) -> str:
@@ -148,8 +295,13 @@ def quorum_badge(q: QuorumSnapshot) -> Cell:
     return Cell(text, tone)
 
 
-def role_details(snap: ClusterSnapshot, name: str | None) -> list[Cell]:
-    """The selected role in one line, then its last placement explanation ("why here?")."""
+def role_details(
+    snap: ClusterSnapshot, name: str | None, migrations: Mapping[str, MigrationSnapshot] | None = None
+) -> list[Cell]:
+    """The selected role in one line, its live migration if one runs, then its last placement ("why here?").
+
+    ``migrations``: VM name -> its live migration that has not ended (:func:`running_migrations`).
+    """
     if name is None:
         return [Cell("Select a role to see why it runs where it does.", Tone.MUTED)]
     try:
@@ -165,11 +317,16 @@ def role_details(snap: ClusterSnapshot, name: str | None) -> list[Cell]:
         vm = None
     if vm is not None:
         parts.append(f"{_gb(vm.memory_gb)} GB" + (f" on {vm.csv}" if vm.csv else ""))
-        if vm.downtime_s:
+        if vm.downtime_s >= 0.5:
             parts.append(f"down {format_elapsed(vm.downtime_s)}")
+        elif vm.downtime_s:
+            parts.append(f"down {vm.downtime_s:.1f} s")  # a live migration's blackout
     if g.failover_count:
         parts.append(f"failovers {g.failover_count}")
     lines = [Cell(" · ".join(parts), Tone.STRONG)]
+    m = (migrations or {}).get(g.name)
+    if m is not None:
+        lines.append(Cell(migration_details(m), Tone.INFO))
     if g.status:
         lines.append(Cell(f"status: {g.status}", Tone.WARN))
     if g.last_placement is None:
@@ -179,6 +336,17 @@ def role_details(snap: ClusterSnapshot, name: str | None) -> list[Cell]:
         lines.append(Cell(f"why here? {head}", Tone.INFO))
         lines.extend(Cell(r) for r in rest)
     return lines
+
+
+def migration_details(m: MigrationSnapshot) -> str:
+    """``live migration to HV01 (drain): DataTransfer, pass 2, 92% · 1.3 GB left at 1.0 GB/s``."""
+    why = f" ({m.reason})" if m.reason and m.reason != "live migration" else ""  # drain, failback …
+    text = f"live migration to {m.target}{why}: {m.state}"
+    if m.state in ("DataTransfer", "Move"):
+        text += f", pass {m.passes}, {m.percent:.0f}% · {m.gb_left:.1f} GB left at {m.rate_gbps:.1f} GB/s"
+    elif m.state == "Queued":
+        text += ", waiting for a free migration slot"
+    return text
 
 
 def cluster_summary(snap: ClusterSnapshot) -> list[Cell]:

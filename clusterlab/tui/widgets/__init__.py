@@ -4,6 +4,7 @@ from .console import CommandInput, ConsoleLog, ConsolePrompt, PaneTabs
 from .event_log import EntryKind, EventLog, LogEntry
 from .header import ClusterHeader, QuorumBadge
 from .lines_view import LinesView
+from .migrations import MigrationsView
 from .snapshot_table import SnapshotTable
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "EventLog",
     "LinesView",
     "LogEntry",
+    "MigrationsView",
     "PaneTabs",
     "QuorumBadge",
     "SnapshotTable",

@@ -376,7 +376,7 @@ class ConsolePrompt(Vertical):
 
 
 class PaneTabs(Horizontal):
-    """``Events │ Console`` over the lower pane when it shows one of them at a time."""
+    """``Events │ Migrations │ Console`` over the lower pane when it shows one of them at a time."""
 
     DEFAULT_CSS = """
     PaneTabs { height: 1; }
@@ -384,12 +384,20 @@ class PaneTabs(Horizontal):
     PaneTabs > #pane-hint { width: 1fr; height: 1; text-align: right; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    PANES: ClassVar[tuple[tuple[str, str], ...]] = (("events", "Events"), ("console", "Console"))
+    PANES: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("events", "Events"),
+        ("migrations", "Migrations"),
+        ("console", "Console"),
+    )
 
     class Selected(Message):
         def __init__(self, pane: str) -> None:
             super().__init__()
             self.pane = pane
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._counts: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         for pane, label in self.PANES:
@@ -399,6 +407,16 @@ class PaneTabs(Horizontal):
     def show(self, pane: str) -> None:
         for name, _label in self.PANES:
             self.query_one(f"#tab-{name}").set_class(name == pane, "-active")
+
+    def set_count(self, pane: str, count: int) -> None:
+        """``Migrations 2``: how many things run in a pane that is not shown (0: the plain label)."""
+        if self._counts.get(pane, 0) == count:
+            return
+        self._counts[pane] = count
+        label = dict(self.PANES)[pane]
+        tab = self.query_one(f"#tab-{pane}", Static)
+        tab.update(f"{label} [b reverse]{count}[/]" if count else label)
+        tab.set_class(bool(count), "-busy")
 
     def on_click(self, event: Click) -> None:
         widget = event.widget

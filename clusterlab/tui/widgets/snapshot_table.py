@@ -21,6 +21,7 @@ class SnapshotTable(DataTable[Text]):
         self._column_keys = tuple(key for key, _ in columns)
         self._labels = tuple(label for _, label in columns)
         self._shown: dict[str, Row] = {}
+        self._order: tuple[str, ...] = ()
         self._styles: dict[Tone, Style] | None = None
         #: number of cells written by the last :meth:`sync` (tests use it to prove the diff works)
         self.last_sync_updates = 0
@@ -32,7 +33,7 @@ class SnapshotTable(DataTable[Text]):
 
     def _theme_changed(self, _theme: Theme) -> None:
         self._styles = None
-        self.sync(list(self._shown.items()), restyle=True)
+        self.sync([(key, self._shown[key]) for key in self._order], restyle=True)
 
     def _get_styles(self) -> dict[Tone, Style]:
         if self._styles is None:
@@ -42,10 +43,14 @@ class SnapshotTable(DataTable[Text]):
     def sync(self, rows: Sequence[tuple[str, Row]], *, restyle: bool = False) -> None:
         """Show ``rows`` (key, cells): add and remove rows on membership change, else update changed cells.
 
-        ``restyle`` rewrites every cell (after a theme change the colours differ, not the cells).
+        Rows follow the order of ``rows``: new keys are appended, and when the order itself
+        changes (rare: a migration finishing moves below the running ones) the rows are sorted
+        once, the cursor staying on its row. ``restyle`` rewrites every cell (after a theme change
+        the colours differ, not the cells).
         """
         styles = self._get_styles()
-        wanted = {key for key, _ in rows}
+        keys = tuple(key for key, _ in rows)
+        wanted = set(keys)
         updates = 0
         for stale in [key for key in self._shown if key not in wanted]:
             self.remove_row(stale)
@@ -62,6 +67,20 @@ class SnapshotTable(DataTable[Text]):
                         updates += 1
             self._shown[key] = row
         self.last_sync_updates = updates
+        if keys != self._order:
+            self._order = keys
+            self._put_in_order(keys)
+
+    def _put_in_order(self, keys: tuple[str, ...]) -> None:
+        if [row.key.value for row in self.ordered_rows] == list(keys):
+            return
+        selected = self.selected_key
+        first = self._column_keys[0]
+        # sort() hands the key function cells, not row keys: the cell objects themselves say which row
+        rank = {id(self.get_cell(key, first)): i for i, key in enumerate(keys)}
+        self.sort(first, key=lambda cell: rank[id(cell)])
+        if selected is not None:
+            self.move_cursor(row=self.get_row_index(selected), scroll=False)
 
     def row_data(self, key: str) -> Row | None:
         """The cells last shown for ``key``."""
