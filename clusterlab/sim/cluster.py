@@ -671,9 +671,18 @@ class Cluster:
             raise InvalidArgumentError("The dirty rate cannot be negative.")
         self._vm(name).dirty_mb_s = dirty_mb_s
 
-    def migrations(self) -> tuple[MigrationSnapshot, ...]:
+    def migrations(self, finished: int | None = None) -> tuple[MigrationSnapshot, ...]:
+        """Live migrations in request order: every one, or the open ones plus the last ``finished``."""
+        engine = self._roles.migrations
+        if finished is None:
+            chosen = engine.all
+        else:
+            done = [m for m in engine.all if m not in engine.open]
+            keep = set(map(id, done[-finished:])) if finished > 0 else set()
+            chosen = [m for m in engine.all if m in engine.open or id(m) in keep]
         out = []
-        for m in self._roles.migrations.all:
+        for m in chosen:
+            percent, left = engine.progress(m)
             out.append(
                 MigrationSnapshot(
                     id=m.id,
@@ -683,13 +692,14 @@ class Cluster:
                     target=m.target,
                     state=m.state.value,
                     passes=m.passes,
-                    percent=self._roles.migrations.progress(m)[0],
-                    gb_left=round(self._roles.migrations.progress(m)[1], 3),
+                    percent=percent,
+                    gb_left=round(left, 3),
                     rate_gbps=round(m.rate, 3),
                     requested=m.requested,
                     started=m.started,
                     finished=m.finished,
                     reason=m.reason,
+                    failure=m.failure,
                 )
             )
         return tuple(out)

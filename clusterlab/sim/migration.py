@@ -65,6 +65,7 @@ class Migration:
     finished: float | None = None
     on_done: list[Callable[[bool], None]] = field(default_factory=list)
     networks: tuple[str, ...] = ()  # the network(s) the transfer uses, chosen at setup
+    failure: str = ""  # why it was canceled or failed
 
     @property
     def active(self) -> bool:
@@ -326,6 +327,7 @@ class Migrations:
             return
         w = self.w
         was_blackout = m.state is MigrationState.MOVE
+        m.failure = why
         if m.active:
             self._busy[m.source] -= 1
             self._busy[m.target] -= 1

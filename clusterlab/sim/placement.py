@@ -136,7 +136,7 @@ def place(request: Request, nodes: Sequence[NodeLoad]) -> Result:
     cands = [n for n in cands if n.state == "Up"]
     excluded = [n.name for n in cands if n.name in request.exclude]
     if excluded:
-        reasons.append("just failed there: " + ", ".join(excluded))
+        reasons.append("not a destination for this move: " + ", ".join(excluded))
     cands = [n for n in cands if n.name not in request.exclude]
     if not cands:
         reasons.append("no node can host the role")

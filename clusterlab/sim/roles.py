@@ -840,7 +840,8 @@ class Roles:
                     tuple(g.preferred_owners),
                     (f"AutoFailbackType Allow: {target} is the most preferred owner that is up", *result.reasons[1:]),
                 )
-                self.quick_move(g, target, "failback")
+                # A running VM fails back the way cluster-initiated moves go: live for High/Medium (§6.2).
+                self._move_running(g, target, "failback", lambda ok: None)
             elif not g.failback_pending:
                 g.failback_pending = True
                 at = w.clock.next_hour_start(w.now, g.failback_window[0])

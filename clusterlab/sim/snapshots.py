@@ -179,7 +179,8 @@ class MigrationSnapshot:
     requested: float
     started: float | None
     finished: float | None
-    reason: str
+    reason: str  # what asked for it: drain, live migration, failback …
+    failure: str = ""  # why it was canceled or failed
 
 
 @dataclass(frozen=True, slots=True)
