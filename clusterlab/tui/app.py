@@ -356,7 +356,7 @@ class ClusterLabApp(App[None]):
         self.running = not paused
         self.snapshot: ClusterSnapshot = cluster.snapshot()
         #: every live migration of the lab as of the last publish, and the ones still running by VM name
-        self.migrations: tuple[MigrationSnapshot, ...] = cluster.migrations()
+        self.migrations: tuple[MigrationSnapshot, ...] = cluster.migrations(finished=10)
         self.running_migrations: dict[str, MigrationSnapshot] = running_migrations(self.migrations)
         #: (action, verb) of the node and role keys that apply now: what the footer shows
         self._keys_that_apply: frozenset[tuple[str, str]] = frozenset()
@@ -513,7 +513,7 @@ class ClusterLabApp(App[None]):
     def publish(self) -> None:
         """Take ONE snapshot and show it everywhere; append new events to the log."""
         snap = self.cluster.snapshot()
-        migrations = self.cluster.migrations()
+        migrations = self.cluster.migrations(finished=10)
         running = running_migrations(migrations)
         self.snapshot, self.migrations, self.running_migrations = snap, migrations, running
         # remember a witness fault however it was made (key or typed): without quorum it reads Offline
