@@ -173,6 +173,7 @@ def _vm(name: str, v: Mapping[str, Any]) -> VmSpec:
         running=v.get("running"),
         boot_s=v.get("boot_s"),
         dirty_mb_s=v.get("dirty_mb_s"),
+        monitored_services=tuple(present(v.get("monitored_services"))),
     )
 
 

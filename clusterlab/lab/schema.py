@@ -242,7 +242,7 @@ _VM_FIELDS: Final = (
     Field(
         "monitored_services",
         ListOf(Text(min_length=1, description="A Windows service name."), what="a list of service names", unique=True),
-        "Services inside the guest the cluster monitors (VM monitoring). Kept in Lab.extra; not simulated yet.",
+        "Services inside the guest the cluster monitors (VM monitoring, Add-ClusterVMMonitoredItem).",
         default=[],
     ),
     Field(

@@ -203,6 +203,7 @@ class Cluster:
         vmr.possible_owners = possible
         vm = Vm(vs.name, g, vs.memory_gb, vs.vhd_gb, vs.csv, vs.boot_s if vs.boot_s is not None else P.VM_BOOT_S)
         vm.dirty_mb_s = vs.dirty_mb_s if vs.dirty_mb_s is not None else P.DEFAULT_DIRTY_MB_S
+        vm.monitored = list(vs.monitored_services)
         g.vm = vm
         w.groups[vs.name] = g
         w.vms[vs.name] = vm
@@ -556,6 +557,45 @@ class Cluster:
         self._disk_sizes[c.name] = c.size_gb
         disk = self._add_resource(w.groups[AVAILABLE_STORAGE], c.name, "Physical Disk")
         disk.state = ResourceState.ONLINE
+
+    # VM monitoring (§7.1) ------------------------------------------------------------------
+
+    def add_monitored_item(self, vm: str, item: str) -> None:
+        """Add-ClusterVMMonitoredItem: watch a service (or an event-log item) inside the guest."""
+        v = self._vm(vm)
+        if not item:
+            raise InvalidArgumentError("Name a service (-Service) or an event (-EventLog -EventSource -EventId).")
+        if item.lower() in (m.lower() for m in v.monitored):
+            raise InvalidStateError(f"'{item}' is already monitored in '{v.name}'.")
+        v.monitored.append(item)
+
+    def remove_monitored_item(self, vm: str, item: str) -> None:
+        v = self._vm(vm)
+        match = next((m for m in v.monitored if m.lower() == item.lower()), None)
+        if match is None:
+            raise ObjectNotFoundError("monitored item", item)
+        v.monitored.remove(match)
+
+    def monitored_items(self, vm: str) -> tuple[str, ...]:
+        return tuple(self._vm(vm).monitored)
+
+    def reset_monitored_state(self, vm: str) -> None:
+        """Reset-ClusterVMMonitoredState: clear the application-critical flag."""
+        self._vm(vm).critical = False
+
+    def fail_guest_service(self, vm: str, service: str) -> None:
+        """Lab fault: a service inside the guest terminates (VM monitoring, §7.1)."""
+        v = self._vm(vm)
+        if v.state is not VmState.RUNNING or v.guest_hung:
+            raise InvalidStateError(f"The guest of '{v.name}' is not running ({v.state.value}).")
+        self._roles.guest_service_failed(v, service)
+
+    def crash_guest(self, vm: str) -> None:
+        """Lab fault: the guest OS stops responding; the heartbeat integration service notices."""
+        v = self._vm(vm)
+        if v.state is not VmState.RUNNING or v.guest_hung:
+            raise InvalidStateError(f"The guest of '{v.name}' is not running ({v.state.value}).")
+        self._roles.guest_crashed(v)
 
     def storage_migration_running(self, vm: str) -> bool:
         return self._roles.storage.current_move(self._vm(vm)) is not None
@@ -1118,6 +1158,8 @@ class Cluster:
             downtime_s=down,
             migrations=vm.migrations,
             restarts=vm.restarts,
+            critical=vm.critical,
+            monitored=tuple(vm.monitored),
             migration_state=self._migration_state(vm),
             migration_progress=self._migration_progress(vm),
             dirty_mb_s=vm.dirty_mb_s,

@@ -243,6 +243,24 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         channel="Operational",
     ),
     EventKind("VmStopped", None, W, "Virtual machine '{vm}' stopped: {reason}.", channel="Hyper-V"),
+    EventKind(
+        "ResourceEmbeddedFailure",
+        1250,
+        E,
+        "Cluster resource '{resource}' in clustered role '{group}' has received a critical state notification. "
+        "For a virtual machine this indicates that an application or service inside the virtual machine is in "
+        "an unhealthy state. Verify the functionality of the service or application being monitored within "
+        "the virtual machine.",
+    ),
+    EventKind(
+        "GuestServiceFailed",
+        None,
+        W,
+        "Inside '{vm}': the {service} service terminated unexpectedly. It has done this {count} time(s). "
+        "The following corrective action will be taken: {action}.",
+        channel="Guest",
+    ),
+    EventKind("GuestCrashed", None, W, "Lab fault: the guest OS of '{vm}' stopped responding.", channel="Lab"),
     EventKind("FileServerClients", None, I, "SMB clients of file server '{group}' {what}.", channel="SMB"),
     EventKind(
         "CsvCacheResized",

@@ -154,6 +154,11 @@ class Vm:
     restarts: int = 0
     dirty_mb_s: float = 20.0  # workload: memory dirtied per second (live-migration passes, §5.1)
     dest_host: str | None = None  # live-migration destination that holds its memory meanwhile
+    monitored: list[str] = field(default_factory=list)  # VM monitoring: services / event items (§7.1)
+    service_failures: dict[str, int] = field(default_factory=dict)  # since the guest last booted
+    stopped_services: set[str] = field(default_factory=set)
+    critical: bool = False  # application-critical (EMBEDDED_FAILURE) until reset or restarted
+    guest_hung: bool = False  # guest OS crashed: the heartbeat integration service stops answering
 
 
 @dataclass(eq=False)

@@ -217,6 +217,12 @@ STORAGE_COPY_GBPS: Final = 0.5
 #: registration, File Server resource); a SOFS role's distributed network name in about 5 s.
 FILE_SERVER_ONLINE_S: Final = 10.0
 SOFS_ONLINE_S: Final = 5.0
+#: §7.1: the guest's Service Control Manager recovery actions: restart, restart, take no action.
+GUEST_SERVICE_RECOVERY: Final = ("Restart the Service", "Restart the Service", "Take No Action")
+#: Seconds the guest needs to restart a failed service.
+GUEST_SERVICE_RESTART_S: Final = 5.0
+#: §3.2 IsAlivePollInterval 60 s: a hung guest's lost heartbeat is noticed within a poll.
+HEARTBEAT_LOSS_S: Final = 60.0
 #: §6.4: how long an OS shutdown waits for roles to leave (ShutdownTimeoutInMinutes, 20 min min).
 SHUTDOWN_TIMEOUT_S: Final = 20 * 60.0
 #: Time a guest OS takes to shut down cleanly when asked through the integration service.

@@ -341,6 +341,11 @@ class Roles:
                 if vres is not None:
                     if not from_saved:
                         vm.restarts += 1
+                        # A cold boot: the guest starts with fresh service counters and no hang.
+                        vm.service_failures.clear()
+                        vm.stopped_services.clear()
+                        vm.guest_hung = False
+                        vm.critical = False
                     self.set_vm(vm, VmState.RUNNING, host=node)
                 w.emit("GroupOnline", g.name, group=g.name)
             finally:
@@ -982,6 +987,53 @@ class Roles:
             g.disconnects += 1
             g.client_down_since = self.w.now
             self.w.emit("FileServerClients", g.name, group=g.name, what="are disconnected")
+
+    # VM monitoring (§7.1) -------------------------------------------------------------------
+
+    def guest_service_failed(self, vm: Vm, service: str) -> None:
+        """A service inside the guest terminates. The guest's Service Control Manager recovers it
+        (restart, restart, take no action); on the failure it does not recover, a monitored
+        service makes the VM resource application-critical (1250) and the restart policy acts:
+        restart on the same node, then fail over (§7.1, §3.3)."""
+        w = self.w
+        key = service.lower()
+        count = vm.service_failures.get(key, 0) + 1
+        vm.service_failures[key] = count
+        action = P.GUEST_SERVICE_RECOVERY[min(count, len(P.GUEST_SERVICE_RECOVERY)) - 1]
+        w.emit("GuestServiceFailed", vm.name, vm=vm.name, service=service, count=count, action=action)
+        if action != "Take No Action":
+            vm.stopped_services.add(key)
+            epoch = vm.group.epoch
+
+            def restarted() -> None:
+                if vm.group.epoch == epoch:
+                    vm.stopped_services.discard(key)
+
+            w.after(P.GUEST_SERVICE_RESTART_S, restarted)
+            return
+        vm.stopped_services.add(key)
+        if key not in (m.lower() for m in vm.monitored):
+            return  # nobody watches it: the service just stays stopped
+        r = self.vm_resource(vm.group)
+        if r is None or r.state is not ResourceState.ONLINE:
+            return
+        vm.critical = True
+        w.emit("ResourceEmbeddedFailure", vm.group.name, resource=r.name, group=vm.group.name)
+        self.resource_failed(r)
+
+    def guest_crashed(self, vm: Vm) -> None:
+        """The guest OS hangs; its heartbeat stops and the cluster notices at the next IsAlive poll."""
+        w = self.w
+        vm.guest_hung = True
+        w.emit("GuestCrashed", vm.name, vm=vm.name)
+        epoch = vm.group.epoch
+
+        def noticed() -> None:
+            r = self.vm_resource(vm.group)
+            if vm.group.epoch == epoch and vm.guest_hung and r is not None and r.state is ResourceState.ONLINE:
+                self.resource_failed(r)
+
+        w.after(P.HEARTBEAT_LOSS_S, noticed)
 
     def _storage_crashed(self, vm: Vm) -> None:
         """2012 R2: a VM whose CSV became inaccessible crashes; the restart policy takes over."""

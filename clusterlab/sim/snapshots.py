@@ -140,6 +140,8 @@ class VmSnapshot:
     downtime_s: float
     migrations: int
     restarts: int  # cold starts after an outage
+    critical: bool = False  # VM monitoring flagged it application-critical (§7.1)
+    monitored: tuple[str, ...] = ()
     migration_state: str = "None"  # §3.13 MigrationState of its latest live migration
     migration_progress: float = 0.0  # percent
     dirty_mb_s: float = 20.0

@@ -107,6 +107,7 @@ class VmSpec:
     running: bool | None = None  # None: running unless NoAutoStart
     boot_s: float | None = None  # None = profiles.VM_BOOT_S
     dirty_mb_s: float | None = None  # workload's memory dirty rate (None = profiles.DEFAULT_DIRTY_MB_S)
+    monitored_services: tuple[str, ...] = ()  # VM monitoring (§7.1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,13 +36,16 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
         Param("Witness", kind="switch", help="The witness (disk, share or cloud) becomes unreachable."),
         Param("Resource", kind="string", help="A resource (or VM name) fails now."),
         Param("StoragePath", kind="string", help="With -Node: the node loses its path to this CSV."),
+        Param("VM", kind="string", help="The VM the guest fault hits (with -Service or -GuestCrash)."),
+        Param("Service", kind="string", help="With -VM: this service inside the guest terminates."),
+        Param("GuestCrash", kind="switch", help="With -VM: the guest OS stops responding (heartbeat lost)."),
         Param("Count", kind="int", help="With -Resource: it also fails its next Count-1 online attempts."),
     ),
     module="Lab",
     lab_only=True,
     process=False,
-    description="Faults that no real cmdlet causes. Later versions add -VM -Service, -GuestCrash, "
-    "-SwitchUplink and -BadUpdate as their features arrive.",
+    description="Faults that no real cmdlet causes. Later versions add -SwitchUplink and -BadUpdate as their "
+    "features arrive.",
     examples=(
         ("Invoke-LabFault -Node HV02 -Crash", "HV02 loses power."),
         ("Invoke-LabFault -Node HV02 -Isolate", "HV02 is cut from every cluster network."),
@@ -54,7 +57,18 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
 )
 def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    kind = _exactly_one(inv, ("Crash", "Isolate", "Partition", "Witness", "Resource", "StoragePath"), "fault")
+    kind = _exactly_one(
+        inv, ("Crash", "Isolate", "Partition", "Witness", "Resource", "StoragePath", "Service", "GuestCrash"), "fault"
+    )
+    if kind in ("Service", "GuestCrash"):
+        vm = inv.get("VM")
+        if not vm:
+            raise inv.fail(f"-{kind} needs -VM.", "InvalidArgument")
+        if kind == "Service":
+            c.fail_guest_service(str(vm), str(inv.get("Service")))
+        else:
+            c.crash_guest(str(vm))
+        return []
     if kind == "StoragePath":
         node = inv.get("Node")
         if not node:

@@ -11,7 +11,7 @@ from clusterlab.sim import Cluster, VmSnapshot
 from ..formatting import Column, View, register_view
 from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
-from ._common import guid, require_target, select, wait_for
+from ._common import guid, require_target, select, target_name, wait_for
 
 VERSION = {"2012": "4.0", "2012R2": "5.0", "2016": "8.0", "2019": "9.0", "2022": "10.0"}
 
@@ -386,4 +386,92 @@ def move_vm_storage(inv: Invocation) -> Iterable[Any]:
         )
     c.storage_migrate(name, m.group(1))
     wait_for(inv, lambda: not c.storage_migration_running(name))
+    return []
+
+
+# VM monitoring (§7.1) -------------------------------------------------------------------------
+
+register_view("ClusterVMMonitoredItem", lambda profile: View(("Name",)))
+
+
+def _monitored_vm(inv: Invocation) -> str:
+    vm = inv.get("VirtualMachine") or target_name(inv, "VirtualMachine")
+    if not vm:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: VirtualMachine.",
+            "InvalidArgument",
+        )
+    return inv.ctx.cluster.vm(str(vm)).name
+
+
+def _item(inv: Invocation) -> str:
+    if inv.get("Service"):
+        return str(inv.get("Service")[0])
+    if inv.get("EventLog") and inv.get("EventSource") and inv.get("EventId") is not None:
+        return f"{inv.get('EventLog')},{inv.get('EventSource')},{inv.get('EventId')}"
+    raise inv.fail("Specify -Service, or -EventLog with -EventSource and -EventId.", "InvalidArgument")
+
+
+_MONITOR_PARAMS = (
+    Param("VirtualMachine", kind="string", position=0, aliases=("VM",), help="The clustered VM."),
+    Param("Service", kind="strings", help="Service name(s) inside the guest, e.g. spooler."),
+    Param("EventLog", kind="string"),
+    Param("EventSource", kind="string"),
+    Param("EventId", kind="int"),
+    Param("OverrideServiceRecoveryActions", kind="switch"),
+    Param("Wait", kind="int"),
+    INPUT_VM := Param("InputObject", kind="object", pipeline=True),
+)
+
+
+@cmdlet(
+    "Add-ClusterVMMonitoredItem",
+    "Monitors a service or event-log item inside a clustered VM: when it fails past the guest's own recovery, the "
+    "VM is restarted, then failed over (§7.1).",
+    _MONITOR_PARAMS,
+    examples=(("Add-ClusterVMMonitoredItem -VirtualMachine SQL01 -Service MSSQLSERVER", "Watch SQL Server."),),
+    noun_type="AddClusterVMMonitoredItemCommand",
+)
+def add_monitored(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    vm = _monitored_vm(inv)
+    item = _item(inv)
+    c.add_monitored_item(vm, item)
+    return [make("Microsoft.FailoverClusters.PowerShell.ClusterVMMonitoredItem", {"Name": item, "VirtualMachine": vm})]
+
+
+@cmdlet(
+    "Get-ClusterVMMonitoredItem",
+    "Lists the services and events monitored inside a clustered VM.",
+    (_MONITOR_PARAMS[0], INPUT_VM),
+    noun_type="GetClusterVMMonitoredItemCommand",
+)
+def get_monitored(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    vm = _monitored_vm(inv)
+    return [
+        make("Microsoft.FailoverClusters.PowerShell.ClusterVMMonitoredItem", {"Name": i, "VirtualMachine": vm})
+        for i in c.monitored_items(vm)
+    ]
+
+
+@cmdlet(
+    "Remove-ClusterVMMonitoredItem",
+    "Stops monitoring a service or event inside a clustered VM.",
+    _MONITOR_PARAMS,
+    noun_type="RemoveClusterVMMonitoredItemCommand",
+)
+def remove_monitored(inv: Invocation) -> Iterable[Any]:
+    inv.ctx.cluster.remove_monitored_item(_monitored_vm(inv), _item(inv))
+    return []
+
+
+@cmdlet(
+    "Reset-ClusterVMMonitoredState",
+    "Clears the application-critical state VM monitoring set on a clustered VM.",
+    (_MONITOR_PARAMS[0], INPUT_VM),
+    noun_type="ResetClusterVMMonitoredStateCommand",
+)
+def reset_monitored(inv: Invocation) -> Iterable[Any]:
+    inv.ctx.cluster.reset_monitored_state(_monitored_vm(inv))
     return []
