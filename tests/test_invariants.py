@@ -121,6 +121,14 @@ class ClusterMachine(RuleBasedStateMachine):
         self._do(self.c.set_csv_redirected, csv, on)
         self._do(self.c.move_csv, csv, n)
 
+    @rule(g=st.sampled_from(ROLES[:-1]), crash=st.booleans())
+    def guest_fault(self, g: str, crash: bool) -> None:
+        if crash:
+            self._do(self.c.crash_guest, g)
+        else:
+            self._do(self.c.add_monitored_item, g, "AppSvc")
+            self._do(self.c.fail_guest_service, g, "AppSvc")
+
     @rule(n=node, w=st.integers(0, 1))
     def weight(self, n: str, w: int) -> None:
         self._do(self.c.set_node_weight, n, w)

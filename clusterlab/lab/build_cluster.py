@@ -174,6 +174,7 @@ def _vm(name: str, v: Mapping[str, Any]) -> VmSpec:
         boot_s=v.get("boot_s"),
         dirty_mb_s=v.get("dirty_mb_s"),
         monitored_services=tuple(present(v.get("monitored_services"))),
+        protected_network=v.get("protected_network", True),
     )
 
 

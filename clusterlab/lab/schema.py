@@ -248,7 +248,7 @@ _VM_FIELDS: Final = (
     Field(
         "protected_network",
         Boolean(),
-        "VM network health protection. Kept in Lab.extra; not simulated yet.",
+        "VM network health protection: when its virtual switch loses the uplink, the VM live-migrates away.",
         default=True,
     ),
     Field("running", Boolean(), "Running at lab start (default: true unless priority is NoAutoStart).", default=None),

@@ -204,6 +204,7 @@ class Cluster:
         vm = Vm(vs.name, g, vs.memory_gb, vs.vhd_gb, vs.csv, vs.boot_s if vs.boot_s is not None else P.VM_BOOT_S)
         vm.dirty_mb_s = vs.dirty_mb_s if vs.dirty_mb_s is not None else P.DEFAULT_DIRTY_MB_S
         vm.monitored = list(vs.monitored_services)
+        vm.protected_network = vs.protected_network
         g.vm = vm
         w.groups[vs.name] = g
         w.vms[vs.name] = vm
@@ -597,6 +598,41 @@ class Cluster:
             raise InvalidStateError(f"The guest of '{v.name}' is not running ({v.state.value}).")
         self._roles.guest_crashed(v)
 
+    # network health protection (§7.2) --------------------------------------------------
+
+    def lose_switch_uplink(self, node: str, switch: str = "External") -> None:
+        """Lab fault: a virtual switch on the node loses its physical uplink. VMs with a protected
+        adapter on it live-migrate (queued like any migration) to nodes where that switch is
+        healthy (1255); unprotected ones stay (§7.2; not on 2012, which predates the feature)."""
+        n = self._node(node)
+        if switch in n.uplinks_down:
+            raise InvalidStateError(f"Virtual switch '{switch}' on '{n.name}' has already lost its uplink.")
+        n.uplinks_down.add(switch)
+        self._w.emit("SwitchUplinkLost", n.name, node=n.name, switch=switch)
+        if self.profile.name != "2012":
+            self._roles.protect_networks(n.name, switch)
+
+    def restore_switch_uplinks(self, node: str) -> bool:
+        n = self._node(node)
+        if not n.uplinks_down:
+            return False
+        for switch in sorted(n.uplinks_down):
+            self._w.emit("SwitchUplinkRestored", n.name, node=n.name, switch=switch)
+        n.uplinks_down.clear()
+        self._roles.network_recovered(n.name)  # §7.2: queued protective migrations are canceled
+        return True
+
+    def set_protected_network(self, vm: str, protected: bool) -> None:
+        """Set-VMNetworkAdapter -NotMonitoredInCluster (the Protected network checkbox, §7.2)."""
+        self._vm(vm).protected_network = protected
+
+    def vm_network_adapter(self, vm: str) -> tuple[str, bool, bool]:
+        """(switch, protected, uplink healthy on its host)."""
+        v = self._vm(vm)
+        host = self._w.nodes.get(v.host)
+        healthy = host is None or v.switch not in host.uplinks_down
+        return v.switch, v.protected_network, healthy
+
     def storage_migration_running(self, vm: str) -> bool:
         return self._roles.storage.current_move(self._vm(vm)) is not None
 
@@ -831,6 +867,8 @@ class Cluster:
         if any(n.name in c.paths_lost for c in self._w.csvs.values()):
             self._roles.storage.restore_paths(n.name)
             touched = True
+        if self.restore_switch_uplinks(n.name):
+            touched = True
         if n.detached:
             n.detached.clear()
             self._w.emit("NetworkHealed", n.name, what=f"node '{n.name}'")
@@ -857,6 +895,7 @@ class Cluster:
             r.fail_on.clear()
         for n in w.nodes.values():
             self._roles.storage.restore_paths(n.name)
+            self.restore_switch_uplinks(n.name)
 
     # cluster settings ------------------------------------------------------------------
 

@@ -261,6 +261,28 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         channel="Guest",
     ),
     EventKind("GuestCrashed", None, W, "Lab fault: the guest OS of '{vm}' stopped responding.", channel="Lab"),
+    EventKind(
+        "ResourceNetworkFailure",
+        1255,
+        E,
+        "Cluster resource '{resource}' in clustered role '{group}' has received a critical state notification. "
+        "For a virtual machine this indicates that a critical network of the virtual machine is in an "
+        "unhealthy state: the virtual switch '{switch}' on node '{node}' lost its physical uplink.",
+    ),
+    EventKind(
+        "SwitchUplinkLost",
+        None,
+        W,
+        "Lab fault: virtual switch '{switch}' on node '{node}' lost its uplink.",
+        channel="Lab",
+    ),
+    EventKind(
+        "SwitchUplinkRestored",
+        None,
+        I,
+        "Virtual switch '{switch}' on node '{node}' has its uplink again.",
+        channel="Lab",
+    ),
     EventKind("FileServerClients", None, I, "SMB clients of file server '{group}' {what}.", channel="SMB"),
     EventKind(
         "CsvCacheResized",

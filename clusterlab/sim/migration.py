@@ -151,9 +151,9 @@ class Migrations:
         self._pump()
         return m
 
-    def cancel(self, m: Migration) -> None:
+    def cancel(self, m: Migration, why: str = "canceled by the administrator") -> None:
         self._update()
-        self._finish(m, MigrationState.CANCELED, "canceled by the administrator")
+        self._finish(m, MigrationState.CANCELED, why)
 
     def _pump(self) -> None:
         """Start queued migrations (in request order) while both hosts have a free slot."""

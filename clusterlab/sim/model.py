@@ -56,6 +56,7 @@ class Node:
     migration_option: str = "Compression"  # §5.3 default since 2012 R2
     drain_status: DrainStatus = DrainStatus.NOT_INITIATED
     detached: set[str] = field(default_factory=set)  # networks this node is cut from
+    uplinks_down: set[str] = field(default_factory=set)  # virtual switches that lost their physical uplink
     epoch: int = 0  # bumped on power loss: timers of an older epoch are void
 
     @property
@@ -159,6 +160,8 @@ class Vm:
     stopped_services: set[str] = field(default_factory=set)
     critical: bool = False  # application-critical (EMBEDDED_FAILURE) until reset or restarted
     guest_hung: bool = False  # guest OS crashed: the heartbeat integration service stops answering
+    switch: str = "External"  # the virtual switch its network adapter is connected to
+    protected_network: bool = True  # §7.2: every vNIC is a protected network by default
 
 
 @dataclass(eq=False)

@@ -1021,6 +1021,30 @@ class Roles:
         w.emit("ResourceEmbeddedFailure", vm.group.name, resource=r.name, group=vm.group.name)
         self.resource_failed(r)
 
+    def protect_networks(self, node: str, switch: str) -> None:
+        """§7.2: live-migrate VMs whose protected adapter is on the broken switch, to a node
+        where that switch is healthy; if no node has it healthy, nothing moves."""
+        w = self.w
+        book = self._book()
+        bad = [n for n in w.node_order() if switch in w.nodes[n].uplinks_down]
+        for g in sorted(w.groups.values(), key=lambda g: (-g.priority, g.name)):
+            vm = g.vm
+            if vm is None or g.owner != node or vm.state is not VmState.RUNNING or vm.switch != switch:
+                continue
+            if not vm.protected_network or self.migrations.current(g) is not None:
+                continue
+            r = self.vm_resource(g)
+            if r is not None:
+                w.emit("ResourceNetworkFailure", g.name, resource=r.name, group=g.name, switch=switch, node=node)
+            result = self._place(g, book, "network health protection", Mode.BEST, allow_preempt=False, exclude=bad)
+            if result.node is not None:
+                self.live_move(g, result.node, "network health protection")
+
+    def network_recovered(self, node: str) -> None:
+        for m in list(self.migrations.open):
+            if m.source == node and m.reason == "network health protection" and m.state.value == "Queued":
+                self.migrations.cancel(m, "the network recovered before it started (§7.2)")
+
     def guest_crashed(self, vm: Vm) -> None:
         """The guest OS hangs; its heartbeat stops and the cluster notices at the next IsAlive poll."""
         w = self.w

@@ -108,6 +108,7 @@ class VmSpec:
     boot_s: float | None = None  # None = profiles.VM_BOOT_S
     dirty_mb_s: float | None = None  # workload's memory dirty rate (None = profiles.DEFAULT_DIRTY_MB_S)
     monitored_services: tuple[str, ...] = ()  # VM monitoring (§7.1)
+    protected_network: bool = True  # network health protection (§7.2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,13 +39,13 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
         Param("VM", kind="string", help="The VM the guest fault hits (with -Service or -GuestCrash)."),
         Param("Service", kind="string", help="With -VM: this service inside the guest terminates."),
         Param("GuestCrash", kind="switch", help="With -VM: the guest OS stops responding (heartbeat lost)."),
+        Param("SwitchUplink", kind="string", help="With -Node: this virtual switch loses its physical uplink."),
         Param("Count", kind="int", help="With -Resource: it also fails its next Count-1 online attempts."),
     ),
     module="Lab",
     lab_only=True,
     process=False,
-    description="Faults that no real cmdlet causes. Later versions add -SwitchUplink and -BadUpdate as their "
-    "features arrive.",
+    description="Faults that no real cmdlet causes. A later version adds -BadUpdate with Cluster-Aware Updating.",
     examples=(
         ("Invoke-LabFault -Node HV02 -Crash", "HV02 loses power."),
         ("Invoke-LabFault -Node HV02 -Isolate", "HV02 is cut from every cluster network."),
@@ -58,8 +58,26 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
 def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
     kind = _exactly_one(
-        inv, ("Crash", "Isolate", "Partition", "Witness", "Resource", "StoragePath", "Service", "GuestCrash"), "fault"
+        inv,
+        (
+            "Crash",
+            "Isolate",
+            "Partition",
+            "Witness",
+            "Resource",
+            "StoragePath",
+            "Service",
+            "GuestCrash",
+            "SwitchUplink",
+        ),
+        "fault",
     )
+    if kind == "SwitchUplink":
+        node = inv.get("Node")
+        if not node:
+            raise inv.fail("-SwitchUplink needs -Node.", "InvalidArgument")
+        c.lose_switch_uplink(str(node), str(inv.get("SwitchUplink")))
+        return []
     if kind in ("Service", "GuestCrash"):
         vm = inv.get("VM")
         if not vm:

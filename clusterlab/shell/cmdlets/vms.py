@@ -475,3 +475,65 @@ def remove_monitored(inv: Invocation) -> Iterable[Any]:
 def reset_monitored(inv: Invocation) -> Iterable[Any]:
     inv.ctx.cluster.reset_monitored_state(_monitored_vm(inv))
     return []
+
+
+# network adapters (§7.2) -----------------------------------------------------------------------
+
+register_view(
+    "VMNetworkAdapter", lambda profile: View(("Name", "IsManagementOs", "VMName", "SwitchName", "MacAddress", "Status"))
+)
+
+
+def _adapter(c: Cluster, vm: str) -> PSObject:
+    switch, protected, healthy = c.vm_network_adapter(vm)
+    return make(
+        "Microsoft.HyperV.PowerShell.VMNetworkAdapter",
+        {
+            "Name": "Network Adapter",
+            "IsManagementOs": False,
+            "VMName": vm,
+            "SwitchName": switch,
+            "MacAddress": "00155D" + guid("mac:" + vm).replace("-", "")[:6].upper(),
+            "Status": "{Ok}" if healthy else "{Degraded}",
+            "NotMonitoredInCluster": not protected,
+        },
+    )
+
+
+@cmdlet(
+    "Get-VMNetworkAdapter",
+    "Gets a VM's network adapters; NotMonitoredInCluster is the inverse of the Protected network setting (§7.2).",
+    (Param("VMName", kind="strings", position=0, aliases=("Name",)), Param("VM", kind="object", pipeline=True)),
+    module="Hyper-V",
+    process=False,
+    noun_type="GetVMNetworkAdapter",
+)
+def get_vm_network_adapter(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = select("virtual machine", c.vm_names(), inv.get("VMName"), inv)
+    return [_adapter(c, n) for n in names]
+
+
+@cmdlet(
+    "Set-VMNetworkAdapter",
+    "Configures a VM's network adapter: -NotMonitoredInCluster $true clears 'Protected network' (§7.2).",
+    (
+        Param("VMName", kind="string", position=0, aliases=("Name",)),
+        Param("NotMonitoredInCluster", kind="bool"),
+        Param("VM", kind="object", pipeline=True),
+        Param("Passthru", kind="switch"),
+    ),
+    module="Hyper-V",
+    noun_type="SetVMNetworkAdapter",
+    examples=(
+        ("Set-VMNetworkAdapter -VMName WEB01 -NotMonitoredInCluster $true", "WEB01 stays put on a switch failure."),
+    ),
+)
+def set_vm_network_adapter(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    if inv.has("VM") and not inv.has("VMName"):
+        inv.args["VMName"] = str(inv.get("VM"))
+    vm = c.vm(require_target(inv, "VMName")).name
+    if inv.has("NotMonitoredInCluster"):
+        c.set_protected_network(vm, not inv.get("NotMonitoredInCluster"))
+    return [_adapter(c, vm)] if inv.switch("Passthru") else []
