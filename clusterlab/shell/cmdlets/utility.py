@@ -35,6 +35,11 @@ OPS = (
 )
 
 
+def _items(inv: Invocation) -> list[Any]:
+    """The objects a utility cmdlet works on: its pipeline input, or -InputObject."""
+    return inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+
+
 def _evaluate(expr: Any, obj: Any) -> Any:
     if isinstance(expr, ScriptBlockValue):
         values = expr.invoke(obj)
@@ -61,7 +66,7 @@ def _evaluate(expr: Any, obj: Any) -> Any:
     ),
 )
 def where_object(inv: Invocation) -> Iterable[Any]:
-    items = inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+    items = _items(inv)
     script = inv.get("FilterScript")
     if isinstance(script, ScriptBlockValue):
         return [o for o in items if _truthy_list(script.invoke(o))]
@@ -104,7 +109,7 @@ def _truthy_list(values: list[Any]) -> bool:
     process=False,
 )
 def select_object(inv: Invocation) -> Iterable[Any]:
-    items = inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+    items = _items(inv)
     if inv.has("Skip"):
         items = items[inv.get("Skip") :]
     if inv.has("First"):
@@ -120,14 +125,12 @@ def select_object(inv: Invocation) -> Iterable[Any]:
                 raise inv.fail(f'Property "{name}" cannot be found.', "InvalidArgument", name)
             out.extend(flatten([member(o, name)]))
         return out
-    props = [p if isinstance(p, dict) else to_text(p) for p in inv.get("Property") or []]
-    if props:
-        names = expand_star(items, [p for p in props if not isinstance(p, dict)])
-        cols = columns_from(list(props), _evaluate)
+    cols = _format_props(inv, items)
+    if cols:
         out = []
         for o in items:
             data: dict[str, Any] = {}
-            for col in _ordered(props, names, cols):
+            for col in cols:
                 if isinstance(col, Column):
                     data[col.label] = col.value(o)
                 else:
@@ -147,23 +150,6 @@ def select_object(inv: Invocation) -> Iterable[Any]:
     return items
 
 
-def _ordered(props: list[Any], names: list[str], cols: list[Any]) -> list[Any]:
-    """Keep the user's order: plain names (expanded) and calculated columns as written."""
-    out: list[Any] = []
-    calc = iter(c for c in cols if isinstance(c, Column))
-    name_iter = iter(names)
-    for p in props:
-        if isinstance(p, dict):
-            out.append(next(calc))
-        elif any(ch in str(p) for ch in "*?"):
-            import fnmatch as fm
-
-            out.extend(n for n in names if fm.fnmatchcase(n.lower(), str(p).lower()) and n not in out)
-        else:
-            out.append(next((n for n in name_iter if n.lower() == str(p).lower()), str(p)))
-    return out
-
-
 @cmdlet(
     "Sort-Object",
     "Sorts objects by property values.",
@@ -178,7 +164,7 @@ def _ordered(props: list[Any], names: list[str], cols: list[Any]) -> list[Any]:
     process=False,
 )
 def sort_object(inv: Invocation) -> Iterable[Any]:
-    items = inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+    items = _items(inv)
     props = inv.get("Property") or []
 
     def key(o: Any) -> tuple[Any, ...]:
@@ -219,7 +205,7 @@ def _sort_key(v: Any) -> tuple[int, Any]:
     process=False,
 )
 def measure_object(inv: Invocation) -> Iterable[Any]:
-    items = inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+    items = _items(inv)
     props = inv.get("Property") or [None]
     out = []
     for p in props:
@@ -244,7 +230,7 @@ def measure_object(inv: Invocation) -> Iterable[Any]:
     process=False,
 )
 def foreach_object(inv: Invocation) -> Iterable[Any]:
-    items = inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+    items = _items(inv)
     block = inv.get("Process")
     out: list[Any] = []
     for o in items:
@@ -289,7 +275,7 @@ def _format_props(inv: Invocation, items: list[Any]) -> list[str | Column] | Non
     process=False,
 )
 def format_table_cmd(inv: Invocation) -> Iterable[Any]:
-    items = inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+    items = _items(inv)
     if not items:
         return []
     cols = _format_props(inv, items)
@@ -314,7 +300,7 @@ def format_table_cmd(inv: Invocation) -> Iterable[Any]:
     process=False,
 )
 def format_list_cmd(inv: Invocation) -> Iterable[Any]:
-    items = inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+    items = _items(inv)
     if not items:
         return []
     cols = _format_props(inv, items)
@@ -334,7 +320,7 @@ def format_list_cmd(inv: Invocation) -> Iterable[Any]:
     process=False,
 )
 def out_string(inv: Invocation) -> Iterable[Any]:
-    items = inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+    items = _items(inv)
     return [inv.ctx.shell.render(items)]
 
 
