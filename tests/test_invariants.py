@@ -121,6 +121,13 @@ class ClusterMachine(RuleBasedStateMachine):
         self._do(self.c.set_csv_redirected, csv, on)
         self._do(self.c.move_csv, csv, n)
 
+    @rule(n=node, restore=st.booleans())
+    def switch_uplink(self, n: str, restore: bool) -> None:
+        if restore:
+            self._do(self.c.restore_switch_uplinks, n)
+        else:
+            self._do(self.c.lose_switch_uplink, n)
+
     @rule(g=st.sampled_from(ROLES[:-1]), crash=st.booleans())
     def guest_fault(self, g: str, crash: bool) -> None:
         if crash:
