@@ -24,8 +24,10 @@ from clusterlab.lab.safe_yaml import ACCELERATED, MAX_BYTES, YamlProblem, compos
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).resolve().parent / "broken_labs"
 DEFAULT = ROOT / "labs" / "default.yaml"
-#: Generous: every file here loads in a few milliseconds.
-TIME_LIMIT_S = 1.0
+#: A hang guard, not a speed target (those live in benchmarks/): every file here loads in
+#: milliseconds, the 100,000-value document in about 0.3 s on an idle machine; the bound is
+#: loose so a busy CI machine cannot make it flaky.
+TIME_LIMIT_S = 10.0
 
 EXPECTED: dict[str, list[str]] = {
     "alias-bomb.yaml": [

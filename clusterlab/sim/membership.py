@@ -301,7 +301,7 @@ class Membership:
             votes = w.votes.total() if not forced else 0
             if not forced:
                 w.emit("QuorumFormed", w.name, votes=votes, total=votes, members=", ".join(p.members))
-            self.roles.cluster_formed()
+            self.roles.cluster_formed(p.members)
             self.try_join_all()
 
         w.after(P.JOIN_S, done)

@@ -72,6 +72,7 @@ class Roles:
         #: priority (High and Medium) and quick-migrate the rest (Low). The property's real
         #: name is UNVERIFIED in the reference, so it is a lab setting, not a Get-Cluster one.
         self.live_min_priority = P.PRIORITY_MEDIUM
+        self._scope: set[str] | None = None  # placement limited to one partition's members
 
     # VM truth and downtime -------------------------------------------------------------
 
@@ -138,7 +139,9 @@ class Roles:
     def _loads(self, book: _Book) -> list[NodeLoad]:
         loads = []
         for n in self.w.nodes.values():
-            if n.can_host:
+            if self._scope is not None and n.name not in self._scope:
+                state = "Down"  # a member of another partition this one cannot use
+            elif n.can_host:
                 state = "Up"
             elif n.is_member and n.stopping:
                 state = "Stopping"
@@ -575,10 +578,14 @@ class Roles:
             if any(r.state is not ResourceState.OFFLINE for r in g.resources) or g.claim:
                 self.take_offline_now(g, reason="the cluster stopped (no quorum)")
 
-    def cluster_formed(self) -> None:
-        """A partition formed: core groups online, CSVs owned, roles started by priority."""
+    def cluster_formed(self, members: list[str] | None = None) -> None:
+        """A partition formed: core groups online, CSVs owned, roles started by priority.
+
+        If another partition runs out of sight (a forced start, §1.9), the new one only takes
+        roles nobody else runs and only places them on its own members."""
         self.move_core_groups()
         self.assign_csvs()
+        elsewhere = {m for p in self.w.partitions for m in p.members} - set(members or [])
         todo = [
             g
             for g in self.w.groups.values()
@@ -586,8 +593,13 @@ class Roles:
             and g.intended_online
             and g.priority > P.PRIORITY_NO_AUTO_START
             and group_state(g) is not GroupState.ONLINE
+            and g.owner not in elsewhere
         ]
-        self.place_and_start(todo, "cluster start", Mode.BEST, prefer_owner=True)
+        self._scope = set(members) if members and elsewhere else None
+        try:
+            self.place_and_start(todo, "cluster start", Mode.BEST, prefer_owner=True)
+        finally:
+            self._scope = None
 
     def move_core_groups(self) -> None:
         """The core Cluster Group ignores preferred owners (§3.6): next member by node ID."""
@@ -827,8 +839,8 @@ class Roles:
         for g in sorted(w.groups.values(), key=lambda g: (-g.priority, g.name)):
             if not (g.auto_failback and g.preferred_owners and joined in g.preferred_owners):
                 continue
-            if group_state(g) is not GroupState.ONLINE:
-                continue
+            if group_state(g) is not GroupState.ONLINE or g.migrating_to or self.migrations.current(g):
+                continue  # already moving: one migration at a time (0x800700AA, §3.13)
             target = self.failback_target(g)
             if target is None:
                 continue
@@ -1073,6 +1085,11 @@ class Roles:
         self, g: Group, target: str, trigger: str, on_done: Callable[[bool], None] | None = None
     ) -> Migration:
         """Queue a live migration; the VM keeps running on its owner until the blackout."""
+        current = self.migrations.current(g)
+        if current is not None:  # one migration per VM at a time: wait for the one in flight
+            if on_done:
+                current.on_done.append(on_done)
+            return current
         self.w.emit("GroupMoved", g.name, group=g.name, source=g.owner, target=target)
         return self.migrations.request(g, target, trigger, on_done)
 
