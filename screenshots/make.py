@@ -17,7 +17,7 @@ sys.path.insert(0, str(HERE.parent))
 from textual.pilot import Pilot  # noqa: E402
 
 from clusterlab.tui import ClusterLabApp, make_app  # noqa: E402
-from clusterlab.tui.widgets import CommandInput  # noqa: E402
+from clusterlab.tui.widgets import CommandInput, SnapshotTable  # noqa: E402
 
 Scenario = Callable[[ClusterLabApp, Pilot[None]], Awaitable[None]]
 
@@ -84,6 +84,43 @@ async def _drained_then_resume(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def _storage_path_lost(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """Storage tab, HV02 × CSV1, f: HV02 loses its path to CSV1 and its I/O goes block redirected through HV01."""
+    await pilot.click("#tab-storage")
+    app.query_one("#storage", SnapshotTable).focus()
+    await pilot.press("right", "f")
+    for _ in range(3):
+        app.advance_sim(10)
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def _storage_redirected_and_moving(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """After a path loss: redirected access on CSV2 (a), SQL01's storage migrating to CSV2 (v) — a busy storage day."""
+    await _storage_path_lost(app, pilot)
+    await pilot.press("down", "a")  # CSV2: every node but its coordinator HV02 goes file system redirected
+    roles = app.query_one("#roles", SnapshotTable)
+    roles.focus()
+    roles.move_cursor(row=roles.get_row_index("SQL01"))
+    await pilot.press("v")  # storage migration of SQL01 to CSV2
+    app.advance_sim(20)
+    app.query_one("#storage", SnapshotTable).focus()
+    await pilot.pause()
+
+
+async def _paused_critical(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """Every node loses its path to CSV1: it is inaccessible (5142) and its VMs go Paused-Critical (2016+)."""
+    for node in ("HV01", "HV02", "HV03", "HV04"):
+        app.run_cmdline(f"Invoke-LabFault -Node {node} -StoragePath CSV1")
+    app.advance_sim(10)
+    await pilot.click("#tab-storage")
+    roles = app.query_one("#roles", SnapshotTable)
+    roles.focus()
+    roles.move_cursor(row=roles.get_row_index("SQL01"))
+    app.clear_notifications()
+    await pilot.pause()
+
+
 SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("start-120x40", (120, 40), _start),
     ("crash-hv02-120x40", (120, 40), _crash_hv02),
@@ -99,6 +136,11 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("drain-hv02-80x24", (80, 24), _drain_hv02),
     ("drain-hv02-200x50", (200, 50), _drain_hv02),
     ("resume-failback-120x40", (120, 40), _drained_then_resume),
+    ("storage-path-lost-120x40", (120, 40), _storage_path_lost),
+    ("storage-path-lost-80x24", (80, 24), _storage_path_lost),
+    ("storage-busy-120x40", (120, 40), _storage_redirected_and_moving),
+    ("storage-busy-200x50", (200, 50), _storage_redirected_and_moving),
+    ("storage-paused-critical-120x40", (120, 40), _paused_critical),
 ]
 
 

@@ -26,6 +26,8 @@ Scenario = Callable[[ClusterLabApp, Pilot[None]], Awaitable[None]]
 
 # MIGRATION_COLUMNS: VM, Type, From → To, State, Pass, Progress, GB left, GB/s
 VM, TYPE, ROUTE, STATE, PASS, PROGRESS, LEFT, RATE = range(8)
+# ROLE_COLUMNS: Role, State, Owner, CSV, Priority, Status
+STATUS = 5
 
 
 def drive(scenario: Scenario, *, size: tuple[int, int] = (120, 40)) -> ClusterLabApp:
@@ -126,8 +128,8 @@ def test_drain_by_key_migrates_high_priority_first_and_ends_paused_drained() -> 
         assert 0 < percent(sql) < 90 and "━" in sql[PROGRESS]
         assert float(sql[LEFT]) < 64 and float(sql[RATE]) > 0
         assert fs[STATE] == "Queued" and fs[PROGRESS] == "waiting 30s"  # one at a time on 2022: FS01 waits
-        assert role_cell(app, "SQL01", 4) == f"Live → HV01 {percent(sql):.0f}%"
-        assert role_cell(app, "FS01", 4) == "Live → HV04 queued"
+        assert role_cell(app, "SQL01", STATUS) == f"Live → HV01 {percent(sql):.0f}%"
+        assert role_cell(app, "FS01", STATUS) == "Live → HV04 queued"
 
         # step on and watch the order: FS01 only starts moving once SQL01 is done
         for _ in range(60):
@@ -219,12 +221,12 @@ def test_live_migrate_key_starts_a_live_migration_the_view_shows() -> None:
         app.advance_sim(20)
         row = view_row(app, "SQL01")
         assert row[STATE] == "DataTransfer" and percent(row) > 0
-        assert role_cell(app, "SQL01", 4).startswith("Live → HV01 ")
+        assert role_cell(app, "SQL01", STATUS).startswith("Live → HV01 ")
         assert role_cell(app, "SQL01", 2) == "HV02"  # it runs on the source until the blackout
         assert "live migration to HV01: DataTransfer, pass 1" in app.query_one("#details", LinesView).plain
         app.advance_sim(120)
         assert view_row(app, "SQL01")[STATE] == "Done"
-        assert role_cell(app, "SQL01", 2) == "HV01" and role_cell(app, "SQL01", 4) == ""
+        assert role_cell(app, "SQL01", 2) == "HV01" and role_cell(app, "SQL01", STATUS) == ""
         vm = app.snapshot.vm("SQL01")
         assert vm.host == "HV01" and 0 < vm.downtime_s < 0.5  # only the blackout
         assert f"down {vm.downtime_s:.1f} s" in app.query_one("#details", LinesView).plain
@@ -243,7 +245,7 @@ def test_cancel_key_cancels_the_live_migration_and_the_vm_stays_on_the_source() 
         row = view_row(app, "SQL01")
         assert row[STATE] == "Canceled"
         app.advance_sim(120)
-        assert role_cell(app, "SQL01", 2) == "HV02" and role_cell(app, "SQL01", 4) == ""
+        assert role_cell(app, "SQL01", 2) == "HV02" and role_cell(app, "SQL01", STATUS) == ""
         vm = app.snapshot.vm("SQL01")
         assert (vm.host, str(vm.state), vm.downtime_s) == ("HV02", "Running", 0.0)
         assert vm.migration_state == "Canceled"
@@ -296,14 +298,14 @@ def test_keys_that_do_not_apply_are_hidden_but_still_run_and_show_the_refusal() 
 # the view ------------------------------------------------------------------------------------
 
 
-def test_e_steps_through_events_migrations_and_console() -> None:
+def test_e_steps_through_events_migrations_storage_and_console() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         assert app.pane == "events"
         seen = []
-        for _ in range(3):
+        for _ in range(4):
             await pilot.press("e")
             seen.append(app.pane)
-        assert seen == ["migrations", "console", "events"]
+        assert seen == ["migrations", "storage", "console", "events"]
         await pilot.click("#tab-migrations")
         assert app.pane == "migrations" and app.query_one(MigrationsView).display
         assert not app.query_one(EventLog).display and not app.query_one(ConsoleLog).display
@@ -431,8 +433,8 @@ def test_hiding_the_focused_migrations_view_hands_the_keys_to_the_roles_table() 
         table(app, "#migrations").focus()
         await pilot.pause()
         assert app.selected_role == "SQL01" and "x" in shown_keys(app)
-        await pilot.press("e")  # the console pane: the Migrations view is hidden
-        assert app.pane == "console"
+        await pilot.press("e")  # the storage pane: the Migrations view is hidden
+        assert app.pane == "storage"
         assert app.focused is table(app, "#roles")
         assert app.selected_role == "DC01" and "x" not in shown_keys(app)
 

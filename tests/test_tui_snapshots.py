@@ -12,7 +12,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from clusterlab.tui import ClusterLabApp, make_app
-from clusterlab.tui.widgets import CommandInput
+from clusterlab.tui.widgets import CommandInput, SnapshotTable
 
 SnapCompare = Callable[..., bool]
 
@@ -87,3 +87,22 @@ def test_migrations_mid_drain_80x24(snap_compare: SnapCompare) -> None:
 
 def test_migrations_mid_drain_split_200x50(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(paused=True), terminal_size=(200, 50), run_before=_drain_hv02_half_way)
+
+
+async def _storage_path_lost(pilot: Pilot[Any]) -> None:
+    """The Storage view after f on HV02 × CSV1: HV02's I/O to CSV1 goes block redirected through HV01."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    await pilot.press("e", "e")  # Events → Migrations → Storage
+    app.query_one("#storage", SnapshotTable).focus()
+    await pilot.press("right", "f")  # HV01 → HV02 on CSV1, and its path is gone
+    app.advance_sim(10)
+    await pilot.pause()
+
+
+def test_storage_path_lost_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_storage_path_lost)
+
+
+def test_storage_path_lost_80x24(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(80, 24), run_before=_storage_path_lost)

@@ -1,4 +1,4 @@
-"""The clusterlab cockpit: one simulated cluster, its nodes, roles, live migrations and events, driven by keys.
+"""The clusterlab cockpit: one simulated cluster, its nodes, roles, live migrations, CSVs and events, driven by keys.
 
 The :class:`Cluster` lives on the UI thread. A pausable 10 Hz timer advances it by
 ``speed × 0.1`` simulated seconds and publishes ONE snapshot (with the list of live migrations)
@@ -37,11 +37,17 @@ from clusterlab.tui.actions import (
     ROLE_VERBS,
     NodeVerb,
     RoleVerb,
+    StorageVerb,
+    has_path,
     is_vm_role,
+    next_csv,
     node_command,
     node_verbs_that_apply,
+    redirect_toggle,
     role_command,
     role_verbs_that_apply,
+    storage_command,
+    storage_verbs_that_apply,
     witness_command,
 )
 from clusterlab.tui.palette import ClusterCommands
@@ -49,10 +55,13 @@ from clusterlab.tui.rows import (
     LEVEL_SHORT,
     NODE_COLUMNS,
     ROLE_COLUMNS,
+    StorageMove,
     clock_text,
     cluster_summary,
+    csv_details,
     event_cells,
     identity_text,
+    io_explanation,
     migration_rows,
     node_row,
     ordered_groups,
@@ -61,6 +70,10 @@ from clusterlab.tui.rows import (
     role_row,
     running_migrations,
     speed_text,
+    storage_attention,
+    storage_columns,
+    storage_moves_after,
+    storage_rows,
 )
 from clusterlab.tui.widgets import (
     ClusterHeader,
@@ -74,6 +87,7 @@ from clusterlab.tui.widgets import (
     MigrationsView,
     PaneTabs,
     SnapshotTable,
+    StorageView,
 )
 
 #: Simulation speeds the + and - keys step through (simulated seconds per real second).
@@ -84,13 +98,16 @@ TICK_S = 0.1
 NEXT_EVENT_MAX_STEPS = 10_000
 NEXT_EVENT_HORIZON_S = 24 * 3600.0
 
-#: From this width the lower pane shows the event log and the console side by side; below, one at a time.
+#: From this width the lower pane shows every view at once (migrations, storage and events beside the console);
+#: below, one at a time.
 SPLIT_WIDTH = 160
 #: Error records from one line that are also written to the event log (the console shows them all).
 LOGGED_ERRORS = 3
 
 #: The lower pane's views, in the order the tabs show them and ``e`` steps through them.
-PANES: tuple[str, ...] = ("events", "migrations", "console")
+PANES: tuple[str, ...] = ("events", "migrations", "storage", "console")
+#: The tables keys act on that live in the lower pane, and the pane each one is in.
+PANE_TABLES: dict[str, str] = {"#migrations": "migrations", "#storage": "storage"}
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -138,7 +155,7 @@ NODE_KEYS: list[Binding] = [
         "node('repair')",
         "Repair",
         id="node.repair",
-        tooltip="Reconnect the selected node and power it on (Repair-LabFault -Node X)",
+        tooltip="Reconnect the selected node, give it back its storage paths and power it on (Repair-LabFault -Node X)",
     ),
     Binding(
         "p",
@@ -198,6 +215,49 @@ ROLE_KEYS: list[Binding] = [
         id="role.cancel",
         tooltip="Cancel the live migration of the selected role (or of the migration selected in the "
         "Migrations view); the VM stays where it runs (Move-ClusterVirtualMachineRole -Name X -Cancel)",
+    ),
+    Binding(
+        "v",
+        "role('storage')",
+        "VM storage",
+        id="role.storage",
+        tooltip="Storage migration: copy the selected VM's files to the next CSV while it keeps running "
+        "(Move-VMStorage -Name X -DestinationStoragePath C:\\ClusterStorage\\<next CSV>\\X)",
+    ),
+]
+
+#: Keys that act on the Storage view's selected cell: its row is a CSV, its column a node.
+STORAGE_KEYS: list[Binding] = [
+    Binding(
+        "f",
+        "storage('fail_path')",
+        "Fail path",
+        id="storage.fail_path",
+        tooltip="Lab fault: the node of the selected cell loses its path to the row's CSV; its I/O goes block "
+        "redirected through the coordinator (Invoke-LabFault -Node X -StoragePath CSV); r on the node repairs it",
+    ),
+    Binding(
+        "O",
+        "storage('coordinator')",
+        "Coord",
+        id="storage.coordinator",
+        tooltip="Move the selected CSV's coordinator to the next node that can take it; I/O pauses briefly "
+        "(Move-ClusterSharedVolume -Name CSV -Node X)",
+    ),
+    Binding(
+        "a",
+        "storage('redirect')",
+        "Redirect",
+        id="storage.redirect",
+        tooltip="Turn on redirected access for the selected CSV: every other node's I/O goes through the "
+        "coordinator (Suspend-ClusterResource -Name CSV -RedirectedAccess); a again turns it off",
+    ),
+    Binding(
+        "a",
+        "storage('direct')",
+        "Direct I/O",
+        id="storage.direct",
+        tooltip="Turn off redirected access for the selected CSV: direct I/O again (Resume-ClusterResource -Name CSV)",
     ),
 ]
 
@@ -286,14 +346,15 @@ class ClusterLabApp(App[None]):
             tooltip="Lab fault: fail the witness, or restore it (Invoke-LabFault / Repair-LabFault -Witness)",
         ),
         *ROLE_KEYS,
+        *STORAGE_KEYS,
         Binding(
             "e",
             "switch_pane",
-            "Events/Migrations/Console",
+            "Events/Migrations/Storage/Console",
             id="pane.switch",
             show=False,
-            tooltip="Show the event log, the live migrations or the console in the lower pane "
-            "(from 160 columns they all show)",
+            tooltip="Show the event log, the live migrations, the storage (CSV I/O per node) or the console "
+            "in the lower pane (from 160 columns they all show)",
         ),
         Binding(
             "ctrl+t",
@@ -306,7 +367,7 @@ class ClusterLabApp(App[None]):
         # Node and role keys show in the footer only where they apply (the focused table, the
         # selection's state); these hidden twins make every one of them work everywhere, so a key
         # that does not apply still runs its line and the learner sees the cluster's refusal.
-        *(_anywhere(b) for b in (*NODE_KEYS, *ROLE_KEYS)),
+        *(_anywhere(b) for b in (*NODE_KEYS, *ROLE_KEYS, *STORAGE_KEYS[:3])),  # one a: it toggles
     ]
     #: Actions of the single keys above: off (and out of the footer) while the console prompt has focus.
     TABLE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -320,6 +381,7 @@ class ClusterLabApp(App[None]):
             "next_event",
             "node",
             "role",
+            "storage",
             "toggle_witness",
             "switch_pane",
         }
@@ -358,6 +420,8 @@ class ClusterLabApp(App[None]):
         #: every live migration of the lab as of the last publish, and the ones still running by VM name
         self.migrations: tuple[MigrationSnapshot, ...] = cluster.migrations(finished=10)
         self.running_migrations: dict[str, MigrationSnapshot] = running_migrations(self.migrations)
+        #: storage migrations (Move-VMStorage) not ended yet, by VM name, followed through their events
+        self.storage_moves: dict[str, StorageMove] = {}
         #: (action, verb) of the node and role keys that apply now: what the footer shows
         self._keys_that_apply: frozenset[tuple[str, str]] = frozenset()
         self._event_seq = 0
@@ -390,6 +454,7 @@ class ClusterLabApp(App[None]):
             with Horizontal(id="panes"):
                 with Vertical(id="watch"):
                     yield MigrationsView(id="migrations-view")
+                    yield StorageView(storage_columns(self.snapshot), id="storage-view")
                     yield EventLog(id="events")
                 yield ConsoleLog(self.shell.prompt, id="console-log")
             yield ConsolePrompt(
@@ -405,6 +470,7 @@ class ClusterLabApp(App[None]):
             "#summary": "Quorum · networks · CSVs",
             "#events": "Events",
             "#migrations-view": "Live migrations",
+            "#storage-view": "Storage: CSV I/O per node (★ coordinator)",
             "#console-log": "Console",
         }
         for selector, title in titles.items():
@@ -523,14 +589,37 @@ class ClusterLabApp(App[None]):
             self._witness_faulted = False
         new_events = self.cluster.events_since(self._event_seq)
         self._event_seq += len(new_events)
+        if new_events:
+            self.storage_moves = storage_moves_after(self.storage_moves, new_events)
         nodes = self.query_one("#nodes", SnapshotTable)
         roles = self.query_one("#roles", SnapshotTable)
+        storage = self.query_one(StorageView)
+        vms = {v.name: v for v in snap.vms}
+        file_servers = {f.name: f for f in snap.file_servers}
         with self.batch_update():
             self._show_header(snap)
             nodes.sync([(n.name, node_row(n)) for n in snap.nodes])
-            roles.sync([(g.name, role_row(g, running.get(g.name))) for g in ordered_groups(snap)])
+            roles.sync(
+                [
+                    (
+                        g.name,
+                        role_row(
+                            g,
+                            running.get(g.name),
+                            vm=vms.get(g.name),
+                            file_server=file_servers.get(g.name),
+                            storage_move=self.storage_moves.get(g.name),
+                        ),
+                    )
+                    for g in ordered_groups(snap)
+                ]
+            )
             self.query_one(MigrationsView).sync(migration_rows(migrations, snap.time))
-            self.query_one(PaneTabs).set_count("migrations", len(running))
+            storage.sync(storage_columns(snap), storage_rows(snap))
+            storage.explain(io_explanation(snap, storage.selected_csv, storage.selected_node))
+            tabs = self.query_one(PaneTabs)
+            tabs.set_count("migrations", len(running))
+            tabs.set_count("storage", storage_attention(snap))
             self._show_details()
             self.query_one("#summary", LinesView).show(cluster_summary(snap))
             if new_events:
@@ -586,15 +675,28 @@ class ClusterLabApp(App[None]):
         self.query_one(EventLog).add(entries)
 
     def _show_details(self) -> None:
-        self.query_one("#details", LinesView).show(
-            role_details(self.snapshot, self.selected_role, self.running_migrations)
-        )
+        details = self.query_one("#details", LinesView)
+        if self._last_table == "#storage":
+            view = self.query_one(StorageView)
+            details.border_title = "CSV I/O"
+            details.show(csv_details(self.snapshot, view.selected_csv, view.selected_node))
+            return
+        details.border_title = "Why here?"
+        details.show(role_details(self.snapshot, self.selected_role, self.running_migrations, self.storage_moves))
 
     @on(DataTable.RowHighlighted)
     def _row_selected(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id in ("roles", "migrations"):
             self._show_details()
         self._sync_keys()
+
+    @on(DataTable.CellHighlighted)
+    def _cell_selected(self, event: DataTable.CellHighlighted) -> None:
+        if event.data_table.id == "storage":
+            view = self.query_one(StorageView)
+            view.explain(io_explanation(self.snapshot, view.selected_csv, view.selected_node))
+            self._show_details()
+            self._sync_keys()
 
     # commands ------------------------------------------------------------------------
 
@@ -690,15 +792,16 @@ class ClusterLabApp(App[None]):
         self._leave_hidden_migrations()
 
     def _leave_hidden_migrations(self) -> None:
-        """The Migrations view was the table keys act on and is now hidden: the roles table takes over."""
-        if self._last_table == "#migrations" and not self.split and self.pane != "migrations":
+        """The Migrations or Storage view was the table keys act on and is now hidden: the roles table takes over."""
+        pane = PANE_TABLES.get(self._last_table)
+        if pane is not None and not self.split and self.pane != pane:
             self.query_one("#roles", SnapshotTable).focus()
             self._last_table = "#roles"
             self._show_details()
             self._sync_keys()
 
     def action_switch_pane(self) -> None:
-        """Events → Migrations → Console → Events."""
+        """Events → Migrations → Storage → Console → Events."""
         self._show_pane(PANES[(PANES.index(self.pane) + 1) % len(PANES)])
 
     def _reveal_migrations(self) -> None:
@@ -750,7 +853,7 @@ class ClusterLabApp(App[None]):
             return False  # the keys type into the prompt; keep them out of the footer too
         if action in ("run_clock", "pause_clock"):
             return self.running == (action == "pause_clock")
-        if action in ("node", "role") and len(parameters) == 1:
+        if action in ("node", "role", "storage") and len(parameters) == 1:
             # the footer's copy of a node or role key: only where it applies (its hidden twin runs anyway)
             return (action, str(parameters[0])) in self._keys_that_apply
         return not (action == "switch_pane" and self.split)  # all panes show: nothing to switch
@@ -759,9 +862,17 @@ class ClusterLabApp(App[None]):
         """(action, verb) of the node and role keys the footer shows now.
 
         Node keys while the nodes table has (or last had) focus, role keys while the roles table
-        or the Migrations view has; of those, the ones that make sense for the selection's state.
+        or the Migrations view has, storage keys while the Storage view has; of those, the ones that
+        make sense for the selection's state.
         """
         snap = self.snapshot
+        if self._last_table == "#storage":
+            view = self.query_one(StorageView)
+            csv = next((c for c in snap.csvs if c.name == view.selected_csv), None)
+            if csv is None:
+                return frozenset()
+            storage_verbs = storage_verbs_that_apply(csv, view.selected_node, snap.nodes)
+            return frozenset(("storage", str(v)) for v in storage_verbs)
         if self._last_table == "#nodes":
             name = self.selected_node
             if name is None:
@@ -771,7 +882,8 @@ class ClusterLabApp(App[None]):
             except KeyError:
                 return frozenset()
             cut_off = any(node.name in net.disconnected for net in snap.networks)
-            return frozenset(("node", str(v)) for v in node_verbs_that_apply(node, cut_off))
+            path_lost = any(not has_path(csv, node.name) for csv in snap.csvs)
+            return frozenset(("node", str(v)) for v in node_verbs_that_apply(node, cut_off, path_lost))
         role = self.selected_role
         if role is None:
             return frozenset()
@@ -783,7 +895,9 @@ class ClusterLabApp(App[None]):
             vm = snap.vm(role)
         except KeyError:
             vm = None
-        verbs = role_verbs_that_apply(group, vm, self.running_migrations.get(group.name))
+        verbs = role_verbs_that_apply(
+            group, vm, self.running_migrations.get(group.name), snap.csvs, group.name in self.storage_moves
+        )
         return frozenset(("role", str(v)) for v in verbs)
 
     def _sync_keys(self) -> None:
@@ -841,20 +955,99 @@ class ClusterLabApp(App[None]):
         self.role_action(RoleVerb(verb), name)
 
     def role_action(self, verb: RoleVerb, name: str) -> bool:
+        snap = self.snapshot
         try:
-            group = self.snapshot.group(name)
+            group = snap.group(name)
         except KeyError:
             self.notify(f"There is no role '{name}'.", severity="error")
             return False
-        ok = self.run_cmdline(role_command(verb, group).cmdline)
+        target: str | None = None
+        if verb is RoleVerb.STORAGE:
+            try:
+                current = snap.vm(name).csv
+            except KeyError:
+                self.notify(f"{name} is not a virtual machine: only a VM's files move with Move-VMStorage.")
+                return False
+            target = next_csv(snap.csvs, current)
+            if target is None:
+                why = "is not on a Cluster Shared Volume" if current is None else "has no other CSV to move to"
+                self.notify(f"{name} {why}.", severity="warning")
+                return False
+        ok = self.run_cmdline(role_command(verb, group, target).cmdline)
         if ok and verb in MIGRATION_VERBS:
             self._reveal_migrations()
         return ok
+
+    def action_storage(self, verb: str, _anywhere: bool = False) -> None:
+        """A storage key: on the Storage view's selected cell (elsewhere: show the view and say so)."""
+        view = self.query_one(StorageView)
+        if self._last_table != "#storage":
+            self.show_storage()
+            self.notify("Storage keys act on the cell selected here: a CSV row, a node column.", timeout=4)
+            return
+        csv = view.selected_csv
+        if csv is None:
+            self.notify("There are no Cluster Shared Volumes.", severity="warning")
+            return
+        self.storage_action(StorageVerb(verb), csv, view.selected_node, toggle=True)
+
+    def storage_action(
+        self, verb: StorageVerb, csv_name: str, node: str | None = None, *, toggle: bool = False
+    ) -> bool:
+        """Run ``verb`` on ``csv_name`` (and ``node`` for a path fault); ``toggle``: redirect/direct by its state."""
+        snap = self.snapshot
+        csv = next((c for c in snap.csvs if c.name == csv_name), None)
+        if csv is None:
+            self.notify(f"There is no Cluster Shared Volume '{csv_name}'.", severity="error")
+            return False
+        if toggle and verb in (StorageVerb.REDIRECT, StorageVerb.DIRECT):
+            verb = redirect_toggle(csv)
+        if verb is StorageVerb.FAIL_PATH and node is None:
+            self.notify("Select a node column first.", severity="warning")
+            return False
+        return self.run_cmdline(storage_command(verb, csv, node, snap.nodes).cmdline)
+
+    def show_storage(self) -> None:
+        """Show the Storage view (below 160 columns the pane switches) and give it focus."""
+        if not self.split:
+            self._show_pane("storage")
+        self.query_one("#storage", SnapshotTable).focus()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
 
     # command palette -----------------------------------------------------------------
+
+    def _storage_entries(self) -> list[PaletteEntry]:
+        """Every node × CSV path fault, every CSV's coordinator move and redirected access toggle."""
+        snap = self.snapshot
+        view = self.query_one(StorageView)
+        here = self._last_table == "#storage"
+        entries = []
+        for csv in snap.csvs:
+            selected = here and csv.name == view.selected_csv
+            applies = storage_verbs_that_apply(csv, view.selected_node, snap.nodes) if selected else frozenset()
+            for node in snap.nodes:
+                cmd = storage_command(StorageVerb.FAIL_PATH, csv, node.name)
+                entries.append(
+                    PaletteEntry(
+                        cmd.title,
+                        f"PS> {cmd.cmdline}",
+                        partial(self.storage_action, StorageVerb.FAIL_PATH, csv.name, node.name),
+                        discover=StorageVerb.FAIL_PATH in applies and node.name == view.selected_node,
+                    )
+                )
+            for verb in (StorageVerb.COORDINATOR, redirect_toggle(csv)):
+                cmd = storage_command(verb, csv, nodes=snap.nodes)
+                entries.append(
+                    PaletteEntry(
+                        cmd.title,
+                        f"PS> {cmd.cmdline}",
+                        partial(self.storage_action, verb, csv.name),
+                        discover=verb in applies,
+                    )
+                )
+        return entries
 
     def palette_entries(self) -> list[PaletteEntry]:
         """Everything the keys do, for every node and role, as palette entries."""
@@ -872,7 +1065,8 @@ class ClusterLabApp(App[None]):
         ]
         for node in snap.nodes:
             cut_off = any(node.name in net.disconnected for net in snap.networks)
-            node_applies = node_verbs_that_apply(node, cut_off) if node.name == selected else frozenset()
+            path_lost = any(not has_path(csv, node.name) for csv in snap.csvs)
+            node_applies = node_verbs_that_apply(node, cut_off, path_lost) if node.name == selected else frozenset()
             for verb in NODE_VERBS:
                 cmd = node_command(verb, node)
                 entries.append(
@@ -893,11 +1087,19 @@ class ClusterLabApp(App[None]):
                     vm = snap.vm(group.name)
                 except KeyError:
                     vm = None
-                applies = role_verbs_that_apply(group, vm, self.running_migrations.get(group.name))
+                applies = role_verbs_that_apply(
+                    group, vm, self.running_migrations.get(group.name), snap.csvs, group.name in self.storage_moves
+                )
+            try:
+                target = next_csv(snap.csvs, snap.vm(group.name).csv)
+            except KeyError:
+                target = None
             for role_verb in ROLE_VERBS:
                 if role_verb is not RoleVerb.MOVE and not is_vm_role(group):
-                    continue  # live migration is for virtual machines
-                cmd = role_command(role_verb, group)
+                    continue  # live and storage migration are for virtual machines
+                if role_verb is RoleVerb.STORAGE and target is None:
+                    continue
+                cmd = role_command(role_verb, group, target)
                 entries.append(
                     PaletteEntry(
                         cmd.title,
@@ -906,6 +1108,7 @@ class ClusterLabApp(App[None]):
                         discover=role_verb in applies,
                     )
                 )
+        entries.extend(self._storage_entries())
         entries.append(PaletteEntry("Type a command at the console prompt", ": or `", self.action_focus_console))
         if not self.split:
             entries.append(
@@ -914,6 +1117,7 @@ class ClusterLabApp(App[None]):
             entries.append(
                 PaletteEntry("Show the live migrations", "Migrations tab", partial(self._show_pane, "migrations"))
             )
+        entries.append(PaletteEntry("Show the storage: CSV I/O per node", "Storage tab", self.show_storage))
         entries.append(PaletteEntry("Toggle dark / light theme", "ctrl+t", self.action_toggle_theme))
         return entries
 

@@ -6,20 +6,32 @@ test. Widgets turn a :class:`Tone` into a theme colour.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import NamedTuple
 
 from clusterlab.sim import (
     ClusterEvent,
     ClusterSnapshot,
+    CsvSnapshot,
     DrainStatus,
+    FileServerSnapshot,
     GroupSnapshot,
     Level,
     MigrationSnapshot,
     NodeSnapshot,
     NodeState,
     QuorumSnapshot,
+    VmSnapshot,
+    VmState,
+)
+from clusterlab.tui.actions import (
+    BLOCK_REDIRECTED,
+    DIRECT_IO,
+    FS_REDIRECTED,
+    IO_PAUSED,
+    IO_UNAVAILABLE,
+    io_of,
 )
 
 
@@ -54,6 +66,7 @@ ROLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Role"),
     ("state", "State"),
     ("owner", "Owner"),
+    ("csv", "CSV"),
     ("priority", "Priority"),
     ("status", "Status"),
 )
@@ -145,20 +158,89 @@ def ordered_groups(snap: ClusterSnapshot) -> list[GroupSnapshot]:
     return [g for g in snap.groups if not g.is_core] + [g for g in snap.groups if g.is_core]
 
 
-def role_row(g: GroupSnapshot, migration: MigrationSnapshot | None = None) -> Row:
-    """``migration``: the role's live migration that has not ended; it becomes the Status."""
-    state = str(g.state)
-    if migration is not None:
+class StorageMove(NamedTuple):
+    """A storage migration (Move-VMStorage) that has not ended, as its events told it."""
+
+    vm: str
+    source: str
+    target: str
+    state: str  # Queued / Copying
+
+
+def storage_moves_after(moves: Mapping[str, StorageMove], new_events: Iterable[ClusterEvent]) -> dict[str, StorageMove]:
+    """VM name -> its open storage migration, after ``new_events`` (StorageMigrationQueued … Completed / Failed).
+
+    The snapshot has no storage migrations (only each VM's CSV), so the cockpit follows their events.
+    """
+    out = dict(moves)
+    for e in new_events:
+        if not e.name.startswith("StorageMigration"):
+            continue
+        vm = str(e.fields.get("vm", e.source))
+        if e.name == "StorageMigrationQueued":
+            out[vm] = StorageMove(vm, str(e.fields.get("source", "")), str(e.fields.get("target", "")), "Queued")
+        elif e.name == "StorageMigrationStarted":
+            out[vm] = StorageMove(vm, str(e.fields.get("source", "")), str(e.fields.get("target", "")), "Copying")
+        elif e.name in ("StorageMigrationCompleted", "StorageMigrationFailed"):
+            out.pop(vm, None)
+    return out
+
+
+def file_server_status(fs: FileServerSnapshot) -> Cell:
+    """What the role's SMB clients see: ``clients reconnecting``, ``SMB CA: 1 ride-through`` …"""
+    if not fs.connected:
+        if fs.continuously_available:
+            return Cell("SMB CA: clients waiting", Tone.WARN)  # handles kept, I/O paused until the share is back
+        return Cell("clients reconnecting", Tone.WARN)
+    if fs.transparent_failovers:
+        return Cell(f"SMB CA: {fs.transparent_failovers} ride-through", Tone.GOOD)
+    if fs.disconnects:
+        return Cell(f"clients reconnected ({fs.disconnects}×)", Tone.NORMAL)
+    return Cell(f"{fs.clients} clients" + (" · SMB CA" if fs.continuously_available else ""), Tone.MUTED)
+
+
+def role_row(
+    g: GroupSnapshot,
+    migration: MigrationSnapshot | None = None,
+    *,
+    vm: VmSnapshot | None = None,
+    file_server: FileServerSnapshot | None = None,
+    storage_move: StorageMove | None = None,
+) -> Row:
+    """``migration``: the role's live migration that has not ended; it becomes the Status.
+
+    ``vm``: the role's VM (its CSV; a Paused-Critical VM says so in red in the Status, while the
+    State stays the role's, which the cluster keeps Online); ``file_server``: what the role's SMB
+    clients see; ``storage_move``: its open storage migration.
+    """
+    state = Cell(str(g.state), _GROUP_STATE_TONE.get(str(g.state), Tone.NORMAL))
+    critical = vm is not None and vm.state is VmState.PAUSED_CRITICAL
+    if critical:
+        status = Cell(str(VmState.PAUSED_CRITICAL), Tone.BAD)
+    elif migration is not None:
         status = Cell(live_migration_status(migration), Tone.INFO)
+    elif storage_move is not None:
+        status = Cell(storage_move_status(storage_move), Tone.INFO)
+    elif g.status:
+        status = Cell(g.status, Tone.WARN)
+    elif file_server is not None:
+        status = file_server_status(file_server)
     else:
-        status = Cell(g.status or "", Tone.WARN if g.status else Tone.NORMAL)
+        status = Cell("")
+    csv = Cell(vm.csv, Tone.BAD if critical else Tone.NORMAL) if vm is not None and vm.csv else Cell("-", Tone.MUTED)
     return (
         Cell(g.name, Tone.MUTED if g.is_core else Tone.STRONG),
-        Cell(state, _GROUP_STATE_TONE.get(state, Tone.NORMAL)),
+        state,
         Cell(g.owner or "-"),
+        csv,
         Cell(g.priority_name, Tone.MUTED if g.is_core else Tone.NORMAL),
         status,
     )
+
+
+def storage_move_status(m: StorageMove) -> str:
+    """``Storage → CSV2`` (``queued`` while it waits for the host's MaximumStorageMigrations)."""
+    return f"Storage → {m.target}" + (" queued" if m.state == "Queued" else "")
 
 
 def live_migration_status(m: MigrationSnapshot) -> str:
@@ -296,11 +378,15 @@ def quorum_badge(q: QuorumSnapshot) -> Cell:
 
 
 def role_details(
-    snap: ClusterSnapshot, name: str | None, migrations: Mapping[str, MigrationSnapshot] | None = None
+    snap: ClusterSnapshot,
+    name: str | None,
+    migrations: Mapping[str, MigrationSnapshot] | None = None,
+    storage_moves: Mapping[str, StorageMove] | None = None,
 ) -> list[Cell]:
     """The selected role in one line, its live migration if one runs, then its last placement ("why here?").
 
-    ``migrations``: VM name -> its live migration that has not ended (:func:`running_migrations`).
+    ``migrations``: VM name -> its live migration that has not ended (:func:`running_migrations`);
+    ``storage_moves``: VM name -> its open storage migration (:func:`storage_moves_after`).
     """
     if name is None:
         return [Cell("Select a role to see why it runs where it does.", Tone.MUTED)]
@@ -324,6 +410,11 @@ def role_details(
     if g.failover_count:
         parts.append(f"failovers {g.failover_count}")
     lines = [Cell(" · ".join(parts), Tone.STRONG)]
+    if vm is not None:
+        lines.extend(vm_storage_lines(snap, vm, (storage_moves or {}).get(vm.name)))
+    fs = next((f for f in snap.file_servers if f.name == g.name), None)
+    if fs is not None:
+        lines.extend(file_server_lines(fs))
     m = (migrations or {}).get(g.name)
     if m is not None:
         lines.append(Cell(migration_details(m), Tone.INFO))
@@ -335,6 +426,40 @@ def role_details(
         head, *rest = g.last_placement.text().splitlines()
         lines.append(Cell(f"why here? {head}", Tone.INFO))
         lines.extend(Cell(r) for r in rest)
+    return lines
+
+
+def vm_storage_lines(snap: ClusterSnapshot, vm: VmSnapshot, move: StorageMove | None) -> list[Cell]:
+    """Paused-Critical (red), the host's I/O to the VM's CSV when it is not direct, and a storage migration."""
+    lines: list[Cell] = []
+    csv = next((c for c in snap.csvs if c.name == vm.csv), None)
+    if vm.state is VmState.PAUSED_CRITICAL:
+        lines.append(
+            Cell(
+                f"PausedCritical: {vm.csv or 'its storage'} is not accessible; the VM keeps its memory "
+                "and resumes when the storage returns (storage resiliency)",
+                Tone.BAD,
+            )
+        )
+    elif csv is not None and vm.host:
+        mode, reason = io_of(csv, vm.host)
+        if mode != DIRECT_IO:
+            tone = io_cell(mode, reason, False).tone
+            lines.append(Cell(f"{vm.host} → {csv.name}: {io_words(mode, reason, csv.owner)}", tone))
+    if move is not None:
+        what = "queued" if move.state == "Queued" else "copying; new writes go to both"
+        lines.append(Cell(f"storage migration {move.source} → {move.target}: {what}", Tone.INFO))
+    return lines
+
+
+def file_server_lines(fs: FileServerSnapshot) -> list[Cell]:
+    kind = "Scale-Out File Server (continuously available shares)" if fs.kind == "ScaleOut" else "file server"
+    lines = [Cell(f"{kind} · shares {', '.join(fs.shares) or '-'} · {fs.clients} SMB clients", Tone.NORMAL)]
+    status = file_server_status(fs)
+    history = f"disconnects {fs.disconnects} · ride-throughs {fs.transparent_failovers}"
+    if fs.client_outage_s:
+        history += f" · client outage {fs.client_outage_s:.0f} s"
+    lines.append(Cell(f"clients: {status.text} · {history}", status.tone))
     return lines
 
 
@@ -379,8 +504,18 @@ def cluster_summary(snap: ClusterSnapshot) -> list[Cell]:
         lines.append(Cell(f"  {net.name:<{width}}  {net.state:<{state_width}}  {what}", tone))
     lines.append(Cell("CSVs", Tone.STRONG))
     for csv in snap.csvs:
+        text = f"  {csv.name}  {csv.state} on {csv.owner or '-'} · {len(csv.vms)} VMs"
         tone = Tone.NORMAL if csv.state == "Online" else Tone.BAD
-        lines.append(Cell(f"  {csv.name}  {csv.state} on {csv.owner or '-'} · {len(csv.vms)} VMs", tone))
+        if csv_inaccessible(csv):
+            text, tone = text + " · no access", Tone.BAD
+        else:
+            # how many nodes reach it the long way, worded like the Storage view's cells
+            modes = [mode for _n, mode, _r in csv.io]
+            for mode in (BLOCK_REDIRECTED, FS_REDIRECTED):
+                if modes.count(mode):
+                    text += f" · {modes.count(mode)} {_IO_CELL[mode][0]}"
+                    tone = tone if tone is Tone.BAD else Tone.WARN
+        lines.append(Cell(text, tone))
     return lines
 
 
@@ -395,3 +530,121 @@ def event_cells(e: ClusterEvent, clock_text: str, compact: bool) -> Row:
         Cell(e.source, Tone.NORMAL),
         Cell(e.message, Tone.NORMAL if tone is Tone.NORMAL else tone),
     )
+
+
+# the Storage view: one row per CSV, one column per node ---------------------------------------------------
+
+#: The Storage view's columns before the node columns.
+STORAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("csv", "CSV"),
+    ("state", "State"),
+    ("coordinator", "Coordinator"),
+    ("vms", "VMs"),
+)
+#: Column keys of the node columns are this prefix and the node name.
+NODE_COLUMN_PREFIX = "node:"
+#: The coordinator's cell in the matrix ends with this mark.
+COORDINATOR_MARK = "★"
+
+_IO_CELL = {
+    DIRECT_IO: ("Direct", Tone.GOOD),
+    FS_REDIRECTED: ("FS ↪", Tone.WARN),
+    BLOCK_REDIRECTED: ("Block ↪", Tone.WARN),
+    IO_PAUSED: ("Paused", Tone.BAD),
+}
+_CSV_STATE_TONE = {"Online": Tone.GOOD, "Paused": Tone.WARN, "Offline": Tone.BAD}
+
+
+def storage_columns(snap: ClusterSnapshot) -> tuple[tuple[str, str], ...]:
+    return STORAGE_COLUMNS + tuple((NODE_COLUMN_PREFIX + n.name, n.name) for n in snap.nodes)
+
+
+def io_cell(mode: str, reason: str, coordinator: bool) -> Cell:
+    """``Direct`` green, ``Block ↪`` / ``FS ↪`` yellow, ``Paused`` / ``No access`` red, ``—`` (not a member) dim."""
+    if mode in _IO_CELL:
+        text, tone = _IO_CELL[mode]
+    elif reason:  # Unavailable because no node reaches the disk (5142)
+        text, tone = "No access", Tone.BAD
+    else:  # Unavailable: the node is not a running member
+        text, tone = "—", Tone.MUTED
+    return Cell(f"{text} {COORDINATOR_MARK}" if coordinator else text, tone)
+
+
+def io_words(mode: str, reason: str, coordinator: str) -> str:
+    """A node's I/O mode for one CSV in words, most important first: ``Block redirected (NoDiskConnectivity): …``."""
+    via = coordinator or "the coordinator"
+    title, what = {
+        DIRECT_IO: ("Direct", "block I/O straight to the disk"),
+        FS_REDIRECTED: ("File system redirected", f"all I/O goes over SMB through {via}"),
+        BLOCK_REDIRECTED: ("Block redirected", f"no path to the disk; block I/O goes over SMB through {via}"),
+        IO_PAUSED: ("Paused", "I/O is queued while the coordinator changes"),
+    }.get(mode, ("No access", "no node reaches the disk") if reason else ("Unavailable", "not a running member"))
+    why = f" ({reason})" if reason and reason != "NotRedirected" else ""
+    return f"{title}{why}: {what}"
+
+
+def csv_inaccessible(csv: CsvSnapshot) -> bool:
+    """No node reaches the disk (5142): every node Unavailable, some for NoDiskConnectivity."""
+    return any(reason for *_, reason in csv.io) and all(mode == IO_UNAVAILABLE for _n, mode, _r in csv.io)
+
+
+def storage_row(csv: CsvSnapshot, nodes: Sequence[str]) -> Row:
+    """CSV, state (``↪``: redirected access on), coordinator, VM count, then one I/O cell per node in ``nodes``."""
+    no_access = csv_inaccessible(csv)
+    if no_access:
+        state = Cell(f"{csv.state} · no access", Tone.BAD)
+    elif csv.redirected:
+        state = Cell(f"{csv.state} ↪", Tone.WARN)
+    else:
+        state = Cell(csv.state, _CSV_STATE_TONE.get(csv.state, Tone.NORMAL))
+    return (
+        Cell(csv.name, Tone.STRONG),
+        state,
+        Cell(csv.owner or "-", Tone.NORMAL if csv.owner else Tone.MUTED),
+        Cell(str(len(csv.vms)), Tone.NORMAL if csv.vms else Tone.MUTED),
+        *(io_cell(*io_of(csv, node), node == csv.owner) for node in nodes),
+    )
+
+
+def storage_rows(snap: ClusterSnapshot) -> list[tuple[str, Row]]:
+    """One row per CSV keyed by its name; the node cells follow the snapshot's node order."""
+    nodes = [n.name for n in snap.nodes]
+    return [(csv.name, storage_row(csv, nodes)) for csv in snap.csvs]
+
+
+def storage_attention(snap: ClusterSnapshot) -> int:
+    """Node × CSV cells whose I/O is not direct (members only): the Storage tab's badge."""
+    return sum(
+        1 for c in snap.csvs for _n, mode, reason in c.io if mode != DIRECT_IO and (mode != IO_UNAVAILABLE or reason)
+    )
+
+
+def io_explanation(snap: ClusterSnapshot, csv_name: str | None, node: str | None) -> Cell:
+    """One line about the selected cell: ``HV02 → CSV1 · Block redirected (NoDiskConnectivity): no path …``."""
+    csv = next((c for c in snap.csvs if c.name == csv_name), None)
+    if csv is None:
+        return Cell("No Cluster Shared Volumes.", Tone.MUTED)
+    if node is None:
+        return Cell(f"{csv.name}: select a node column (← →) to see that node's I/O.", Tone.MUTED)
+    mode, reason = io_of(csv, node)
+    tone = io_cell(mode, reason, False).tone
+    coord = " (coordinator)" if node == csv.owner else ""
+    return Cell(f"{node} → {csv.name}{coord} · {io_words(mode, reason, csv.owner)}", tone)
+
+
+def csv_details(snap: ClusterSnapshot, name: str | None, node: str | None = None) -> list[Cell]:
+    """The CSV selected in the Storage view: state, coordinator, VMs, then every node's I/O mode and why."""
+    csv = next((c for c in snap.csvs if c.name == name), None)
+    if csv is None:
+        return [Cell("Select a CSV in the Storage view.", Tone.MUTED)]
+    head = f"{csv.name} · {csv.state} · coordinator {csv.owner or 'none'} · {_gb(csv.size_gb)} GB"
+    lines = [Cell(head, Tone.STRONG)]
+    if csv.redirected:
+        lines.append(Cell(f"redirected access on: the other nodes' I/O goes through {csv.owner or '-'}", Tone.WARN))
+    lines.append(Cell(f"{len(csv.vms)} VMs: " + (", ".join(csv.vms) or "none"), Tone.NORMAL))
+    for n, mode, reason in csv.io:
+        cell = io_cell(mode, reason, n == csv.owner)
+        mark = "›" if n == node else "\u00a0"  # a plain space would be dropped at the start of the line
+        why = f" · {reason}" if reason and reason != "NotRedirected" else ""
+        lines.append(Cell(f"{mark} {n} {cell.text}{why}", cell.tone))
+    return lines

@@ -6,6 +6,7 @@ from .header import ClusterHeader, QuorumBadge
 from .lines_view import LinesView
 from .migrations import MigrationsView
 from .snapshot_table import SnapshotTable
+from .storage import StorageView
 
 __all__ = [
     "ClusterHeader",
@@ -20,4 +21,5 @@ __all__ = [
     "PaneTabs",
     "QuorumBadge",
     "SnapshotTable",
+    "StorageView",
 ]

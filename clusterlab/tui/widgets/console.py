@@ -376,7 +376,7 @@ class ConsolePrompt(Vertical):
 
 
 class PaneTabs(Horizontal):
-    """``Events │ Migrations │ Console`` over the lower pane when it shows one of them at a time."""
+    """``Events │ Migrations │ Storage │ Console`` over the lower pane when it shows one of them at a time."""
 
     DEFAULT_CSS = """
     PaneTabs { height: 1; }
@@ -387,6 +387,7 @@ class PaneTabs(Horizontal):
     PANES: ClassVar[tuple[tuple[str, str], ...]] = (
         ("events", "Events"),
         ("migrations", "Migrations"),
+        ("storage", "Storage"),
         ("console", "Console"),
     )
 

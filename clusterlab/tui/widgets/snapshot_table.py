@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from rich.style import Style
 from rich.text import Text
@@ -16,8 +17,15 @@ from clusterlab.tui.widgets.tones import cell_text, tone_styles
 class SnapshotTable(DataTable[Text]):
     """Rows keyed by object name; :meth:`sync` diffs against the last rows it was given."""
 
-    def __init__(self, columns: Sequence[tuple[str, str]], *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, str]],
+        *,
+        id: str | None = None,
+        cursor_type: Literal["row", "cell"] = "row",
+        fixed_columns: int = 0,
+    ) -> None:
+        super().__init__(id=id, cursor_type=cursor_type, zebra_stripes=False, fixed_columns=fixed_columns)
         self._column_keys = tuple(key for key, _ in columns)
         self._labels = tuple(label for _, label in columns)
         self._shown: dict[str, Row] = {}
@@ -30,6 +38,27 @@ class SnapshotTable(DataTable[Text]):
         for key, label in zip(self._column_keys, self._labels, strict=True):
             self.add_column(label, key=key)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def set_columns(self, columns: Sequence[tuple[str, str]]) -> bool:
+        """Show ``columns`` (key, label) from now on; True when they changed (the rows are gone then).
+
+        For tables whose columns follow the cluster (a column per node): rare, so it starts over.
+        """
+        keys = tuple(key for key, _ in columns)
+        labels = tuple(label for _, label in columns)
+        if (keys, labels) == (self._column_keys, self._labels):
+            return False
+        self.clear(columns=True)
+        self._column_keys, self._labels = keys, labels
+        self._shown.clear()
+        self._order = ()
+        for key, label in columns:
+            self.add_column(label, key=key)
+        return True
+
+    @property
+    def column_keys(self) -> tuple[str, ...]:
+        return self._column_keys
 
     def _theme_changed(self, _theme: Theme) -> None:
         self._styles = None
