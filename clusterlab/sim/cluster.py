@@ -476,13 +476,15 @@ class Cluster:
             others = [m for m in w.members() if m != c.owner and w.nodes[m].can_host and m not in c.paths_lost]
             if not others:
                 raise InvalidStateError(f"No other node can coordinate '{c.name}'.")
-            target = others[0]
+            # Like the cluster's own balancing (§4.2): the node coordinating the fewest CSVs.
+            load = {m: sum(1 for x in w.csvs.values() if x.owner == m) for m in others}
+            target = min(others, key=lambda m: (load[m], w.nodes[m].id))
         else:
             target = self._node(node).name
             if target == c.owner:
                 raise InvalidStateError(f"Node '{target}' already coordinates '{c.name}'.")
-            if not w.nodes[target].is_member:
-                raise InvalidStateError(f"Node '{target}' is not an active member of the cluster.")
+            if not w.nodes[target].can_host:
+                raise InvalidStateError(f"Node '{target}' cannot take ownership now (not an Up member).")
             if target in c.paths_lost:
                 raise InvalidStateError(f"Node '{target}' has no path to '{c.name}' and cannot coordinate it.")
         self._roles.storage.move_coordinator(c, target)
@@ -499,6 +501,9 @@ class Cluster:
             raise InvalidStateError(f"The virtual machine '{v.name}' is already stored on '{target}'.")
         if self._roles.storage.current_move(v) is not None:
             raise InvalidStateError(f"A storage migration of '{v.name}' is already in progress.")
+        for name in (v.csv, target):
+            if not self._roles.storage.accessible(self._csv(name)):
+                raise InvalidStateError(f"'{name}' is not accessible from any node: the files cannot be copied.")
         if v.state not in ACTIVE_VM_STATES:
             v.csv = target  # an offline VM's files are simply copied
             return
@@ -1306,6 +1311,8 @@ class Cluster:
             vms=tuple(v.name for v in w.vms.values() if v.csv == c.name),
             io=tuple((n, *storage.io_mode(c, n)) for n in w.node_order()),
             redirected=c.redirected,
+            accessible=storage.accessible(c),
+            paths_lost=tuple(w.sort_nodes(c.paths_lost)),
         )
 
     def _network_snapshot(self, net: Network) -> NetworkSnapshot:

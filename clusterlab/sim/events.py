@@ -270,6 +270,9 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "unhealthy state: the virtual switch '{switch}' on node '{node}' lost its physical uplink.",
     ),
     EventKind(
+        "CsvOwnerMoved", None, I, "Cluster Shared Volume '{csv}' changes coordinator ({reason}).", channel="Operational"
+    ),
+    EventKind(
         "SwitchUplinkLost",
         None,
         W,

@@ -226,6 +226,8 @@ class CsvSnapshot:
     #: (node, mode, reason) per node: Direct / FileSystemRedirected / BlockRedirected / Paused / Unavailable
     io: tuple[tuple[str, str, str], ...] = ()
     redirected: bool = False
+    accessible: bool = True  # some member still has a path to the LUN
+    paths_lost: tuple[str, ...] = ()  # nodes without a direct path (lab fault)
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,7 @@ class Storage:
             self.w.emit("CsvRedirectedAccess", csv.name, csv=csv.name)
 
     def move_coordinator(self, csv: Csv, node: str) -> None:
-        self._move_coordinator(csv, target=node, reason="moved by the administrator", event=None)
+        self._move_coordinator(csv, target=node, reason="moved by the administrator", event="CsvOwnerMoved")
 
     def coordinator_lost(self, csv: Csv) -> None:
         """Called when the coordinator left the membership (5157: an expected pause)."""
