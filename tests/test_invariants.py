@@ -119,6 +119,7 @@ class ClusterMachine(RuleBasedStateMachine):
     @rule(csv=st.sampled_from(["CSV1", "CSV2"]), on=st.booleans(), n=st.one_of(st.none(), node))
     def csv_admin(self, csv: str, on: bool, n: str | None) -> None:
         self._do(self.c.set_csv_redirected, csv, on)
+        self._do(self.c.set_csv_maintenance, csv, not on)
         self._do(self.c.move_csv, csv, n)
 
     @rule(n=node, restore=st.booleans())
@@ -179,6 +180,10 @@ class ClusterMachine(RuleBasedStateMachine):
             if g.state.value == "Online" and not g.is_core:
                 vm = next(v for v in s.vms if v.name == g.name)
                 assert vm.host == g.owner, f"{g.name} online on {g.owner} but the VM is on {vm.host}"
+        in_maintenance = {c.name for c in s.csvs if c.maintenance}
+        for vm in s.vms:
+            if vm.csv in in_maintenance:
+                assert vm.state not in (VmState.RUNNING, VmState.STARTING), f"{vm.name} runs on a CSV in maintenance"
 
 
 TestClusterMachine = ClusterMachine.TestCase

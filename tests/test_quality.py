@@ -27,8 +27,17 @@ def test_ruff_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_mypy_is_clean() -> None:
+def test_ruff_format_is_clean() -> None:
     result = subprocess.run(
-        [_tool("mypy"), "clusterlab"], cwd=ROOT, capture_output=True, text=True, check=False
+        [_tool("ruff"), "format", "--check", "clusterlab", "tests", "benchmarks", "screenshots"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean() -> None:
+    result = subprocess.run([_tool("mypy"), "clusterlab"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

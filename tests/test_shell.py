@@ -51,9 +51,7 @@ def test_ambiguous_prefix_names_the_candidates() -> None:
 def test_unknown_parameter_and_positional() -> None:
     sh = shell()
     assert "A parameter cannot be found that matches parameter name 'Nodez'." in run(sh, "Get-ClusterNode -Nodez x")
-    assert "A positional parameter cannot be found that accepts argument 'extra'." in run(
-        sh, "Get-ClusterQuorum extra"
-    )
+    assert "A positional parameter cannot be found that accepts argument 'extra'." in run(sh, "Get-ClusterQuorum extra")
     assert "Missing an argument for parameter 'Seconds'." in run(sh, "Start-Sleep -Seconds")
 
 
@@ -132,9 +130,10 @@ def test_where_object_both_syntaxes_and_operators() -> None:
     long = "Get-ClusterGroup | Where-Object { $_.OwnerNode -eq 'HV02' -and $_.Name -like 'S*' } | % { $_.Name }"
     assert sh.run(long).objects == ["SQL01"]
     assert [str(o) for o in sh.run("Get-ClusterGroup | ? OwnerNode -eq HV02").objects] == ["SQL01", "FS01", "TEST01"]
-    assert sh.run("Get-ClusterGroup | ? { -not ($_.Name -match '^(DC|SQL)') } | Measure-Object").objects[0].get(
-        "Count"
-    ) == 11
+    assert (
+        sh.run("Get-ClusterGroup | ? { -not ($_.Name -match '^(DC|SQL)') } | Measure-Object").objects[0].get("Count")
+        == 11
+    )
     assert sh.run("(Get-ClusterNode).Name -contains 'HV03'").objects == [True]
 
 
@@ -245,6 +244,7 @@ def test_microsoft_docs_examples_script() -> None:
 
 # fuzzing ------------------------------------------------------------------------------------
 
+# fmt: off
 TOKENS = [
     "Get-ClusterNode", "Get-ClusterGroup", "Move-ClusterGroup", "Stop-ClusterNode", "Start-ClusterNode",
     "Suspend-ClusterNode", "Invoke-LabFault", "Repair-LabFault", "Set-ClusterQuorum", "Where-Object",
@@ -253,6 +253,7 @@ TOKENS = [
     "$_", "$_.Name", "$x", "=", "-eq", "-like", "-and", "-not", ",", "@(", "@{", "'", '"', "1", "60", "-1",
     "*", "(Get-Cluster).DynamicQuorum", "\n", ".", "-Partition", "'HV01,HV02','HV03,HV04'",
 ]
+# fmt: on
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

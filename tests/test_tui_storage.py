@@ -199,6 +199,32 @@ def test_a_toggles_redirected_access_for_every_node_but_the_coordinator() -> Non
     drive(scenario)
 
 
+def test_shift_m_puts_a_csv_in_maintenance_and_its_vms_are_saved_until_it_ends() -> None:
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        await open_storage(app, pilot, "CSV1", "HV02")
+        assert shown_keys(app)["M"] == "Maintain"
+        await pilot.press("M")
+        await pilot.pause()
+        assert "PS HVCLUS> Suspend-ClusterResource -Name CSV1" in console(app)
+        app.advance_sim(300)  # long enough to save the biggest VM on it
+        await pilot.pause()
+        row = matrix(app, "CSV1")
+        assert row["State"] == "Online (Maintenance)" and row["HV02"] == "Maint."
+        assert tone(app, "CSV1", "HV02") is Tone.WARN
+        on_csv1 = [v for v in app.snapshot.vms if v.csv == "CSV1"]
+        assert on_csv1 and all(v.state is VmState.SAVED for v in on_csv1 if v.name != "DEV01")
+        assert all(v.state is VmState.RUNNING for v in app.snapshot.vms if v.csv == "CSV2" and v.name != "DEV01")
+        assert view(app).explanation.endswith("stopped until Resume-ClusterResource")
+        assert shown_keys(app)["M"] == "End maint."
+        await pilot.press("M")
+        await pilot.pause()
+        assert "PS HVCLUS> Resume-ClusterResource -Name CSV1" in console(app)
+        assert matrix(app, "CSV1")["State"] == "Online"
+        assert errors(app) == []
+
+    drive(scenario)
+
+
 def test_o_moves_the_coordinator_to_the_next_node_and_the_star_follows() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         await open_storage(app, pilot, "CSV1", "HV03")

@@ -15,7 +15,7 @@ SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = {
     "node": ("state", "drain", "node_weight", "dynamic_weight", "roles"),
     "role": ("state", "owner", "owner_not", "owner_in"),
     "vm": ("state", "host", "downtime_max", "migrations", "storage"),
-    "csv": ("owner", "state", "io"),
+    "csv": ("owner", "state", "io", "maintenance", "redirected"),
     "quorum": ("state", "votes", "witness_vote", "forced"),
     "event": ("count", "min", "max", "source"),
     "cau": ("status", "nodes_updated", "failed_nodes"),
@@ -176,10 +176,15 @@ class Evaluator:
                 ok &= _eq(csv.state, want)
             elif key == "io":
                 ok &= all(_eq(io_seen.get(node, "Unavailable"), mode) for node, mode in dict(want).items())
+            elif key == "maintenance":
+                ok &= csv.maintenance == bool(want)
+            elif key == "redirected":
+                ok &= csv.redirected == bool(want)
         return Verdict(
             ok,
             describe(exp),
-            f"csv {csv.name} was {csv.state} on {csv.owner or 'no node'}, I/O "
+            f"csv {csv.name} was {csv.state}{' in maintenance' if csv.maintenance else ''}"
+            f"{' with redirected access' if csv.redirected else ''} on {csv.owner or 'no node'}, I/O "
             + ", ".join(f"{k} {m}" for k, m in io_seen.items()),
         )
 

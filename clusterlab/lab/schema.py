@@ -59,7 +59,7 @@ OBJECTIVE_ID: Final = r"[A-Za-z0-9.-]+/[A-Za-z0-9.-]+"
 #: Names of the two groups every cluster has besides its VMs (valid ``role:`` subjects).
 BUILTIN_ROLES: Final = ("Cluster Group", "Available Storage")
 #: CSV I/O modes for ``expect: {csv: ..., io: {NODE: MODE}}``.
-CSV_IO_MODES: Final = ("Direct", "FileSystemRedirected", "BlockRedirected")
+CSV_IO_MODES: Final = ("Direct", "FileSystemRedirected", "BlockRedirected", "Paused", "Unavailable")
 
 _LEGACY_QUORUM_HINTS: Final = {
     "NodeMajority": "NodeMajority is a quorum type, not a witness: for no witness write type: None",
@@ -407,8 +407,10 @@ _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
         "state": (None, "The CSV's state."),
         "io": (
             MapOf(NODE_REF, Choice(CSV_IO_MODES), what="a mapping of node names to I/O modes"),
-            "I/O mode per node: Direct, FileSystemRedirected or BlockRedirected.",
+            "I/O mode per node: Direct, FileSystemRedirected, BlockRedirected, Paused or Unavailable.",
         ),
+        "maintenance": (Boolean(), "The CSV is in maintenance (Suspend-ClusterResource without -RedirectedAccess)."),
+        "redirected": (Boolean(), "Redirected access is on (Suspend-ClusterResource -RedirectedAccess)."),
     },
     "quorum": {
         "state": (None, "Up or Down."),

@@ -467,6 +467,19 @@ class Cluster:
             raise InvalidStateError(f"Redirected access is already {'on' if on else 'off'} for '{c.name}'.")
         self._roles.storage.set_redirected(c, on)
 
+    def set_csv_maintenance(self, csv: str, on: bool) -> None:
+        """Suspend-ClusterResource (no -RedirectedAccess) / Resume-ClusterResource on a CSV: maintenance
+        stops every role using the volume, e.g. for chkdsk /f (§4.3, [S46])."""
+        self._require_cluster()
+        c = self._csv(csv)
+        if c.maintenance == on:
+            raise InvalidStateError(f"Maintenance is already {'on' if on else 'off'} for '{c.name}'.")
+        self._roles.storage.set_maintenance(c, on, lambda vm: self._roles.stop_group(vm.group, "save"))
+
+    def csv_in_maintenance(self, name: str) -> bool:
+        csv = self._w.csvs.get(name)
+        return csv is not None and csv.maintenance
+
     def move_csv(self, csv: str, node: str | None = None) -> str:
         """Move-ClusterSharedVolume: a new coordinator (brief I/O pause, §4.2)."""
         self._require_cluster()
@@ -499,6 +512,9 @@ class Cluster:
             raise InvalidStateError(f"The virtual machine '{v.name}' is not stored on a Cluster Shared Volume.")
         if v.csv == target:
             raise InvalidStateError(f"The virtual machine '{v.name}' is already stored on '{target}'.")
+        for name in (v.csv, target):
+            if self._csv(name).maintenance:
+                raise InvalidStateError(f"'{name}' is in maintenance: Resume-ClusterResource -Name '{name}' first.")
         if self._roles.storage.current_move(v) is not None:
             raise InvalidStateError(f"A storage migration of '{v.name}' is already in progress.")
         for name in (v.csv, target):
@@ -1025,6 +1041,11 @@ class Cluster:
         g = self._group(name)
         if group_state(g) in ("Online", "Pending") and g.intended_online:
             raise InvalidStateError(f"The clustered role '{g.name}' is already online.")
+        if g.vm is not None and g.vm.csv in self._w.csvs and self._w.csvs[g.vm.csv].maintenance:
+            raise InvalidStateError(
+                f"The virtual machine '{g.vm.name}' is stored on '{g.vm.csv}', which is in maintenance: "
+                f"Resume-ClusterResource -Name '{g.vm.csv}' first."
+            )
         self._roles.start_group(g)
 
     def stop_group(self, name: str, action: str = "save") -> None:
@@ -1313,6 +1334,7 @@ class Cluster:
             redirected=c.redirected,
             accessible=storage.accessible(c),
             paths_lost=tuple(w.sort_nodes(c.paths_lost)),
+            maintenance=c.maintenance,
         )
 
     def _network_snapshot(self, net: Network) -> NetworkSnapshot:

@@ -316,6 +316,20 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "redirected over the network from all cluster nodes that are accessing this volume.",
     ),
     EventKind(
+        "CsvMaintenanceOn",
+        None,
+        W,
+        "Cluster Shared Volume '{csv}' is in maintenance: the roles that use it were stopped ({roles}).",
+        channel="Operational",
+    ),
+    EventKind(
+        "CsvMaintenanceOff",
+        None,
+        I,
+        "Cluster Shared Volume '{csv}' left maintenance; roles stopped for it stay offline until started.",
+        channel="Operational",
+    ),
+    EventKind(
         "CsvNoAccess",
         5142,
         E,

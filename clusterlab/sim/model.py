@@ -192,6 +192,7 @@ class Csv:
     paths_lost: set[str] = field(default_factory=set)  # nodes without a direct path to the LUN
     redirected: bool = False  # administrator turned on redirected access (§4.3)
     paused_until: float | None = None  # I/O queued while a new coordinator takes over
+    maintenance: bool = False  # Suspend-ClusterResource on the CSV: its roles stopped (§4.3, [S46])
 
 
 class World:

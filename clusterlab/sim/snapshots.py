@@ -228,6 +228,7 @@ class CsvSnapshot:
     redirected: bool = False
     accessible: bool = True  # some member still has a path to the LUN
     paths_lost: tuple[str, ...] = ()  # nodes without a direct path (lab fault)
+    maintenance: bool = False  # Suspend-ClusterResource without -RedirectedAccess (§4.3)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@
 * If no node has a path, the CSV is inaccessible (5142): on 2016+ its VMs pause
   (Paused-Critical, storage resiliency §7.4) and resume when a path returns; on 2012 R2 they
   crash and their restarts fail until the storage is back.
+* Maintenance mode (§4.3, [S46]): the roles using the CSV are stopped (their VMs saved) and
+  nothing can start from it until Resume-ClusterResource.
 * Storage live migration (§5.6) copies the VHDs while the VM runs, mirroring writes, then
   switches; an error falls back to the source copy.
 """
@@ -72,6 +74,8 @@ class Storage:
             return UNAVAILABLE, ""
         if csv.paused_until is not None and csv.paused_until > w.now:
             return PAUSED, "CoordinatorChange"
+        if csv.maintenance:
+            return UNAVAILABLE, "Maintenance"
         if not self.accessible(csv):
             return UNAVAILABLE, "NoDiskConnectivity"
         if not self._has_path(csv, node):
@@ -85,7 +89,7 @@ class Storage:
         if vm.csv is None or vm.csv not in self.w.csvs:
             return True
         csv = self.w.csvs[vm.csv]
-        return self.accessible(csv) and bool(csv.owner)
+        return self.accessible(csv) and bool(csv.owner) and not csv.maintenance
 
     # faults and administration -----------------------------------------------------------
 
@@ -115,6 +119,23 @@ class Storage:
         csv.redirected = on
         if on:
             self.w.emit("CsvRedirectedAccess", csv.name, csv=csv.name)
+
+    def set_maintenance(self, csv: Csv, on: bool, stop_group: Callable[[Vm], None]) -> None:
+        """Maintenance on: storage moves touching the CSV fail, then every role with a VM on it
+        is stopped with its offline action (Save). Off: the roles stay offline until started."""
+        csv.maintenance = on
+        if not on:
+            self.w.emit("CsvMaintenanceOff", csv.name, csv=csv.name)
+            return
+        for m in self.moves:
+            if m.state in ("Queued", "Copying") and csv.name in (m.source_csv, m.target_csv):
+                self._finish_move(m, ok=False, why=f"{csv.name} went into maintenance")
+        stopped = []
+        for vm in sorted(self.w.vms.values(), key=lambda v: v.name):
+            if vm.csv == csv.name and (vm.group.intended_online or vm.state in ACTIVE_VM_STATES):
+                stop_group(vm)
+                stopped.append(vm.group.name)
+        self.w.emit("CsvMaintenanceOn", csv.name, csv=csv.name, roles=", ".join(stopped) or "none")
 
     def move_coordinator(self, csv: Csv, node: str) -> None:
         self._move_coordinator(csv, target=node, reason="moved by the administrator", event="CsvOwnerMoved")

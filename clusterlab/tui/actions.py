@@ -206,6 +206,8 @@ class StorageVerb(StrEnum):
     COORDINATOR = "coordinator"  # Move-ClusterSharedVolume to the next node that can coordinate
     REDIRECT = "redirect"  # redirected access on (Suspend-ClusterResource -RedirectedAccess)
     DIRECT = "direct"  # redirected access off (Resume-ClusterResource)
+    MAINTAIN = "maintain"  # maintenance on: its roles stop (Suspend-ClusterResource)
+    END_MAINTENANCE = "end_maintenance"  # maintenance off (Resume-ClusterResource)
 
 
 STORAGE_VERBS: tuple[StorageVerb, ...] = tuple(StorageVerb)
@@ -299,12 +301,22 @@ def storage_command(
             f"Turn on redirected access for {csv.name} (all I/O through the coordinator)",
             f"Suspend-ClusterResource -Name {q} -RedirectedAccess",
         )
+    if verb is StorageVerb.MAINTAIN:
+        title = f"Turn on maintenance for {csv.name} (its roles are saved and stay off)"
+        return LabCommand(title, f"Suspend-ClusterResource -Name {q}")
+    if verb is StorageVerb.END_MAINTENANCE:
+        return LabCommand(f"Turn off maintenance for {csv.name}", f"Resume-ClusterResource -Name {q}")
     return LabCommand(f"Turn off redirected access for {csv.name} (direct I/O)", f"Resume-ClusterResource -Name {q}")
 
 
 def redirect_toggle(csv: CsvSnapshot) -> StorageVerb:
     """``a``: redirected access on, or off when it is on."""
     return StorageVerb.DIRECT if csv.redirected else StorageVerb.REDIRECT
+
+
+def maintenance_toggle(csv: CsvSnapshot) -> StorageVerb:
+    """``M``: maintenance on, or off when it is on."""
+    return StorageVerb.END_MAINTENANCE if csv.maintenance else StorageVerb.MAINTAIN
 
 
 def storage_verbs_that_apply(
@@ -318,4 +330,5 @@ def storage_verbs_that_apply(
         if next_coordinator(csv, nodes) is not None:
             verbs.add(StorageVerb.COORDINATOR)
         verbs.add(redirect_toggle(csv))
+        verbs.add(maintenance_toggle(csv))
     return frozenset(verbs)

@@ -40,6 +40,7 @@ from clusterlab.tui.actions import (
     StorageVerb,
     has_path,
     is_vm_role,
+    maintenance_toggle,
     next_csv,
     node_command,
     node_verbs_that_apply,
@@ -258,6 +259,22 @@ STORAGE_KEYS: list[Binding] = [
         "Direct I/O",
         id="storage.direct",
         tooltip="Turn off redirected access for the selected CSV: direct I/O again (Resume-ClusterResource -Name CSV)",
+    ),
+    Binding(
+        "M",
+        "storage('maintain')",
+        "Maintain",
+        id="storage.maintain",
+        tooltip="Turn on maintenance for the selected CSV: every VM on it is saved and cannot start until "
+        "maintenance ends (Suspend-ClusterResource -Name CSV); M again turns it off",
+    ),
+    Binding(
+        "M",
+        "storage('end_maintenance')",
+        "End maint.",
+        id="storage.end_maintenance",
+        tooltip="Turn off maintenance for the selected CSV; its roles stay off until started "
+        "(Resume-ClusterResource -Name CSV)",
     ),
 ]
 
@@ -1002,6 +1019,8 @@ class ClusterLabApp(App[None]):
             return False
         if toggle and verb in (StorageVerb.REDIRECT, StorageVerb.DIRECT):
             verb = redirect_toggle(csv)
+        if toggle and verb in (StorageVerb.MAINTAIN, StorageVerb.END_MAINTENANCE):
+            verb = maintenance_toggle(csv)
         if verb is StorageVerb.FAIL_PATH and node is None:
             self.notify("Select a node column first.", severity="warning")
             return False
@@ -1037,7 +1056,7 @@ class ClusterLabApp(App[None]):
                         discover=StorageVerb.FAIL_PATH in applies and node.name == view.selected_node,
                     )
                 )
-            for verb in (StorageVerb.COORDINATOR, redirect_toggle(csv)):
+            for verb in (StorageVerb.COORDINATOR, redirect_toggle(csv), maintenance_toggle(csv)):
                 cmd = storage_command(verb, csv, nodes=snap.nodes)
                 entries.append(
                     PaletteEntry(

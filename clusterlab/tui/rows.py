@@ -506,7 +506,9 @@ def cluster_summary(snap: ClusterSnapshot) -> list[Cell]:
     for csv in snap.csvs:
         text = f"  {csv.name}  {csv.state} on {csv.owner or '-'} · {len(csv.vms)} VMs"
         tone = Tone.NORMAL if csv.state == "Online" else Tone.BAD
-        if csv_inaccessible(csv):
+        if csv.maintenance:
+            text, tone = text + " · maintenance", Tone.WARN
+        elif csv_inaccessible(csv):
             text, tone = text + " · no access", Tone.BAD
         else:
             # how many nodes reach it the long way, worded like the Storage view's cells
@@ -552,6 +554,8 @@ _IO_CELL = {
     BLOCK_REDIRECTED: ("Block ↪", Tone.WARN),
     IO_PAUSED: ("Paused", Tone.BAD),
 }
+#: Get-ClusterSharedVolumeState's reason while the CSV is in maintenance.
+MAINTENANCE = "Maintenance"
 _CSV_STATE_TONE = {"Online": Tone.GOOD, "Paused": Tone.WARN, "Offline": Tone.BAD}
 
 
@@ -563,6 +567,8 @@ def io_cell(mode: str, reason: str, coordinator: bool) -> Cell:
     """``Direct`` green, ``Block ↪`` / ``FS ↪`` yellow, ``Paused`` / ``No access`` red, ``—`` (not a member) dim."""
     if mode in _IO_CELL:
         text, tone = _IO_CELL[mode]
+    elif reason == MAINTENANCE:
+        text, tone = "Maint.", Tone.WARN
     elif reason:  # Unavailable because no node reaches the disk (5142)
         text, tone = "No access", Tone.BAD
     else:  # Unavailable: the node is not a running member
@@ -579,19 +585,27 @@ def io_words(mode: str, reason: str, coordinator: str) -> str:
         BLOCK_REDIRECTED: ("Block redirected", f"no path to the disk; block I/O goes over SMB through {via}"),
         IO_PAUSED: ("Paused", "I/O is queued while the coordinator changes"),
     }.get(mode, ("No access", "no node reaches the disk") if reason else ("Unavailable", "not a running member"))
+    if mode == IO_UNAVAILABLE and reason == MAINTENANCE:
+        return "In maintenance: the roles using it are stopped until Resume-ClusterResource"
     why = f" ({reason})" if reason and reason != "NotRedirected" else ""
     return f"{title}{why}: {what}"
 
 
 def csv_inaccessible(csv: CsvSnapshot) -> bool:
     """No node reaches the disk (5142): every node Unavailable, some for NoDiskConnectivity."""
-    return any(reason for *_, reason in csv.io) and all(mode == IO_UNAVAILABLE for _n, mode, _r in csv.io)
+    return (
+        not csv.maintenance
+        and any(reason for *_, reason in csv.io)
+        and all(mode == IO_UNAVAILABLE for _n, mode, _r in csv.io)
+    )
 
 
 def storage_row(csv: CsvSnapshot, nodes: Sequence[str]) -> Row:
     """CSV, state (``↪``: redirected access on), coordinator, VM count, then one I/O cell per node in ``nodes``."""
     no_access = csv_inaccessible(csv)
-    if no_access:
+    if csv.maintenance:
+        state = Cell(f"{csv.state} (Maintenance)", Tone.WARN)
+    elif no_access:
         state = Cell(f"{csv.state} · no access", Tone.BAD)
     elif csv.redirected:
         state = Cell(f"{csv.state} ↪", Tone.WARN)

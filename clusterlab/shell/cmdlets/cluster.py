@@ -164,6 +164,8 @@ def get_cluster_shared_volume(inv: Invocation) -> Iterable[Any]:
                 "State": csvs[n].state,
                 "Node": csvs[n].owner,
                 "SharedVolumeInfo": f"C:\\ClusterStorage\\{n}",
+                "MaintenanceMode": csvs[n].maintenance,
+                "RedirectedAccess": csvs[n].redirected,
                 "Id": guid(n),
             },
         )
@@ -511,7 +513,8 @@ def move_csv(inv: Invocation) -> Iterable[Any]:
 
 @cmdlet(
     "Suspend-ClusterResource",
-    "Turns on redirected access for a Cluster Shared Volume (-RedirectedAccess): every other node's I/O goes "
+    "Turns on maintenance for a Cluster Shared Volume — every role using it is stopped (its VMs saved) so "
+    "that e.g. chkdsk /f can run — or, with -RedirectedAccess, redirected access: every other node's I/O goes "
     "through the coordinator (5136).",
     (
         Param("Name", kind="string", position=0, by_property=True),
@@ -521,6 +524,10 @@ def move_csv(inv: Invocation) -> Iterable[Any]:
         INPUT,
     ),
     noun_type="SuspendResourceCommand",
+    examples=(
+        ("Suspend-ClusterResource -Name CSV1 -RedirectedAccess", "All I/O to CSV1 goes through its coordinator."),
+        ("Suspend-ClusterResource -Name CSV1", "Maintenance: the VMs on CSV1 are saved and cannot start."),
+    ),
 )
 def suspend_cluster_resource(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
@@ -531,27 +538,31 @@ def suspend_cluster_resource(inv: Invocation) -> Iterable[Any]:
             "InvalidArgument",
             name,
         )
-    if not inv.switch("RedirectedAccess"):
-        raise inv.fail(
-            "Maintenance mode for a CSV (Suspend-ClusterResource without -RedirectedAccess) is not "
-            "simulated yet; use -RedirectedAccess.",
-            "NotImplemented",
-            name,
-        )
-    c.set_csv_redirected(name, True)
+    if inv.switch("RedirectedAccess"):
+        c.set_csv_redirected(name, True)
+    else:
+        c.set_csv_maintenance(name, True)
     return []
 
 
 @cmdlet(
     "Resume-ClusterResource",
-    "Turns redirected access off again for a Cluster Shared Volume: nodes with a path go back to Direct I/O.",
+    "Turns maintenance and redirected access off again for a Cluster Shared Volume: nodes with a path go back "
+    "to Direct I/O; roles stopped for maintenance stay offline until started.",
     (Param("Name", kind="string", position=0, by_property=True), INPUT),
     noun_type="ResumeResourceCommand",
 )
 def resume_cluster_resource(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
     name = require_target(inv)
-    c.set_csv_redirected(name, False)
+    csv = next((v for v in c.snapshot().csvs if v.name.lower() == name.lower()), None)
+    if csv is not None and not (csv.maintenance or csv.redirected):
+        raise inv.fail(f"'{csv.name}' is neither in maintenance nor in redirected access.", "InvalidOperation", name)
+    if csv is not None and csv.maintenance:
+        c.set_csv_maintenance(name, False)
+        if not csv.redirected:
+            return []
+    c.set_csv_redirected(name, False)  # also reports an unknown name
     return []
 
 

@@ -37,7 +37,7 @@ def resource_obj(c: Cluster, r: ResourceSnapshot) -> PSObject:
             "IsStorageClassResource": r.resource_type == "Physical Disk",
             "OwnerNode": r.owner,
             "Description": "",
-            "MaintenanceMode": False,
+            "MaintenanceMode": c.csv_in_maintenance(r.name),
             "RestartAction": 2,
             "RestartThreshold": r.restart_threshold,
             "RestartDelay": 500,
