@@ -68,3 +68,31 @@ def test_simultaneous_limit_per_profile(os: str, running_at_once: int) -> None:
     c.advance(2)
     active = [m for m in c.migrations() if m.state in ("Setup", "DataTransfer", "Move")]
     assert len(active) == running_at_once
+
+
+def test_storage_migration_progress_follows_the_hosts_io_mode() -> None:
+    """A 60 GB copy at 0.5 GB/s is half done after 60 s; when the host loses its path to the
+    source CSV its I/O goes block redirected and the rest copies at half speed (§4.3, §5.6)."""
+    from clusterlab.lab import default_lab_path, load_lab
+
+    c = Cluster(load_lab(default_lab_path()).spec)
+    c.storage_migrate("SQL01", "CSV2")
+    c.advance(60)
+    (m,) = c.storage_migrations()
+    assert (m.kind, m.state, m.source, m.target, m.percent, m.rate_gbps) == (
+        "Storage",
+        "Copying",
+        "CSV1",
+        "CSV2",
+        50.0,
+        0.5,
+    )
+    c.lose_storage_path("HV02", "CSV1")
+    c.advance(60)
+    (m,) = c.storage_migrations()
+    assert (m.percent, m.gb_left, m.rate_gbps) == (75.0, 15.0, 0.25)
+    c.advance(60)
+    (m,) = c.storage_migrations()
+    assert (m.state, m.finished, m.percent) == ("Done", 180.0, 100.0)
+    assert c.snapshot().vm("SQL01").csv == "CSV2"
+    assert c.storage_migrations(finished=0) == ()

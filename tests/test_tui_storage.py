@@ -82,6 +82,12 @@ def shown_keys(app: ClusterLabApp) -> dict[str, str]:
     }
 
 
+def migration_cells(app: ClusterLabApp, key: str) -> list[str]:
+    data = app.query_one("#migrations", SnapshotTable).row_data(key)
+    assert data is not None, key
+    return [c.text for c in data]
+
+
 def errors(app: ClusterLabApp) -> list[str]:
     return [n.message for n in app._notifications if n.severity == "error"]
 
@@ -279,6 +285,11 @@ def test_v_starts_a_storage_migration_that_ends_with_the_vm_on_the_next_csv() ->
         assert role(app, "SQL01", ROLE_STATUS) == "Storage → CSV2"
         assert "storage migration CSV1 → CSV2: copying" in app.query_one("#details", LinesView).plain
         assert "v" not in shown_keys(app)  # one at a time
+        app.advance_sim(30)
+        await pilot.pause()
+        copying = migration_cells(app, "storage:1")  # the Migrations view follows the copy
+        assert copying[:4] == ["SQL01", "Storage", "CSV1 → CSV2", "Copying"]
+        assert copying[5].endswith("25%") and copying[6] == "45.0" and copying[7] == "0.5"
         for _ in range(60):
             if app.snapshot.vm("SQL01").csv == "CSV2":
                 break
@@ -290,6 +301,7 @@ def test_v_starts_a_storage_migration_that_ends_with_the_vm_on_the_next_csv() ->
         assert matrix(app, "CSV1")["VMs"] == "5" and matrix(app, "CSV2")["VMs"] == "8"
         assert app.storage_moves == {}
         assert "v" in shown_keys(app)  # and back again, if you like
+        assert migration_cells(app, "storage:1")[3] == "Done"
 
     drive(scenario)
 

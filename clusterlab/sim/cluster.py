@@ -769,7 +769,8 @@ class Cluster:
         self._vm(name).dirty_mb_s = dirty_mb_s
 
     def migrations(self, finished: int | None = None) -> tuple[MigrationSnapshot, ...]:
-        """Live migrations in request order: every one, or the open ones plus the last ``finished``."""
+        """Live migrations in request order: every one, or the open ones plus the last ``finished``
+        (storage migrations: :meth:`storage_migrations`)."""
         engine = self._roles.migrations
         if finished is None:
             chosen = engine.all
@@ -796,6 +797,40 @@ class Cluster:
                     started=m.started,
                     finished=m.finished,
                     reason=m.reason,
+                    failure=m.failure,
+                )
+            )
+        return tuple(out)
+
+    def storage_migrations(self, finished: int | None = None) -> tuple[MigrationSnapshot, ...]:
+        """Storage migrations (Move-VMStorage, §5.6) as migrations of ``kind`` "Storage": source and
+        target are CSVs; state Queued / Copying / Done / Failure; every one, or the open ones plus
+        the last ``finished``."""
+        storage = self._roles.storage
+        moves = storage.moves
+        if finished is not None:
+            done = [m for m in moves if m.state in ("Done", "Failed")]
+            keep = set(map(id, done[-finished:])) if finished > 0 else set()
+            moves = [m for m in moves if m.state in ("Queued", "Copying") or id(m) in keep]
+        out = []
+        for m in moves:
+            copied = storage.copied(m)
+            out.append(
+                MigrationSnapshot(
+                    id=m.id,
+                    vm=m.vm.name,
+                    kind="Storage",
+                    source=m.source_csv,
+                    target=m.target_csv,
+                    state="Failure" if m.state == "Failed" else m.state,
+                    passes=0,
+                    percent=round(100.0 * copied / m.size_gb, 1) if m.size_gb else 100.0,
+                    gb_left=round(m.size_gb - copied, 3),
+                    rate_gbps=round(m.rate, 3) if m.state == "Copying" else 0.0,
+                    requested=m.requested,
+                    started=m.started,
+                    finished=m.finished,
+                    reason=f"Move-VMStorage on {m.host}",
                     failure=m.failure,
                 )
             )

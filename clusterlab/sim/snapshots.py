@@ -166,11 +166,11 @@ class FileServerSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class MigrationSnapshot:
-    """One live migration: queued, running or finished."""
+    """One live migration (or storage migration, ``kind`` "Storage"): queued, running or finished."""
 
     id: int
     vm: str
-    kind: str  # "Live"
+    kind: str  # "Live", or "Storage" (source and target are CSVs, state Queued / Copying / Done / Failure)
     source: str
     target: str
     state: str  # Queued / Setup / DataTransfer / Move / Done / Canceled / Failure

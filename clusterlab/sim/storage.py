@@ -37,11 +37,18 @@ class StorageMove:
     source_csv: str
     target_csv: str
     host: str
-    left_gb: float
+    size_gb: float  # the VM's files to copy
+    id: int = 0
+    requested: float = 0.0
     state: str = "Queued"  # Queued / Copying / Done / Failed
     started: float | None = None
     finished: float | None = None
     epoch: int = 0
+    copied_gb: float = 0.0  # at ``since``; the copy is fluid: its rate changes with the hosts' I/O modes
+    rate: float = 0.0  # GB/s while copying
+    since: float = 0.0
+    token: int = 0  # the scheduled end of copy that still counts
+    failure: str = ""
 
 
 class Storage:
@@ -53,6 +60,7 @@ class Storage:
         self._vm_failed = vm_failed  # the VM crashed with its storage (2012 R2)
         self.moves: list[StorageMove] = []
         self._gen = 0
+        self._next_id = 1
 
     # I/O modes -------------------------------------------------------------------------
 
@@ -102,6 +110,7 @@ class Storage:
             self._move_coordinator(csv, reason="the coordinator lost its path to the disk", event="CsvAutoPaused")
         if was_accessible and not self.accessible(csv):
             self._inaccessible(csv)
+        self.reflow()
 
     def restore_paths(self, node: str) -> None:
         w = self.w
@@ -114,11 +123,13 @@ class Storage:
                 if not csv.owner or csv.owner not in self._members():
                     csv.owner = node if node in self._members() else csv.owner
                 self._accessible_again(csv)
+        self.reflow()
 
     def set_redirected(self, csv: Csv, on: bool) -> None:
         csv.redirected = on
         if on:
             self.w.emit("CsvRedirectedAccess", csv.name, csv=csv.name)
+        self.reflow()
 
     def set_maintenance(self, csv: Csv, on: bool, stop_group: Callable[[Vm], None]) -> None:
         """Maintenance on: storage moves touching the CSV fail, then every role with a VM on it
@@ -158,6 +169,7 @@ class Storage:
         csv.owner = target
         # §4.2: I/O is queued while the new coordinator takes over; VMs keep running.
         csv.paused_until = w.now + P.CSV_COORDINATOR_PAUSE_S
+        self.reflow()  # with redirected access on, the new coordinator's own I/O is direct
 
     def _inaccessible(self, csv: Csv) -> None:
         w = self.w
@@ -188,12 +200,16 @@ class Storage:
         for csv in sorted(self.w.csvs.values(), key=lambda c: c.name):
             if csv.owner and csv.owner not in members:
                 self.coordinator_lost(csv)
+        self.reflow()
 
     # storage migration (§5.6) ----------------------------------------------------------------
 
     def request_move(self, vm: Vm, target_csv: str) -> StorageMove:
         assert vm.csv is not None
-        m = StorageMove(vm, vm.csv, target_csv, vm.host, vm.vhd_gb, epoch=vm.group.epoch)
+        m = StorageMove(
+            vm, vm.csv, target_csv, vm.host, vm.vhd_gb, id=self._next_id, requested=self.w.now, epoch=vm.group.epoch
+        )
+        self._next_id += 1
         self.moves.append(m)
         self.w.emit("StorageMigrationQueued", vm.name, vm=vm.name, source=m.source_csv, target=target_csv)
         self._pump()
@@ -223,10 +239,42 @@ class Storage:
             if self._busy(m.host) >= limit:
                 continue
             m.state = "Copying"
-            m.started = w.now
+            m.started = m.since = w.now
             w.emit("StorageMigrationStarted", m.vm.name, vm=m.vm.name, source=m.source_csv, target=m.target_csv)
-            took = m.left_gb / max(self._rate(m), 1e-6)
-            w.after(took, lambda m=m: self._copied(m))  # type: ignore[misc]
+            m.rate = self._rate(m)
+            self._schedule(m)
+
+    def _schedule(self, m: StorageMove) -> None:
+        """(Re)schedule the end of the copy from what is left at the current rate."""
+        m.token += 1
+        token = m.token
+        left = max(0.0, m.size_gb - m.copied_gb)
+
+        def done() -> None:
+            if m.token == token:
+                m.copied_gb = m.size_gb
+                self._copied(m)
+
+        self.w.after(left / max(m.rate, 1e-6), done)
+
+    def copied(self, m: StorageMove) -> float:
+        """GB copied so far."""
+        if m.state != "Copying":
+            return m.size_gb if m.state == "Done" else m.copied_gb
+        return min(m.size_gb, m.copied_gb + m.rate * (self.w.now - m.since))
+
+    def reflow(self) -> None:
+        """A host's I/O mode to a CSV changed: running copies go on at their new rate (§5.6)."""
+        for m in self.moves:
+            if m.state != "Copying":
+                continue
+            rate = self._rate(m)
+            if rate == m.rate:
+                continue
+            m.copied_gb = self.copied(m)
+            m.since = self.w.now
+            m.rate = rate
+            self._schedule(m)
 
     def _copied(self, m: StorageMove) -> None:
         if m.state != "Copying":
@@ -245,8 +293,10 @@ class Storage:
     def _finish_move(self, m: StorageMove, ok: bool, why: str) -> None:
         if m.state in ("Done", "Failed"):
             return
+        m.copied_gb = self.copied(m)
         m.state = "Done" if ok else "Failed"
         m.finished = self.w.now
+        m.failure = why
         if ok:
             self.w.emit("StorageMigrationCompleted", m.vm.name, vm=m.vm.name, source=m.source_csv, target=m.target_csv)
         else:

@@ -62,13 +62,13 @@ class RoleVerb(StrEnum):
 
 
 ROLE_VERBS: tuple[RoleVerb, ...] = tuple(RoleVerb)
-#: Verbs that start, end or reverse live migrations: the cockpit shows its Migrations view after them.
+#: Verbs that start, end or reverse live or storage migrations: the cockpit shows its Migrations view after them.
 MIGRATION_VERBS: frozenset[str] = frozenset(
-    {NodeVerb.DRAIN, NodeVerb.RESUME, NodeVerb.RESTART, RoleVerb.LIVE, RoleVerb.CANCEL}
+    {NodeVerb.DRAIN, NodeVerb.RESUME, NodeVerb.RESTART, RoleVerb.LIVE, RoleVerb.CANCEL, RoleVerb.STORAGE}
 )
 
 #: MigrationSnapshot.state values of a migration that has not ended.
-ACTIVE_MIGRATION_STATES: frozenset[str] = frozenset({"Queued", "Setup", "DataTransfer", "Move"})
+ACTIVE_MIGRATION_STATES: frozenset[str] = frozenset({"Queued", "Setup", "DataTransfer", "Move", "Copying"})
 
 
 def ps_name(name: str) -> str:

@@ -63,6 +63,8 @@ from clusterlab.tui.rows import (
     event_cells,
     identity_text,
     io_explanation,
+    is_finished,
+    migration_key,
     migration_rows,
     node_row,
     ordered_groups,
@@ -370,8 +372,8 @@ class ClusterLabApp(App[None]):
             "Events/Migrations/Storage/Console",
             id="pane.switch",
             show=False,
-            tooltip="Show the event log, the live migrations, the storage (CSV I/O per node) or the console "
-            "in the lower pane (from 160 columns they all show)",
+            tooltip="Show the event log, the live and storage migrations, the storage (CSV I/O per node) or the "
+            "console in the lower pane (from 160 columns they all show)",
         ),
         Binding(
             "ctrl+t",
@@ -434,8 +436,8 @@ class ClusterLabApp(App[None]):
         self.speed = float(speed)
         self.running = not paused
         self.snapshot: ClusterSnapshot = cluster.snapshot()
-        #: every live migration of the lab as of the last publish, and the ones still running by VM name
-        self.migrations: tuple[MigrationSnapshot, ...] = cluster.migrations(finished=10)
+        #: live and storage migrations as of the last publish, and the live ones still running by VM name
+        self.migrations: tuple[MigrationSnapshot, ...] = self._all_migrations()
         self.running_migrations: dict[str, MigrationSnapshot] = running_migrations(self.migrations)
         #: storage migrations (Move-VMStorage) not ended yet, by VM name, followed through their events
         self.storage_moves: dict[str, StorageMove] = {}
@@ -486,7 +488,7 @@ class ClusterLabApp(App[None]):
             "#details": "Why here?",
             "#summary": "Quorum · networks · CSVs",
             "#events": "Events",
-            "#migrations-view": "Live migrations",
+            "#migrations-view": "Live and storage migrations",
             "#storage-view": "Storage: CSV I/O per node (★ coordinator)",
             "#console-log": "Console",
         }
@@ -593,10 +595,14 @@ class ClusterLabApp(App[None]):
 
     # publishing one snapshot ---------------------------------------------------------
 
+    def _all_migrations(self) -> tuple[MigrationSnapshot, ...]:
+        """Live then storage migrations: the open ones and the last few finished of each."""
+        return self.cluster.migrations(finished=10) + self.cluster.storage_migrations(finished=10)
+
     def publish(self) -> None:
         """Take ONE snapshot and show it everywhere; append new events to the log."""
         snap = self.cluster.snapshot()
-        migrations = self.cluster.migrations(finished=10)
+        migrations = self._all_migrations()
         running = running_migrations(migrations)
         self.snapshot, self.migrations, self.running_migrations = snap, migrations, running
         # remember a witness fault however it was made (key or typed): without quorum it reads Offline
@@ -635,7 +641,7 @@ class ClusterLabApp(App[None]):
             storage.sync(storage_columns(snap), storage_rows(snap))
             storage.explain(io_explanation(snap, storage.selected_csv, storage.selected_node))
             tabs = self.query_one(PaneTabs)
-            tabs.set_count("migrations", len(running))
+            tabs.set_count("migrations", sum(1 for m in migrations if not is_finished(m)))
             tabs.set_count("storage", storage_attention(snap))
             self._show_details()
             self.query_one("#summary", LinesView).show(cluster_summary(snap))
@@ -937,7 +943,7 @@ class ClusterLabApp(App[None]):
         if self._last_table == "#migrations":
             key = self.query_one("#migrations", SnapshotTable).selected_key
             for m in self.migrations:
-                if str(m.id) == key:
+                if migration_key(m) == key:
                     return m.vm
         return self.query_one("#roles", SnapshotTable).selected_key
 
@@ -1134,7 +1140,9 @@ class ClusterLabApp(App[None]):
                 PaletteEntry("Show the event log, the live migrations or the console", "e", self.action_switch_pane)
             )
             entries.append(
-                PaletteEntry("Show the live migrations", "Migrations tab", partial(self._show_pane, "migrations"))
+                PaletteEntry(
+                    "Show the live and storage migrations", "Migrations tab", partial(self._show_pane, "migrations")
+                )
             )
         entries.append(PaletteEntry("Show the storage: CSV I/O per node", "Storage tab", self.show_storage))
         entries.append(PaletteEntry("Toggle dark / light theme", "ctrl+t", self.action_toggle_theme))

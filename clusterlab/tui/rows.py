@@ -81,6 +81,8 @@ MIGRATION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("left", "GB left"),
     ("rate", "GB/s"),
 )
+#: MigrationSnapshot.kind of a storage migration (Move-VMStorage): its route is CSV → CSV.
+STORAGE_KIND = "Storage"
 #: Finished migrations (Done, Canceled, Failure) the Migrations view keeps, dimmed, below the running ones.
 FINISHED_MIGRATIONS_SHOWN = 10
 #: Cells of the text progress bar in the Migrations view.
@@ -266,8 +268,13 @@ def is_finished(m: MigrationSnapshot) -> bool:
 
 
 def running_migrations(migrations: Iterable[MigrationSnapshot]) -> dict[str, MigrationSnapshot]:
-    """VM name -> its live migration that has not ended (queued or running)."""
-    return {m.vm: m for m in migrations if not is_finished(m)}
+    """VM name -> its live migration that has not ended (queued or running); storage migrations aside."""
+    return {m.vm: m for m in migrations if not is_finished(m) and m.kind != STORAGE_KIND}
+
+
+def migration_key(m: MigrationSnapshot) -> str:
+    """The Migrations view's row key: live and storage migrations count their ids separately."""
+    return f"storage:{m.id}" if m.kind == STORAGE_KIND else str(m.id)
 
 
 def progress_bar(percent: float, cells: int = PROGRESS_BAR_CELLS) -> str:
@@ -288,6 +295,7 @@ _MIGRATION_STATE_TONE = {
     "Setup": Tone.INFO,
     "DataTransfer": Tone.INFO,
     "Move": Tone.WARN,
+    "Copying": Tone.INFO,
     "Done": Tone.MUTED,
     "Canceled": Tone.MUTED,
     "Failure": Tone.BAD,
@@ -314,7 +322,7 @@ def migration_row(m: MigrationSnapshot, now: float) -> Row:
         progress = Cell(f"waiting {_waited(now - m.requested)}", Tone.WARN)
     else:
         progress = Cell(progress_bar(m.percent), Tone.INFO)
-    moving = m.state in ("DataTransfer", "Move")
+    moving = m.state in ("DataTransfer", "Move", "Copying")
     return (
         Cell(m.vm, Tone.STRONG),
         Cell(m.kind),
@@ -338,9 +346,11 @@ def migration_rows(
     finished: list[MigrationSnapshot] = []
     for m in migrations:
         (finished if is_finished(m) else running).append(m)
-    running.sort(key=lambda m: m.id)
-    finished.sort(key=lambda m: (m.finished if m.finished is not None else 0.0, m.id), reverse=True)
-    return [(str(m.id), migration_row(m, now)) for m in (*running, *finished[:finished_shown])]
+    running.sort(key=lambda m: (m.requested, m.kind, m.id))
+    finished.sort(
+        key=lambda m: (m.finished if m.finished is not None else 0.0, m.requested, m.kind, m.id), reverse=True
+    )
+    return [(migration_key(m), migration_row(m, now)) for m in (*running, *finished[:finished_shown])]
 
 
 def speed_text(speed: float) -> str:

@@ -178,7 +178,9 @@ register_view(
         )
     ),
 )
-register_view("Migration", lambda profile: View(("VM", "Source", "Destination", "State", "Pass", "Percent", "GBLeft")))
+register_view(
+    "Migration", lambda profile: View(("VM", "Type", "Source", "Destination", "State", "Pass", "Percent", "GBLeft"))
+)
 
 
 def host_obj(c: Cluster, name: str) -> PSObject:
@@ -237,10 +239,12 @@ def set_vm_host(inv: Invocation) -> Iterable[Any]:
 
 @cmdlet(
     "Get-LabMigration",
-    "Lab-only: the live migrations of the lab (queued, running and finished) with their progress.",
+    "Lab-only: the live and storage migrations of the lab (queued, running and finished) with their progress; "
+    "a storage migration's Source and Destination are CSVs.",
     (
         Param("VM", kind="strings", position=0, help="Only these VMs."),
         Param("All", kind="switch", help="Include finished ones."),
+        Param("Type", kind="enum", choices=("Live", "Storage"), help="Only live or only storage migrations."),
     ),
     module="Lab",
     lab_only=True,
@@ -250,8 +254,11 @@ def get_lab_migration(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
     wanted = [v.lower() for v in inv.get("VM") or []]
     out = []
-    for m in c.migrations():
+    kind = inv.get("Type")
+    for m in sorted((*c.migrations(), *c.storage_migrations()), key=lambda m: (m.requested, m.kind, m.id)):
         if wanted and m.vm.lower() not in wanted:
+            continue
+        if kind and m.kind.lower() != str(kind).lower():
             continue
         if not inv.switch("All") and m.state in ("Done", "Canceled", "Failure"):
             continue
@@ -260,6 +267,7 @@ def get_lab_migration(inv: Invocation) -> Iterable[Any]:
                 "ClusterLab.Migration",
                 {
                     "VM": m.vm,
+                    "Type": m.kind,
                     "Source": m.source,
                     "Destination": m.target,
                     "State": m.state,
@@ -385,7 +393,8 @@ def move_vm_storage(inv: Invocation) -> Iterable[Any]:
             str(path),
         )
     c.storage_migrate(name, m.group(1))
-    wait_for(inv, lambda: not c.storage_migration_running(name))
+    # -AsJob returns at once (Get-LabMigration follows the copy); otherwise the cmdlet waits like Hyper-V's.
+    wait_for(inv, lambda: not c.storage_migration_running(name), 0 if inv.switch("AsJob") else None)
     return []
 
 

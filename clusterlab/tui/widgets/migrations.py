@@ -1,4 +1,4 @@
-"""The Migrations view: live migrations queued, running and just finished, one row each."""
+"""The Migrations view: live and storage migrations queued, running and just finished, one row each."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ class MigrationsView(Vertical):
     """
 
     HINT = (
-        "No live migrations. d drains the selected node (Suspend-ClusterNode -Drain), "
-        "l live-migrates the selected role (Move-ClusterVirtualMachineRole)."
+        "No migrations. d drains the selected node (Suspend-ClusterNode -Drain), "
+        "l live-migrates the selected role (Move-ClusterVirtualMachineRole), "
+        "v moves its storage to the next CSV (Move-VMStorage)."
     )
 
     def __init__(self, *, id: str | None = None) -> None:
