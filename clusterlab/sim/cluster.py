@@ -476,6 +476,40 @@ class Cluster:
             raise InvalidStateError(f"Maintenance is already {'on' if on else 'off'} for '{c.name}'.")
         self._roles.storage.set_maintenance(c, on, lambda vm: self._roles.stop_group(vm.group, "save"))
 
+    @property
+    def auto_balancer(self) -> tuple[int, int]:
+        """(AutoBalancerMode, AutoBalancerLevel), §3.11; mode 0 on profiles without VM load balancing."""
+        return self._roles.auto_balancer_mode, self._roles.auto_balancer_level
+
+    def set_auto_balancer(self, mode: int | None = None, level: int | None = None) -> None:
+        """(Get-Cluster).AutoBalancerMode = 0|1|2 and .AutoBalancerLevel = 1|2|3 (2016+, §3.11)."""
+        if not self._w.profile.vm_load_balancing:
+            raise InvalidArgumentError(
+                f"VM load balancing arrived with Windows Server 2016, not {self.profile.display_name}."
+            )
+        if mode is not None and mode not in (0, 1, 2):
+            raise InvalidArgumentError(
+                "AutoBalancerMode must be 0 (disabled), 1 (on node join) or 2 (on node join and every 30 minutes)."
+            )
+        if level is not None and level not in (1, 2, 3):
+            raise InvalidArgumentError(
+                "AutoBalancerLevel must be 1 (Low, above 80 %), 2 (Medium, 70 %) or 3 (High, 60 %)."
+            )
+        if mode is not None:
+            self._roles.auto_balancer_mode = mode
+        if level is not None:
+            self._roles.auto_balancer_level = level
+        self._roles.arm_balancer()
+
+    def balance_vms(self) -> tuple[tuple[str, str, str], ...]:
+        """Evaluate VM load balancing now (what the periodic evaluation does): (VM, from, to) per move."""
+        self._require_cluster()
+        if not self._w.profile.vm_load_balancing:
+            raise InvalidStateError(
+                f"VM load balancing arrived with Windows Server 2016, not {self.profile.display_name}."
+            )
+        return tuple((m.group, m.source, m.target) for m in self._roles.balance("requested by the lab"))
+
     def csv_in_maintenance(self, name: str) -> bool:
         csv = self._w.csvs.get(name)
         return csv is not None and csv.maintenance

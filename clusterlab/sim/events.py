@@ -316,6 +316,14 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "redirected over the network from all cluster nodes that are accessing this volume.",
     ),
     EventKind(
+        "VmLoadBalanced",
+        None,
+        I,
+        "VM load balancing: node '{source}' is at {pressure}% memory (threshold {threshold}%); live-migrating "
+        "'{group}' to '{target}' ({trigger}).",
+        channel="Operational",
+    ),
+    EventKind(
         "CsvMaintenanceOn",
         None,
         W,

@@ -46,6 +46,8 @@ class OsProfile:
     drain_on_shutdown: bool = True
     #: §5.3: Compression is the default live-migration option from 2012 R2; 2012 used TCP/IP.
     default_migration_option: str = "Compression"
+    #: §3.11: VM load balancing (Node Fairness) exists from 2016.
+    vm_load_balancing: bool = True
     #: §5.1: at most 5 memory-copy passes from 2012 R2; 2012's cap is not in the reference (we use 10).
     lm_max_passes: int = 5
 
@@ -77,6 +79,7 @@ PROFILES: Final = MappingProxyType(
             legacy_quorum_type_names=True,
             cloud_witness=False,
             compute_resiliency=False,
+            vm_load_balancing=False,
             functional_level=7,
             node_columns=("Name", "ID", "State"),
             resource_group_column="Group",
@@ -96,6 +99,7 @@ PROFILES: Final = MappingProxyType(
             legacy_quorum_type_names=True,
             cloud_witness=False,
             compute_resiliency=False,
+            vm_load_balancing=False,
             functional_level=8,
             node_columns=("Name", "ID", "State"),
             resource_group_column="Group",

@@ -15,10 +15,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
+from . import balancer
 from . import profiles as P
 from .migration import Migration, Migrations
 from .model import ACTIVE_VM_STATES, Group, Resource, Vm, World
@@ -73,11 +75,16 @@ class Roles:
         #: name is UNVERIFIED in the reference, so it is a lab setting, not a Get-Cluster one.
         self.live_min_priority = P.PRIORITY_MEDIUM
         self._scope: set[str] | None = None  # placement limited to one partition's members
+        #: §3.11 AutoBalancerMode (0 off, 1 on node join, 2 on join and every 30 min) and Level (1-3).
+        self.auto_balancer_mode = 2 if world.profile.vm_load_balancing else 0
+        self.auto_balancer_level = 1
+        self._balance_armed = False  # a periodic evaluation is scheduled
 
     # VM truth and downtime -------------------------------------------------------------
 
     def set_vm(self, vm: Vm, state: VmState, host: str | None = None) -> None:
         now = self.w.now
+        self.arm_balancer()
         was_running = vm.state is VmState.RUNNING
         vm.state = state
         if host is not None:
@@ -652,6 +659,95 @@ class Roles:
         self.assign_csvs(rebalance=True)
         self.check_failback(node)
         self.retry_waiting()
+        if self.auto_balancer_mode >= 1:
+            self.balance(f"node {node} joined")
+
+    # VM load balancing (§3.11) ------------------------------------------------------------
+
+    def arm_balancer(self) -> None:
+        """Mode 2 evaluates every 30 minutes; only a change to the VMs can change the outcome,
+        so the evaluation is scheduled (at the next half hour) only after one: an idle
+        cluster has no timer ticking forever."""
+        if self.auto_balancer_mode < 2 or self._balance_armed:
+            return
+        self._balance_armed = True
+        w = self.w
+        at = (int(w.now // balancer.PERIOD_S) + 1) * balancer.PERIOD_S
+
+        def tick() -> None:
+            self._balance_armed = False
+            if self.auto_balancer_mode >= 2:
+                self.balance("periodic evaluation (every 30 minutes)")
+
+        w.after(at - w.now, tick)
+
+    def balance(self, trigger: str) -> list[balancer.Move]:
+        """Live-migrate VMs off nodes above the AutoBalancerLevel memory threshold (§3.11)."""
+        w = self.w
+        if len(w.partitions) != 1 or not w.profile.vm_load_balancing:
+            return []
+        movable = []
+        for g in sorted(w.groups.values(), key=lambda g: g.name):
+            vm = g.vm
+            if g.is_core or vm is None or vm.state is not VmState.RUNNING or not g.intended_online:
+                continue
+            if group_state(g) is not GroupState.ONLINE or g.migrating_to or self.migrations.current(g):
+                continue
+            if not w.nodes[g.owner].can_host or self.storage.current_move(vm) is not None:
+                continue
+            possible: set[str] | None = None
+            for r in g.resources:
+                if r.possible_owners is not None:
+                    possible = set(r.possible_owners) if possible is None else possible & r.possible_owners
+            movable.append(
+                balancer.Movable(
+                    g.name,
+                    g.owner,
+                    vm.memory_gb,
+                    frozenset(possible) if possible is not None else None,
+                    frozenset(g.anti_affinity),
+                )
+            )
+        # VMs already leaving a node (failback, drain, another balancing move) count as gone from it.
+        leaving: dict[str, float] = {}
+        for g in w.groups.values():
+            vm = g.vm
+            if vm is None or vm.state not in ACTIVE_VM_STATES:
+                continue
+            if (g.migrating_to and g.migrating_to != vm.host) or g.owner != vm.host:  # live or quick move
+                leaving[vm.host] = leaving.get(vm.host, 0.0) + vm.memory_gb
+        loads = [
+            dataclasses.replace(n, memory_used_gb=n.memory_used_gb - leaving.get(n.name, 0.0))
+            for n in self._loads(self._book())
+        ]
+        moves = balancer.plan(loads, movable, self.auto_balancer_level)
+        threshold = round(balancer.THRESHOLDS[self.auto_balancer_level] * 100)
+        for m in moves:
+            w.emit(
+                "VmLoadBalanced",
+                m.group,
+                group=m.group,
+                source=m.source,
+                target=m.target,
+                pressure=round(m.source_pressure * 100),
+                threshold=threshold,
+                trigger=trigger,
+            )
+            g = w.groups[m.group]
+            g.last_placement = PlacementExplanation(
+                w.now,
+                "VM load balancing",
+                m.target,
+                tuple(g.preferred_owners),
+                (
+                    f"{m.source} was at {round(m.source_pressure * 100)} % memory, above the AutoBalancerLevel "
+                    f"{self.auto_balancer_level} threshold of {threshold} % ({trigger})",
+                    f"{m.target} was the least loaded node it may use that stays at or under {threshold} % "
+                    f"({round(m.target_pressure * 100)} % with it)",
+                ),
+            )
+            self.live_move(g, m.target, "VM load balancing")
+        return moves
 
     def retry_waiting(self) -> None:
         waiting = [g for g in self.w.groups.values() if g.waiting and g.intended_online]

@@ -57,8 +57,8 @@ def cluster_obj(c: Cluster) -> PSObject:
             "ResiliencyDefaultPeriod": 240,
             "QuarantineThreshold": 3,
             "QuarantineDuration": 7200,
-            "AutoBalancerMode": 2,
-            "AutoBalancerLevel": 1,
+            "AutoBalancerMode": c.auto_balancer[0],
+            "AutoBalancerLevel": c.auto_balancer[1],
             "PreferredSite": "",
         }
         props |= {"CrossSiteDelay": 1000, "CrossSiteThreshold": 20}
@@ -71,6 +71,8 @@ def cluster_obj(c: Cluster) -> PSObject:
         "DrainOnShutdown": lambda v: c.set_drain_on_shutdown(to_int(v) != 0),
         "BlockCacheSize": lambda v: c.set_block_cache(to_int(v)),
         "MaximumParallelMigrations": lambda v: c.set_max_parallel_migrations(to_int(v)),
+        "AutoBalancerMode": lambda v: c.set_auto_balancer(mode=to_int(v)),
+        "AutoBalancerLevel": lambda v: c.set_auto_balancer(level=to_int(v)),
     }
     for key in ("SameSubnetDelay", "SameSubnetThreshold", "CrossSubnetDelay", "CrossSubnetThreshold"):
         setters[key] = _heartbeat_setter(c, key)
