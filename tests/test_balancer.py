@@ -24,7 +24,7 @@ def test_the_most_loaded_node_sheds_its_largest_vm_to_the_least_loaded_node() ->
     vms = [Movable("A", "HV1", 30), Movable("B", "HV1", 60), Movable("C", "HV2", 10)]
     assert plan(loads, vms, level=1) == [
         Move("B", "HV1", "HV4", 0.9, 0.7),  # largest first, to the emptiest node that stays ≤ 80 %
-        Move("C", "HV2", "HV1", 0.85, 0.4),  # HV1 is the emptiest now (30 %)
+        Move("C", "HV2", "HV3", 0.85, 0.45),  # not HV1: B's memory stays booked there until it has left
     ]
 
 
@@ -36,6 +36,14 @@ def test_the_level_sets_the_threshold(used: float, level: int, moves: int) -> No
     loads = [node("HV1", used), node("HV2", 0)]
     vms = [Movable("A", "HV1", 10), Movable("B", "HV1", used - 10)]
     assert len(plan(loads, vms, level)) == moves
+
+
+def test_vms_already_leaving_lower_the_pressure_but_not_the_room() -> None:
+    loads = [node("HV1", 90), node("HV2", 70)]
+    # 20 GB already leaving HV1: 70 % once it lands, under 80 % — nothing to do
+    assert plan(loads, [Movable("A", "HV1", 10)], level=1, leaving={"HV1": 20}) == []
+    # 20 GB leaving HV2 (on its way to HV1?) does not make room on HV2 for HV1's VMs yet
+    assert plan(loads, [Movable("A", "HV1", 20)], level=1, leaving={"HV2": 20}) == []
 
 
 def test_possible_owners_anti_affinity_and_down_nodes_are_honoured() -> None:

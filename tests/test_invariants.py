@@ -45,9 +45,9 @@ class ClusterMachine(RuleBasedStateMachine):
     def stop(self, n: str) -> None:
         self._do(self.c.stop_node, n)
 
-    @rule(n=node, fq=st.booleans())
-    def start(self, n: str, fq: bool) -> None:
-        self._do(self.c.start_node, n, force_quorum=fq)
+    @rule(n=node, fq=st.booleans(), cq=st.booleans())
+    def start(self, n: str, fq: bool, cq: bool) -> None:
+        self._do(self.c.start_node, n, force_quorum=fq, clear_quarantine=cq)
 
     @rule(n=node)
     def pause_resume(self, n: str) -> None:

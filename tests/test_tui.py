@@ -324,6 +324,27 @@ def test_node_actions_echo_their_cmdlets() -> None:
     drive(scenario)
 
 
+def test_t_clears_the_quarantine_of_a_node_that_crashed_three_times_in_an_hour() -> None:
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        for _ in range(3):
+            assert app.run_cmdline("Invoke-LabFault -Node HV02 -Crash")
+            app.advance_sim(60)
+            assert app.run_cmdline("Repair-LabFault -Node HV02")
+            app.advance_sim(300)
+        await pilot.pause()
+        assert cell(nodes(app), "HV02", 1) == "Quarantined"
+        assert "1672" in log_text(app) and "1675" in log_text(app)
+        await pilot.press("down")  # HV02
+        await pilot.press("t")
+        app.advance_sim(10)
+        await pilot.pause()
+        assert "PS> Start-ClusterNode -Name HV02 -ClearQuarantine" in log_text(app)
+        assert cell(nodes(app), "HV02", 1) == "Up"
+        assert error_notifications(app) == []
+
+    drive(scenario)
+
+
 def test_witness_key_fails_and_restores_the_witness() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         await pilot.press("w")

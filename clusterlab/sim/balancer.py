@@ -9,7 +9,7 @@ simulated, so memory pressure is the whole load here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -41,11 +41,19 @@ class Move:
     target_pressure: float  # after this move, 0..1
 
 
-def plan(loads: Sequence[NodeLoad], movable: Sequence[Movable], level: int) -> list[Move]:
-    """The live migrations that bring every Up node under the threshold, as far as they fit."""
+def plan(
+    loads: Sequence[NodeLoad], movable: Sequence[Movable], level: int, leaving: Mapping[str, float] | None = None
+) -> list[Move]:
+    """The live migrations that bring every Up node under the threshold, as far as they fit.
+
+    ``leaving``: GB per node of VMs already moving away. They make the node look less loaded
+    (it is not over pressure because of them), but a target's room still counts them: a
+    move in flight may fail and leave its VM where it was.
+    """
     threshold = THRESHOLDS[level]
     up = [n for n in loads if n.state == "Up" and n.memory_total_gb > 0]
-    used = {n.name: n.memory_used_gb for n in up}
+    booked = {n.name: n.memory_used_gb for n in up}  # what placement would refuse to exceed
+    used = {n: booked[n] - (leaving or {}).get(n, 0.0) for n in booked}  # the load once moves land
     total = {n.name: n.memory_total_gb for n in up}
     aa = {n.name: set(n.anti_affinity) for n in up}
 
@@ -65,7 +73,7 @@ def plan(loads: Sequence[NodeLoad], movable: Sequence[Movable], level: int) -> l
                 if t != source
                 and (vm.possible_owners is None or t in vm.possible_owners)
                 and not (vm.anti_affinity & aa[t])
-                and (used[t] + vm.memory_gb) / total[t] <= threshold
+                and (max(used[t], booked[t]) + vm.memory_gb) / total[t] <= threshold
             ]
             if not targets:
                 continue
@@ -73,6 +81,7 @@ def plan(loads: Sequence[NodeLoad], movable: Sequence[Movable], level: int) -> l
             before = pressure(source)
             used[source] -= vm.memory_gb
             used[target] += vm.memory_gb
+            booked[target] += vm.memory_gb
             aa[target] |= vm.anti_affinity
             moves.append(Move(vm.group, source, target, before, pressure(target)))
     return moves

@@ -387,11 +387,17 @@ class Cluster:
             raise InvalidStateError(f"Node '{n.name}' is powered off.")
         self._members.stop_service(n)
 
-    def start_node(self, name: str, *, force_quorum: bool = False, prevent_quorum: bool = False) -> None:
-        """Start-ClusterNode [-ForceQuorum] [-PreventQuorum]."""
+    def start_node(
+        self, name: str, *, force_quorum: bool = False, prevent_quorum: bool = False, clear_quarantine: bool = False
+    ) -> None:
+        """Start-ClusterNode [-ForceQuorum] [-PreventQuorum] [-ClearQuarantine] (§1.9, §7.3)."""
         n = self._node(name)
         if force_quorum and prevent_quorum:
             raise InvalidArgumentError("ForceQuorum and PreventQuorum cannot be used together.")
+        if clear_quarantine and self._members.quarantined(n):
+            self._members.clear_quarantine(n, "Start-ClusterNode -ClearQuarantine")
+            if n.live and (n.is_member or n.joining):
+                return  # its ClusSvc was running and waiting: it joins now
         if not n.powered:
             raise InvalidStateError(
                 f"Node '{n.name}' is powered off" + (" (still booting)." if n.booting else ". Power it on first.")
@@ -1216,6 +1222,8 @@ class Cluster:
             return NodeState.PAUSED if n.paused else NodeState.UP
         if n.joining:
             return NodeState.JOINING
+        if self._members.quarantined(n):
+            return NodeState.QUARANTINED
         return NodeState.DOWN
 
     def drain_status(self, name: str) -> DrainStatus:

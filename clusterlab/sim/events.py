@@ -316,6 +316,29 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "redirected over the network from all cluster nodes that are accessing this volume.",
     ),
     EventKind(
+        "NodeQuarantined",
+        1672,
+        C,
+        "Cluster node '{node}' has been quarantined. The node experienced '{failures}' consecutive failures "
+        "within a short amount of time and has been removed from the cluster to avoid further disruptions. "
+        "The node will be quarantined until '{until}' and then the node will automatically attempt to re-join "
+        "the cluster.",
+    ),
+    EventKind(
+        "JoiningNodeQuarantined",
+        1675,
+        W,
+        "Cluster node '{node}' attempted to join the cluster but is quarantined until '{until}'. Run "
+        "Start-ClusterNode -ClearQuarantine to let it join now.",
+    ),
+    EventKind(
+        "NodeQuarantineEnded",
+        None,
+        I,
+        "Cluster node '{node}' is no longer quarantined ({why}); it may join the cluster again.",
+        channel="Operational",
+    ),
+    EventKind(
         "VmLoadBalanced",
         None,
         I,

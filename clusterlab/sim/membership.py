@@ -144,6 +144,8 @@ class Membership:
                     winner = list(v.members)
                     break
         removed = [m for m in p.members if m not in winner]
+        # §7.3: leaving without ClusSvc's orderly stop counts toward quarantine.
+        unclean = [m for m in removed if not w.nodes[m].stopping] if winner else []
         for m in removed:
             # 1135 is logged by the nodes that see m leave: a lone survivor does not log it
             # about itself before it stops for lost quorum.
@@ -169,9 +171,44 @@ class Membership:
         if not w.partitions:
             self.roles.cluster_down()
         self.commit_votes()
+        for m in unclean:
+            self._unclean_exit(w.nodes[m])
         self.roles.nodes_removed(removed, survivors=bool(winner))
         self.try_join_all()
         self.roles.migrations.topology_changed()
+
+    # quarantine (§7.3, 2016+) ------------------------------------------------------------------
+
+    def quarantined(self, n: Node) -> bool:
+        return n.quarantined_until is not None and self.w.now < n.quarantined_until
+
+    def _unclean_exit(self, n: Node) -> None:
+        w = self.w
+        if not w.profile.compute_resiliency:
+            return
+        n.unclean_exits = [t for t in n.unclean_exits if w.now - t < P.QUARANTINE_WINDOW_S] + [w.now]
+        if len(n.unclean_exits) < P.QUARANTINE_THRESHOLD or self.quarantined(n):
+            return
+        cap = max(1, int(len(w.nodes) * P.QUARANTINE_MAX_FRACTION))
+        if sum(1 for x in w.nodes.values() if self.quarantined(x)) >= cap:
+            return  # at most 25 % of the nodes: this one may rejoin
+        until = w.now + P.QUARANTINE_DURATION_S
+        n.quarantined_until = until
+        n.quarantine_join_logged = False
+        when = w.clock.at(until).strftime("%Y/%m/%d-%H:%M:%S")
+        w.emit("NodeQuarantined", n.name, node=n.name, failures=len(n.unclean_exits), until=when)
+
+        def release() -> None:
+            if n.quarantined_until == until:
+                self.clear_quarantine(n, "QuarantineDuration passed")
+
+        w.after(P.QUARANTINE_DURATION_S, release)
+
+    def clear_quarantine(self, n: Node, why: str) -> None:
+        n.quarantined_until = None
+        n.unclean_exits.clear()
+        self.w.emit("NodeQuarantineEnded", n.name, node=n.name, why=why)
+        self.try_join_all()
 
     def _arbitrate(self, sides: list[list[str]]) -> int | None:
         """The side that wins the witness: the one owning the core Cluster Group, else a race."""
@@ -220,6 +257,12 @@ class Membership:
     def try_join_all(self) -> None:
         w = self.w
         waiting = [n for n in w.nodes.values() if n.live and not n.is_member and not n.joining]
+        for n in [n for n in waiting if self.quarantined(n)]:
+            waiting.remove(n)
+            if not n.quarantine_join_logged:
+                n.quarantine_join_logged = True
+                until = w.clock.at(n.quarantined_until or 0.0).strftime("%Y/%m/%d-%H:%M:%S")
+                w.emit("JoiningNodeQuarantined", n.name, node=n.name, until=until)
         if not waiting:
             return
         if w.partitions:

@@ -58,6 +58,9 @@ class Node:
     detached: set[str] = field(default_factory=set)  # networks this node is cut from
     uplinks_down: set[str] = field(default_factory=set)  # virtual switches that lost their physical uplink
     epoch: int = 0  # bumped on power loss: timers of an older epoch are void
+    unclean_exits: list[float] = field(default_factory=list)  # times it left the membership ungracefully (§7.3)
+    quarantined_until: float | None = None  # §7.3: it may not join before this time
+    quarantine_join_logged: bool = False  # 1675 is logged once per quarantine
 
     @property
     def is_member(self) -> bool:

@@ -184,6 +184,15 @@ MINIMUM_PREEMPTOR_PRIORITY: Final = 1
 MINIMUM_NEVER_PREEMPT_PRIORITY: Final = 3000
 #: §2.3: regroup stages are 5 s each; we use one stage as the time a starting node spends Joining.
 JOIN_S: Final = 5.0
+#: §7.3 QuarantineThreshold: ungraceful exits within QUARANTINE_WINDOW_S that quarantine a node
+#: (per hour [S13] over the API page's "minutes").
+QUARANTINE_THRESHOLD: Final = 3
+QUARANTINE_WINDOW_S: Final = 3600.0
+#: §7.3 QuarantineDuration: 7200 s [S13][S5:p479] over the API page's 0.
+QUARANTINE_DURATION_S: Final = 7200.0
+#: §7.3: at most 25 % of the nodes are quarantined at once; the rounding is not documented, so a
+#: cluster of fewer than eight nodes may still quarantine one (floor, at least one).
+QUARANTINE_MAX_FRACTION: Final = 0.25
 #: Time a powered-on server spends in firmware and Windows boot before ClusSvc starts.
 #: Not in the reference (hardware dependent); 2 minutes is a typical rack server.
 NODE_BOOT_S: Final = 120.0

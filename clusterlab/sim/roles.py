@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -716,11 +715,7 @@ class Roles:
                 continue
             if (g.migrating_to and g.migrating_to != vm.host) or g.owner != vm.host:  # live or quick move
                 leaving[vm.host] = leaving.get(vm.host, 0.0) + vm.memory_gb
-        loads = [
-            dataclasses.replace(n, memory_used_gb=n.memory_used_gb - leaving.get(n.name, 0.0))
-            for n in self._loads(self._book())
-        ]
-        moves = balancer.plan(loads, movable, self.auto_balancer_level)
+        moves = balancer.plan(self._loads(self._book()), movable, self.auto_balancer_level, leaving)
         threshold = round(balancer.THRESHOLDS[self.auto_balancer_level] * 100)
         for m in moves:
             w.emit(

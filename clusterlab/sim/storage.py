@@ -190,7 +190,8 @@ class Storage:
     def _accessible_again(self, csv: Csv) -> None:
         for vm in self.w.vms.values():
             if vm.csv == csv.name and vm.state is VmState.PAUSED_CRITICAL:
-                self._set_vm(vm, VmState.RUNNING, None)
+                # a VM that was being saved (taken offline, maintenance) goes on saving
+                self._set_vm(vm, VmState.RUNNING if vm.group.intended_online else VmState.SAVING, None)
 
     def nodes_changed(self) -> None:
         """After membership changes: a CSV whose coordinator left gets a new one (5157)."""

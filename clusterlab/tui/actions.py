@@ -88,6 +88,8 @@ def node_command(verb: NodeVerb, node: NodeSnapshot) -> LabCommand:
         return LabCommand(f"Power on node {name}", f"Start-LabNode -Name {q}")
     if verb is NodeVerb.STOP:
         return LabCommand(f"Stop the Cluster service on {name}", f"Stop-ClusterNode -Name {q}")
+    if verb is NodeVerb.START and node.state is NodeState.QUARANTINED:
+        return LabCommand(f"Clear {name}'s quarantine: it joins now", f"Start-ClusterNode -Name {q} -ClearQuarantine")
     if verb is NodeVerb.START:
         return LabCommand(f"Start the Cluster service on {name}", f"Start-ClusterNode -Name {q}")
     if verb is NodeVerb.ISOLATE:
@@ -128,6 +130,8 @@ def node_verbs_that_apply(node: NodeSnapshot, cut_off: bool = False, path_lost: 
         verbs.add(NodeVerb.POWER_ON)
     if cut_off or path_lost or node.state in (NodeState.ISOLATED, NodeState.QUARANTINED) or not node.powered_on:
         verbs.add(NodeVerb.REPAIR)
+    if node.state is NodeState.QUARANTINED and node.powered_on:
+        verbs.add(NodeVerb.START)  # t: Start-ClusterNode -ClearQuarantine (§7.3)
     if node.state is NodeState.UP:
         verbs.update((NodeVerb.PAUSE, NodeVerb.DRAIN))
     elif node.state is NodeState.PAUSED:

@@ -85,7 +85,12 @@ def get_cluster_node(inv: Invocation) -> Iterable[Any]:
 def start_cluster_node(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
     name = require_target(inv)
-    c.start_node(name, force_quorum=inv.switch("ForceQuorum"), prevent_quorum=inv.switch("PreventQuorum"))
+    c.start_node(
+        name,
+        force_quorum=inv.switch("ForceQuorum"),
+        prevent_quorum=inv.switch("PreventQuorum"),
+        clear_quarantine=inv.switch("ClearQuarantine"),
+    )
     if inv.has("Wait"):
         wait_for(inv, lambda: c.node(name).state.value in ("Up", "Paused"), inv.get("Wait"))
     else:
