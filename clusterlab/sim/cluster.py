@@ -812,14 +812,8 @@ class Cluster:
         """Live migrations in request order: every one, or the open ones plus the last ``finished``
         (storage migrations: :meth:`storage_migrations`)."""
         engine = self._roles.migrations
-        if finished is None:
-            chosen = engine.all
-        else:
-            done = [m for m in engine.all if m not in engine.open]
-            keep = set(map(id, done[-finished:])) if finished > 0 else set()
-            chosen = [m for m in engine.all if m in engine.open or id(m) in keep]
         out = []
-        for m in chosen:
+        for m in _open_and_last_finished(engine.all, lambda m: m in engine.open, finished):
             percent, left = engine.progress(m)
             out.append(
                 MigrationSnapshot(
@@ -847,13 +841,8 @@ class Cluster:
         target are CSVs; state Queued / Copying / Done / Failure; every one, or the open ones plus
         the last ``finished``."""
         storage = self._roles.storage
-        moves = storage.moves
-        if finished is not None:
-            done = [m for m in moves if m.state in ("Done", "Failed")]
-            keep = set(map(id, done[-finished:])) if finished > 0 else set()
-            moves = [m for m in moves if m.state in ("Queued", "Copying") or id(m) in keep]
         out = []
-        for m in moves:
+        for m in _open_and_last_finished(storage.moves, lambda m: m.state in ("Queued", "Copying"), finished):
             copied = storage.copied(m)
             out.append(
                 MigrationSnapshot(
@@ -1453,3 +1442,12 @@ class Cluster:
 
     def is_running(self, vm: str) -> bool:
         return self._vm(vm).state in ACTIVE_VM_STATES
+
+
+def _open_and_last_finished(items: Sequence[T], is_open: Callable[[T], bool], finished: int | None) -> list[T]:
+    """Every item (``finished`` None), or the open ones plus the last ``finished`` finished, in order."""
+    if finished is None:
+        return list(items)
+    done = [m for m in items if not is_open(m)]
+    keep = set(map(id, done[-finished:])) if finished > 0 else set()
+    return [m for m in items if is_open(m) or id(m) in keep]
