@@ -53,6 +53,8 @@ def test_unknown_parameter_and_positional() -> None:
     assert "A parameter cannot be found that matches parameter name 'Nodez'." in run(sh, "Get-ClusterNode -Nodez x")
     assert "A positional parameter cannot be found that accepts argument 'extra'." in run(sh, "Get-ClusterQuorum extra")
     assert "Missing an argument for parameter 'Seconds'." in run(sh, "Start-Sleep -Seconds")
+    missing = run(sh, "Resume-ClusterNode HV02 -Failback")
+    assert "of type 'System.String' and try again. Possible values: NoFailback, Immediate, Policy." in missing
 
 
 def test_switch_colon_false_and_conversions() -> None:

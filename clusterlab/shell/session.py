@@ -18,7 +18,7 @@ from . import ast as A
 from .errors import ErrorRecord, ShellError
 from .formatting import default_format
 from .objects import PSObject, flatten, to_text
-from .registry import REGISTRY, Cmdlet, Invocation, Param
+from .registry import PS_TYPES, REGISTRY, Cmdlet, Invocation, Param
 
 MAX_DEPTH = 64
 COMMON = (
@@ -485,7 +485,8 @@ class Shell:
                     raise ShellError(
                         inv.record(
                             f"Missing an argument for parameter '{p.name}'. Specify a parameter of type "
-                            f"'System.{p.ps_type}' and try again.",
+                            f"'System.{PS_TYPES.get(p.kind, 'Object')}' and try again."
+                            + (f" Possible values: {', '.join(p.choices)}." if p.kind == "enum" and p.choices else ""),
                             "InvalidArgument",
                             p.name,
                             "MissingArgument",
