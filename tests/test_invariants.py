@@ -64,6 +64,10 @@ class ClusterMachine(RuleBasedStateMachine):
     def partition(self, split: int) -> None:
         self._do(self.c.partition_networks, [NODES[:split], NODES[split:]])
 
+    @rule(stop=st.booleans())
+    def whole_cluster(self, stop: bool) -> None:
+        self._do(self.c.stop_cluster if stop else self.c.start_cluster)
+
     @rule()
     def heal(self) -> None:
         self._do(self.c.heal_network)

@@ -387,6 +387,19 @@ class Cluster:
             raise InvalidStateError(f"Node '{n.name}' is powered off.")
         self._members.stop_service(n)
 
+    def stop_cluster(self) -> None:
+        """Stop-Cluster: roles offline (VMs saved, persistent state kept), then ClusSvc stops everywhere."""
+        self._members.stop_cluster()
+
+    def start_cluster(self) -> list[str]:
+        """Start-Cluster: ClusSvc starts on every powered node; they form and bring the roles back."""
+        return self._members.start_cluster()
+
+    @property
+    def running(self) -> bool:
+        """Some set of nodes runs the cluster with quorum."""
+        return bool(self._w.partitions)
+
     def start_node(
         self, name: str, *, force_quorum: bool = False, prevent_quorum: bool = False, clear_quarantine: bool = False
     ) -> None:

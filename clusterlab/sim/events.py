@@ -162,6 +162,20 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         channel="Operational",
     ),
     EventKind(
+        "ClusterStopping",
+        None,
+        W,
+        "Stop-Cluster: the clustered roles are being taken offline and the Cluster service stops on every node.",
+        channel="Operational",
+    ),
+    EventKind(
+        "ClusterStarting",
+        None,
+        I,
+        "Start-Cluster: the Cluster service starts on every node that is powered on ({nodes}).",
+        channel="Operational",
+    ),
+    EventKind(
         "NodeStopped",
         None,
         I,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import profiles as P
 from .errors import InvalidStateError, QuorumError
-from .model import Node, Partition, Service, World
+from .model import ACTIVE_VM_STATES, Node, Partition, Service, World
 from .quorum import (
     VoteAssignment,
     assign_votes,
@@ -393,6 +393,63 @@ class Membership:
             self._form([n.name], forced=True)
             return
         self.try_join_all()
+
+    def stop_cluster(self) -> None:
+        """Stop-Cluster: every role goes offline with its offline action (VMs saved) and keeps its
+        persistent state, then ClusSvc stops on every node at once; the last committed votes stay,
+        so Start-Cluster forms again with them."""
+        w = self.w
+        if not w.partitions:
+            raise InvalidStateError("The cluster is not running.")
+        w.emit("ClusterStopping", w.name)
+        running = [
+            g
+            for g in sorted(w.groups.values(), key=lambda g: g.name)
+            if g.vm is not None and g.vm.state in ACTIVE_VM_STATES
+        ]
+        left = len(running)
+        epochs = {n: w.nodes[n].epoch for n in w.members()}
+
+        def stop_all() -> None:
+            for name in w.members():
+                n = w.nodes[name]
+                if n.epoch != epochs.get(name):
+                    continue
+                n.partition = None
+                n.joining = n.stopping = n.paused = False
+                n.service = Service.STOPPED
+                w.emit("NodeStopped", n.name, node=n.name)
+            w.partitions.clear()
+            self.roles.cluster_down()
+            self.roles.migrations.topology_changed()
+
+        def one_saved() -> None:
+            nonlocal left
+            left -= 1
+            if left == 0:
+                stop_all()
+
+        for m in self.roles.migrations.running():
+            self.roles.migrations.cancel(m, "the cluster is stopping")
+        for g in running:
+            persist = g.intended_online
+            self.roles.save_offline(g, on_saved=one_saved)
+            g.intended_online = persist  # PersistentState: Start-Cluster brings it back
+        if not running:
+            stop_all()
+
+    def start_cluster(self) -> list[str]:
+        """Start-Cluster: ClusSvc starts on every powered node; together they form the cluster."""
+        w = self.w
+        started = [n for n in w.nodes.values() if n.powered and not n.booting and n.service is Service.STOPPED]
+        if not started:
+            raise InvalidStateError("The Cluster service is already running on every node that is powered on.")
+        w.emit("ClusterStarting", w.name, nodes=", ".join(n.name for n in started))
+        for n in started:
+            n.service = Service.RUNNING
+            n.prevent_quorum = False
+        self.try_join_all()
+        return [n.name for n in started]
 
     def would_keep_quorum_without(self, n: Node) -> bool:
         """Stop-ClusterNode is refused if the rest cannot hold quorum (§6.5)."""

@@ -860,6 +860,15 @@ class Roles:
             vm.host = target
             if on_saved:
                 on_saved()
+            if g.intended_online and g.status == "Moving" and vm.state is VmState.SAVED:
+                # Saved on its way somewhere that is leaving too: restore it here instead.
+                g.claim = True
+
+                def restore_here() -> None:
+                    if g.owner == target and w.nodes[target].can_host and g.status == "Moving":
+                        self.bring_online(g, target, from_saved=True)
+
+                w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore_here)
             return
         vm.migrations += 1
 

@@ -12,7 +12,7 @@ from clusterlab.sim.clock import format_elapsed
 from ..formatting import View, register_view
 from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
-from ._common import FC, INPUT, guid, require_target, select, to_int
+from ._common import FC, INPUT, guid, require_target, select, to_int, wait_for
 
 register_view("Cluster", lambda profile: View(("Name",)))
 register_view(
@@ -97,6 +97,56 @@ def get_cluster(inv: Invocation) -> Iterable[Any]:
     name = inv.get("Name")
     if name and name not in (".", c.name) and name.lower() != c.name.lower():
         raise inv.fail(f"The cluster '{name}' was not found: this lab simulates '{c.name}'.", "ObjectNotFound", name)
+    return [cluster_obj(c)]
+
+
+def _this_cluster(inv: Invocation) -> None:
+    c = inv.ctx.cluster
+    name = inv.get("Name")
+    if name and name not in (".", c.name) and str(name).lower() != c.name.lower():
+        raise inv.fail(f"The cluster '{name}' was not found: this lab simulates '{c.name}'.", "ObjectNotFound", name)
+
+
+@cmdlet(
+    "Stop-Cluster",
+    "Stops the Cluster service on every node: the clustered roles go offline first (VMs are saved) and come "
+    "back with Start-Cluster.",
+    (
+        Param("Name", kind="string", position=0, aliases=("Cluster",), help="The cluster (this lab has one)."),
+        Param("Force", kind="switch", help="Do not ask for confirmation (clusterlab never asks)."),
+        Param("Wait", kind="int", help="Seconds to wait for every node to stop (0 = return at once)."),
+        INPUT,
+    ),
+    process=False,
+    noun_type="StopClusterCommand",
+    examples=(("Stop-Cluster -Force", "Saves every VM, then stops ClusSvc on all nodes."),),
+)
+def stop_cluster(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    _this_cluster(inv)
+    c.stop_cluster()
+    wait_for(inv, lambda: not c.running, inv.get("Wait"))
+    return []
+
+
+@cmdlet(
+    "Start-Cluster",
+    "Starts the Cluster service on every node that is powered on; the nodes form the cluster and the roles "
+    "that were online come back.",
+    (
+        Param("Name", kind="string", position=0, aliases=("Cluster",), help="The cluster (this lab has one)."),
+        Param("Wait", kind="int", help="Seconds to wait for the cluster to form (0 = return at once)."),
+        INPUT,
+    ),
+    process=False,
+    noun_type="StartClusterCommand",
+    examples=(("Start-Cluster", "Starts ClusSvc everywhere; the cluster forms and its roles start."),),
+)
+def start_cluster(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    _this_cluster(inv)
+    c.start_cluster()
+    wait_for(inv, lambda: c.running, inv.get("Wait"), default_s=120.0)
     return [cluster_obj(c)]
 
 
