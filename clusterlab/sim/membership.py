@@ -408,17 +408,18 @@ class Membership:
             if g.vm is not None and g.vm.state in ACTIVE_VM_STATES
         ]
         left = len(running)
-        epochs = {n: w.nodes[n].epoch for n in w.members()}
 
         def stop_all() -> None:
-            for name in w.members():
-                n = w.nodes[name]
-                if n.epoch != epochs.get(name):
+            # every node's ClusSvc: members, and nodes that were joining or waiting meanwhile
+            # (a pending join finds its node no longer live and gives up)
+            for n in w.nodes.values():
+                if n.partition is None and not (n.powered and n.service is Service.RUNNING):
                     continue
-                n.partition = None
+                n.partition = None  # also a crashed member not yet detected
                 n.joining = n.stopping = n.paused = False
-                n.service = Service.STOPPED
-                w.emit("NodeStopped", n.name, node=n.name)
+                if n.powered:
+                    n.service = Service.STOPPED
+                    w.emit("NodeStopped", n.name, node=n.name)
             w.partitions.clear()
             self.roles.cluster_down()
             self.roles.migrations.topology_changed()
