@@ -856,11 +856,15 @@ class Roles:
             self.bring_online(g, target, delay=max(0.0, not_before - w.now))
             return
         if vm.state is not VmState.RUNNING:
+            # a start already scheduled on the old owner (its priority band has not come yet)
+            pending = g.intended_online and any(r.state is ResourceState.ONLINE_PENDING for r in g.resources)
             g.owner = target
             vm.host = target
             if on_saved:
                 on_saved()
-            if g.intended_online and g.status == "Moving" and vm.state is VmState.SAVED:
+            if pending and g.status != "Moving":
+                self.bring_online(g, target, delay=max(0.0, not_before - w.now))  # new epoch: the old start is void
+            elif g.intended_online and g.status == "Moving" and vm.state is VmState.SAVED:
                 # Saved on its way somewhere that is leaving too: restore it here instead.
                 g.claim = True
 
