@@ -67,6 +67,7 @@ from clusterlab.tui.rows import (
     migration_key,
     migration_rows,
     node_row,
+    open_storage_moves,
     ordered_groups,
     quorum_badge,
     role_details,
@@ -75,7 +76,6 @@ from clusterlab.tui.rows import (
     speed_text,
     storage_attention,
     storage_columns,
-    storage_moves_after,
     storage_rows,
 )
 from clusterlab.tui.widgets import (
@@ -439,8 +439,8 @@ class ClusterLabApp(App[None]):
         #: live and storage migrations as of the last publish, and the live ones still running by VM name
         self.migrations: tuple[MigrationSnapshot, ...] = self._all_migrations()
         self.running_migrations: dict[str, MigrationSnapshot] = running_migrations(self.migrations)
-        #: storage migrations (Move-VMStorage) not ended yet, by VM name, followed through their events
-        self.storage_moves: dict[str, StorageMove] = {}
+        #: storage migrations (Move-VMStorage) not ended yet, by VM name
+        self.storage_moves: dict[str, StorageMove] = open_storage_moves(self.migrations)
         #: (action, verb) of the node and role keys that apply now: what the footer shows
         self._keys_that_apply: frozenset[tuple[str, str]] = frozenset()
         self._event_seq = 0
@@ -612,8 +612,7 @@ class ClusterLabApp(App[None]):
             self._witness_faulted = False
         new_events = self.cluster.events_since(self._event_seq)
         self._event_seq += len(new_events)
-        if new_events:
-            self.storage_moves = storage_moves_after(self.storage_moves, new_events)
+        self.storage_moves = open_storage_moves(migrations)
         nodes = self.query_one("#nodes", SnapshotTable)
         roles = self.query_one("#roles", SnapshotTable)
         storage = self.query_one(StorageView)

@@ -169,23 +169,13 @@ class StorageMove(NamedTuple):
     state: str  # Queued / Copying
 
 
-def storage_moves_after(moves: Mapping[str, StorageMove], new_events: Iterable[ClusterEvent]) -> dict[str, StorageMove]:
-    """VM name -> its open storage migration, after ``new_events`` (StorageMigrationQueued … Completed / Failed).
-
-    The snapshot has no storage migrations (only each VM's CSV), so the cockpit follows their events.
-    """
-    out = dict(moves)
-    for e in new_events:
-        if not e.name.startswith("StorageMigration"):
-            continue
-        vm = str(e.fields.get("vm", e.source))
-        if e.name == "StorageMigrationQueued":
-            out[vm] = StorageMove(vm, str(e.fields.get("source", "")), str(e.fields.get("target", "")), "Queued")
-        elif e.name == "StorageMigrationStarted":
-            out[vm] = StorageMove(vm, str(e.fields.get("source", "")), str(e.fields.get("target", "")), "Copying")
-        elif e.name in ("StorageMigrationCompleted", "StorageMigrationFailed"):
-            out.pop(vm, None)
-    return out
+def open_storage_moves(migrations: Iterable[MigrationSnapshot]) -> dict[str, StorageMove]:
+    """VM name -> its storage migration (Move-VMStorage) that has not ended, from the migration snapshots."""
+    return {
+        m.vm: StorageMove(m.vm, m.source, m.target, m.state)
+        for m in migrations
+        if m.kind == STORAGE_KIND and not is_finished(m)
+    }
 
 
 def file_server_status(fs: FileServerSnapshot) -> Cell:
@@ -396,7 +386,7 @@ def role_details(
     """The selected role in one line, its live migration if one runs, then its last placement ("why here?").
 
     ``migrations``: VM name -> its live migration that has not ended (:func:`running_migrations`);
-    ``storage_moves``: VM name -> its open storage migration (:func:`storage_moves_after`).
+    ``storage_moves``: VM name -> its open storage migration (:func:`open_storage_moves`).
     """
     if name is None:
         return [Cell("Select a role to see why it runs where it does.", Tone.MUTED)]
