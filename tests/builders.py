@@ -36,7 +36,10 @@ def build(
     weights: dict[str, int] | None = None,
     sites: dict[str, str] | None = None,
     enforced_anti_affinity: bool = False,
+    resiliency_period: int | None = 0,
 ) -> Cluster:
+    """``resiliency_period``: 2016+ ResiliencyDefaultPeriod. The §3 tests want failover right after
+    detection, so it is 0 unless a test asks for a value, or None for the product default (§7.3)."""
     node_names = names(nodes) if isinstance(nodes, int) else list(nodes)
     weights = weights or {}
     sites = sites or {}
@@ -55,7 +58,10 @@ def build(
         vms=tuple(vms),
         enforced_anti_affinity=enforced_anti_affinity,
     )
-    return Cluster(spec)
+    c = Cluster(spec)
+    if resiliency_period is not None and c.profile.compute_resiliency:
+        c.set_resiliency("ResiliencyDefaultPeriod", resiliency_period)
+    return c
 
 
 def crash(c: Cluster, *nodes: str, settle: float = DETECT) -> None:

@@ -38,6 +38,21 @@ class ClusterMachine(RuleBasedStateMachine):
         self._do(self.c.crash_node, n)
 
     @rule(n=node)
+    def clussvc_crash(self, n: str) -> None:
+        self._do(self.c.crash_clussvc, n)
+
+    @rule(
+        key=st.sampled_from(["ResiliencyLevel", "ResiliencyDefaultPeriod"]),
+        value=st.sampled_from([0, 1, 2, 30, 240]),
+    )
+    def resiliency(self, key: str, value: int) -> None:
+        self._do(self.c.set_resiliency, key, value)
+
+    @rule(g=st.sampled_from(ROLES), seconds=st.sampled_from([-1, 0, 60]))
+    def resiliency_period(self, g: str, seconds: int) -> None:
+        self._do(self.c.set_resiliency_period, g, seconds)
+
+    @rule(n=node)
     def repair(self, n: str) -> None:
         self._do(self.c.repair_node, n)
 
@@ -162,8 +177,13 @@ class ClusterMachine(RuleBasedStateMachine):
         for vm in s.vms:
             if vm.state in (VmState.RUNNING, VmState.STARTING, VmState.SAVING):
                 assert nodes[vm.host].powered_on, f"{vm.name} runs on powered-off {vm.host}"
-            if vm.state is VmState.RUNNING:
+            if vm.state is VmState.RUNNING and not vm.unmonitored:
                 assert nodes[vm.host].state.value in ("Up", "Paused"), f"{vm.name} runs on non-member {vm.host}"
+            if vm.unmonitored:  # §7.3: only on an Isolated node, which hosts nothing else
+                assert nodes[vm.host].state.value == "Isolated", f"{vm.name} unmonitored on {vm.host}"
+        for n in s.nodes:
+            if n.state.value == "Isolated":
+                assert any(v.unmonitored and v.host == n.name for v in s.vms), f"{n.name} isolated with no VMs"
         for n in s.nodes:
             assert n.memory_used_gb <= n.memory_total_gb + 1e-9, f"{n.name} over capacity"
         q = s.quorum
@@ -180,7 +200,10 @@ class ClusterMachine(RuleBasedStateMachine):
         for g in s.groups:
             if g.state.value == "Online":
                 assert q.state == "Up", f"{g.name} online in a cluster without quorum"
-                assert g.owner in running_members or g.is_core, f"{g.name} online on non-member {g.owner}"
+                unmonitored = nodes[g.owner].state.value == "Isolated"
+                assert g.owner in running_members or g.is_core or unmonitored, (
+                    f"{g.name} online on non-member {g.owner}"
+                )
             if g.state.value == "Online" and not g.is_core:
                 vm = next(v for v in s.vms if v.name == g.name)
                 assert vm.host == g.owner, f"{g.name} online on {g.owner} but the VM is on {vm.host}"

@@ -140,11 +140,19 @@ def test_crash_by_key_node_goes_down_after_detection_and_roles_move() -> None:
         assert cell(nodes(app), "HV01", 1) == "Up"  # not noticed yet
         assert cell(nodes(app), "HV01", 6) == "PoweredOff"
         app.advance_sim(1.0)  # 20 s: heartbeat threshold × delay on Windows Server 2022
-        assert cell(nodes(app), "HV01", 1) == "Down"
-        assert " 1135 " in f" {log_text(app)} "
+        # §7.3 (2016+, ResiliencyLevel AlwaysIsolate): the survivors cannot tell a dead host from a
+        # cut one, so HV01 is Isolated and its VMs Unmonitored for ResiliencyDefaultPeriod (240 s).
+        assert cell(nodes(app), "HV01", 1) == "Isolated"
+        assert " 1135 " in f" {log_text(app)} " and " 1673 " in f" {log_text(app)} "
         assert "Cluster node 'HV01' was removed" in log_text(app)
         assert app.query_one(QuorumBadge).text.startswith("Quorum Up 3/3 votes (need 2)")
+        for name in before:
+            assert cell(roles(app), name, 2) == "HV01"
+            assert cell(roles(app), name, 5) == "Unmonitored · VM Off"
 
+        app.advance_sim(240.0)
+        assert cell(nodes(app), "HV01", 1) == "Down"
+        assert " 1682 " in f" {log_text(app)} "
         app.advance_sim(120.0)
         for name in before:
             owner = cell(roles(app), name, 2)
@@ -278,7 +286,7 @@ def test_next_event_key_jumps_to_the_detection() -> None:
         assert any("idle" in n.message for n in app._notifications)
         await pilot.press("c", "n")
         assert app.cluster.now == pytest.approx(20.0)
-        assert cell(nodes(app), "HV01", 1) == "Down"
+        assert cell(nodes(app), "HV01", 1) == "Isolated"  # §7.3: Down once its VMs fail over
         assert "1135" in log_text(app)
 
     drive(scenario)

@@ -95,6 +95,8 @@ def test_typed_crash_then_advancing_time_shows_the_node_down() -> None:
         assert "PS> Invoke-LabFault -Node HV02 -Crash" in log_text(app)  # it changed the cluster
         assert node_state(app, "HV02") == "Up"  # not noticed yet
         app.advance_sim(20)
+        assert node_state(app, "HV02") == "Isolated"  # §7.3: its VMs are Unmonitored for 240 s
+        app.advance_sim(240)
         assert node_state(app, "HV02") == "Down"
         assert error_notifications(app) == []
 

@@ -147,7 +147,8 @@ class Evaluator:
         ok = True
         for key, want in exp.keys.items():
             if key == "state":
-                ok &= _eq(v.state.value, want)
+                # Unmonitored is the cluster's view (§7.3); the VM's own state stays what Hyper-V sees.
+                ok &= v.unmonitored if _eq("Unmonitored", want) else _eq(v.state.value, want)
             elif key == "host":
                 ok &= _eq(v.host, want)
             elif key == "downtime_max":
@@ -156,11 +157,12 @@ class Evaluator:
                 ok &= v.migrations == int(want)
             elif key == "storage":
                 ok &= _eq(v.csv or "", want)
+        unmonitored = " (Unmonitored)" if v.unmonitored else ""
         return Verdict(
             ok,
             describe(exp),
-            f"vm {v.name} was {v.state.value} on {v.host}, downtime {v.downtime_s:g} s, {v.migrations} migrations, "
-            f"stored on {v.csv or 'local storage'}",
+            f"vm {v.name} was {v.state.value}{unmonitored} on {v.host}, downtime {v.downtime_s:g} s, "
+            f"{v.migrations} migrations, stored on {v.csv or 'local storage'}",
         )
 
     def _csv(self, exp: Check) -> Verdict:

@@ -15,7 +15,7 @@ from .clock import CalendarClock
 from .errors import InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
 from .events import ClusterEvent
 from .membership import Membership
-from .model import ACTIVE_VM_STATES, Csv, Group, Network, Node, Resource, Vm, Witness, World
+from .model import ACTIVE_VM_STATES, Csv, Group, Network, Node, Resource, Service, Vm, Witness, World
 from .placement import Mode
 from .quorum import VoteAssignment, votes_needed
 from .roles import VM_CONFIG_RESOURCE, VM_RESOURCE, Roles, group_state
@@ -494,6 +494,69 @@ class Cluster:
         if c.maintenance == on:
             raise InvalidStateError(f"Maintenance is already {'on' if on else 'off'} for '{c.name}'.")
         self._roles.storage.set_maintenance(c, on, lambda vm: self._roles.stop_group(vm.group, "save"))
+
+    @property
+    def resiliency(self) -> dict[str, int]:
+        """§7.3 cluster common properties of compute resiliency and quarantine (2016+)."""
+        w = self._w
+        return {
+            "ResiliencyLevel": w.resiliency_level,
+            "ResiliencyDefaultPeriod": w.resiliency_default_period,
+            "QuarantineThreshold": w.quarantine_threshold,
+            "QuarantineDuration": w.quarantine_duration,
+        }
+
+    def set_resiliency(self, key: str, value: int) -> None:
+        """(Get-Cluster).ResiliencyLevel = 1|2, .ResiliencyDefaultPeriod, .QuarantineThreshold,
+        .QuarantineDuration (seconds; 0xFFFFFFF = until cleared) — §7.3."""
+        w = self._w
+        if not w.profile.compute_resiliency:
+            raise InvalidArgumentError(
+                f"{key}: VM compute resiliency arrived with Windows Server 2016, not {self.profile.display_name}."
+            )
+        if key == "ResiliencyLevel":
+            if value not in (1, 2):
+                raise InvalidArgumentError(
+                    "ResiliencyLevel must be 1 (IsolateOnSpecialHeartbeat) or 2 (AlwaysIsolate)."
+                )
+            w.resiliency_level = value
+        elif key == "ResiliencyDefaultPeriod":
+            if not 0 <= value <= 24 * 3600:
+                raise InvalidArgumentError("ResiliencyDefaultPeriod is in seconds, from 0 (off) to 86400.")
+            w.resiliency_default_period = value
+        elif key == "QuarantineThreshold":
+            if not 1 <= value <= 1000:
+                raise InvalidArgumentError("QuarantineThreshold must be at least 1 (failures within an hour).")
+            w.quarantine_threshold = value
+        elif key == "QuarantineDuration":
+            if not 0 <= value <= P.QUARANTINE_FOREVER:
+                raise InvalidArgumentError(
+                    f"QuarantineDuration is in seconds, 0 to {P.QUARANTINE_FOREVER:#x} (never leave on its own)."
+                )
+            w.quarantine_duration = value
+        else:
+            raise InvalidArgumentError(f"'{key}' is not a compute resiliency property.")
+
+    def set_resiliency_period(self, group: str, seconds: int) -> None:
+        """(Get-ClusterGroup VM).ResiliencyPeriod = s; −1 = the cluster's ResiliencyDefaultPeriod (§7.3)."""
+        g = self._group(group)
+        if not self._w.profile.compute_resiliency:
+            raise InvalidArgumentError(
+                f"ResiliencyPeriod: VM compute resiliency arrived with Windows Server 2016, not "
+                f"{self.profile.display_name}."
+            )
+        if seconds < -1 or seconds > 24 * 3600:
+            raise InvalidArgumentError("ResiliencyPeriod is in seconds (0 to 86400), or -1 for the cluster default.")
+        g.resiliency_period = seconds
+
+    def crash_clussvc(self, name: str) -> None:
+        """Lab fault: ClusSvc terminates on the node; its VMs keep running; the SCM restarts it."""
+        n = self._node(name)
+        if not n.powered:
+            raise InvalidStateError(f"Node '{n.name}' is powered off.")
+        if n.service is not Service.RUNNING:
+            raise InvalidStateError(f"The Cluster service on node '{n.name}' is not running.")
+        self._members.crash_service(n)
 
     @property
     def auto_balancer(self) -> tuple[int, int]:
@@ -1222,6 +1285,8 @@ class Cluster:
     def _node_state(self, n: Node) -> NodeState:
         if n.is_member:
             return NodeState.PAUSED if n.paused else NodeState.UP
+        if n.name in self._roles.resiliency.isolated:
+            return NodeState.ISOLATED  # §7.3: still hosting its Unmonitored VMs
         if n.joining:
             return NodeState.JOINING
         if self._members.quarantined(n):
@@ -1284,6 +1349,7 @@ class Cluster:
             status=g.status,
             last_placement=g.last_placement,
             is_core=g.is_core,
+            resiliency_period=g.resiliency_period,
         )
 
     def vm(self, name: str) -> VmSnapshot:
@@ -1307,6 +1373,7 @@ class Cluster:
             migration_state=self._migration_state(vm),
             migration_progress=self._migration_progress(vm),
             dirty_mb_s=vm.dirty_mb_s,
+            unmonitored=vm.group.unmonitored_until is not None,
         )
 
     def _migration_state(self, vm: Vm) -> str:

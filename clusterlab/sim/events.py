@@ -346,6 +346,61 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "Start-ClusterNode -ClearQuarantine to let it join now.",
     ),
     EventKind(
+        "NodeIsolated",
+        1673,
+        W,
+        "Cluster node '{node}' has entered the isolated state.",
+    ),
+    EventKind(
+        "GroupsUnmonitored",
+        1681,
+        W,
+        "Virtual machines on node '{node}' have entered an unmonitored state. The virtual machines may or may "
+        "not be running on the node: {vms}.",
+    ),
+    EventKind(
+        "NodeIsolationEnded",
+        1680,
+        I,
+        "Cluster node '{node}' has exited the isolated state.",
+    ),
+    EventKind(
+        "GroupsMonitoredAgain",
+        1682,
+        I,
+        "The Cluster service has brought the virtual machines on node '{node}' back to a monitored state: {vms}.",
+    ),
+    EventKind(
+        "UnmonitoredGroupFailedOver",
+        1682,
+        I,
+        "Clustered role '{group}' was unmonitored on isolated node '{node}' and has been failed over to another "
+        "node ({why}).",
+    ),
+    EventKind(
+        "NodeIsolationExpired",
+        None,
+        I,
+        "Cluster node '{node}' no longer hosts unmonitored virtual machines; it is down until it rejoins.",
+        channel="Operational",
+    ),
+    EventKind(
+        "ClusSvcCrashed",
+        None,
+        W,
+        "Lab fault: the Cluster service on node '{node}' terminated unexpectedly; the virtual machines keep "
+        "running and the Service Control Manager restarts the service in {restart_s} s.",
+        channel="Lab",
+    ),
+    EventKind(
+        "VmCriticalErrorTimeout",
+        None,
+        E,
+        "Virtual machine '{vm}' stayed Paused-Critical longer than its AutomaticCriticalErrorActionTimeout "
+        "({minutes} min) and was turned off.",
+        channel="Operational",
+    ),
+    EventKind(
         "NodeQuarantineEnded",
         None,
         I,

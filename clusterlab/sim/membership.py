@@ -146,6 +146,8 @@ class Membership:
         removed = [m for m in p.members if m not in winner]
         # §7.3: leaving without ClusSvc's orderly stop counts toward quarantine.
         unclean = [m for m in removed if not w.nodes[m].stopping] if winner else []
+        isolation = self.roles.resiliency.plan(removed, winner)
+        keep = frozenset(g for gs in isolation.values() for g in gs)
         for m in removed:
             # 1135 is logged by the nodes that see m leave: a lone survivor does not log it
             # about itself before it stops for lost quorum.
@@ -167,13 +169,14 @@ class Membership:
             p.broken_since = None
         else:
             w.partitions.remove(p)
-        self.roles.partition_lost(losers)
+        self.roles.partition_lost(losers, keep)
         if not w.partitions:
             self.roles.cluster_down()
         self.commit_votes()
+        self.roles.nodes_removed(removed, survivors=bool(winner), keep=keep)
+        self.roles.resiliency.isolate(isolation)
         for m in unclean:
             self._unclean_exit(w.nodes[m])
-        self.roles.nodes_removed(removed, survivors=bool(winner))
         self.try_join_all()
         self.roles.migrations.topology_changed()
 
@@ -187,22 +190,28 @@ class Membership:
         if not w.profile.compute_resiliency:
             return
         n.unclean_exits = [t for t in n.unclean_exits if w.now - t < P.QUARANTINE_WINDOW_S] + [w.now]
-        if len(n.unclean_exits) < P.QUARANTINE_THRESHOLD or self.quarantined(n):
+        if len(n.unclean_exits) < w.quarantine_threshold or self.quarantined(n):
             return
         cap = max(1, int(len(w.nodes) * P.QUARANTINE_MAX_FRACTION))
         if sum(1 for x in w.nodes.values() if self.quarantined(x)) >= cap:
             return  # at most 25 % of the nodes: this one may rejoin
-        until = w.now + P.QUARANTINE_DURATION_S
+        forever = w.quarantine_duration >= P.QUARANTINE_FOREVER
+        until = float("inf") if forever else w.now + w.quarantine_duration
         n.quarantined_until = until
         n.quarantine_join_logged = False
         when = w.clock.at(until).strftime("%Y/%m/%d-%H:%M:%S")
-        w.emit("NodeQuarantined", n.name, node=n.name, failures=len(n.unclean_exits), until=when)
+        w.emit(
+            "NodeQuarantined", n.name, node=n.name, failures=len(n.unclean_exits), until="cleared" if forever else when
+        )
+        # It may not rejoin, so there is nothing to wait for: its VMs move now (§7.3).
+        self.roles.resiliency.end_now(n.name, "the node was quarantined")
 
         def release() -> None:
             if n.quarantined_until == until:
                 self.clear_quarantine(n, "QuarantineDuration passed")
 
-        w.after(P.QUARANTINE_DURATION_S, release)
+        if not forever:
+            w.after(w.quarantine_duration, release)
 
     def clear_quarantine(self, n: Node, why: str) -> None:
         n.quarantined_until = None
@@ -261,7 +270,8 @@ class Membership:
             waiting.remove(n)
             if not n.quarantine_join_logged:
                 n.quarantine_join_logged = True
-                until = w.clock.at(n.quarantined_until or 0.0).strftime("%Y/%m/%d-%H:%M:%S")
+                q = n.quarantined_until or 0.0
+                until = "cleared" if q == float("inf") else w.clock.at(q).strftime("%Y/%m/%d-%H:%M:%S")
                 w.emit("JoiningNodeQuarantined", n.name, node=n.name, until=until)
         if not waiting:
             return
@@ -307,6 +317,7 @@ class Membership:
             n.partition = target
             w.emit("NodeJoined", n.name, node=n.name)
             self.commit_votes()
+            self.roles.resiliency.rejoined(n.name)
             self.roles.node_joined(n.name)
             self.try_join_all()
 
@@ -362,6 +373,27 @@ class Membership:
         self.roles.host_powered_off(n.name)
         self.topology_changed()
 
+    def crash_service(self, n: Node) -> None:
+        """Lab fault: ClusSvc dies. The VMs (worker processes) keep running; the survivors see the
+        node's heartbeats stop; the Service Control Manager restarts the service (§7.3 scenario 2)."""
+        w = self.w
+        n.service = Service.STOPPED
+        n.clussvc_crashed = True
+        n.joining = False
+        n.stopping = False
+        epoch = n.epoch
+        w.emit("ClusSvcCrashed", n.name, node=n.name, restart_s=int(P.CLUSSVC_RESTART_S))
+
+        def restart() -> None:
+            if n.epoch != epoch or not n.powered or not n.clussvc_crashed:
+                return
+            n.clussvc_crashed = False
+            n.service = Service.RUNNING
+            self.topology_changed()
+
+        w.after(P.CLUSSVC_RESTART_S, restart)
+        self.topology_changed()
+
     def power_on(self, n: Node) -> None:
         w = self.w
         n.booting = True
@@ -375,6 +407,7 @@ class Membership:
             n.booting = False
             n.powered = True
             n.service = Service.RUNNING  # ClusSvc starts automatically at boot
+            n.clussvc_crashed = False
             n.prevent_quorum = False
             n.paused = False
             n.stopping = False
@@ -386,6 +419,7 @@ class Membership:
         if n.is_member or n.joining:
             raise InvalidStateError(f"The Cluster service on node '{n.name}' is already running.")
         n.service = Service.RUNNING
+        n.clussvc_crashed = False
         n.prevent_quorum = prevent_quorum
         if force_quorum and self._joinable(n.name) is None:
             # §1.9: the forced node forms its own cluster even if another partition runs

@@ -15,6 +15,7 @@ from typing import Any
 
 import simpy
 
+from . import profiles as P
 from .clock import CalendarClock
 from .events import EventBus
 from .profiles import OsProfile
@@ -61,6 +62,7 @@ class Node:
     unclean_exits: list[float] = field(default_factory=list)  # times it left the membership ungracefully (§7.3)
     quarantined_until: float | None = None  # §7.3: it may not join before this time
     quarantine_join_logged: bool = False  # 1675 is logged once per quarantine
+    clussvc_crashed: bool = False  # lab fault: ClusSvc died; the SCM restarts it (VMs keep running)
 
     @property
     def is_member(self) -> bool:
@@ -132,6 +134,8 @@ class Group:
     client_outage: float = 0.0
     migrating_to: str | None = None  # live migration requested or running: memory reserved there
     drained_from: str | None = None  # node a drain moved it off (Resume-ClusterNode -Failback)
+    resiliency_period: int = -1  # §7.3 ResiliencyPeriod (s); −1 = the cluster's ResiliencyDefaultPeriod
+    unmonitored_until: float | None = None  # §7.3: its host is Isolated; fail over at this time
 
     @property
     def failback_window(self) -> tuple[int, int] | None:
@@ -165,6 +169,7 @@ class Vm:
     guest_hung: bool = False  # guest OS crashed: the heartbeat integration service stops answering
     switch: str = "External"  # the virtual switch its network adapter is connected to
     protected_network: bool = True  # §7.2: every vNIC is a protected network by default
+    critical_since: float | None = None  # entered Paused-Critical at (its AutomaticCriticalErrorActionTimeout runs)
 
 
 @dataclass(eq=False)
@@ -229,6 +234,11 @@ class World:
         self.block_cache_mb = 0
         #: §6.4 DrainOnShutdown: 1 from 2012 R2.
         self.drain_on_shutdown = profile.drain_on_shutdown
+        #: §7.3 compute resiliency and quarantine settings (cluster common properties, 2016+).
+        self.resiliency_level = P.RESILIENCY_LEVEL_DEFAULT
+        self.resiliency_default_period = P.RESILIENCY_DEFAULT_PERIOD_S
+        self.quarantine_threshold = P.QUARANTINE_THRESHOLD
+        self.quarantine_duration = int(P.QUARANTINE_DURATION_S)
         self._next_partition = 1
         #: §2.2 heartbeat settings (ms / missed heartbeats), live-tunable like the real properties.
         self.heartbeat = {

@@ -193,6 +193,26 @@ QUARANTINE_DURATION_S: Final = 7200.0
 #: §7.3: at most 25 % of the nodes are quarantined at once; the rounding is not documented, so a
 #: cluster of fewer than eight nodes may still quarantine one (floor, at least one).
 QUARANTINE_MAX_FRACTION: Final = 0.25
+#: §7.3: a QuarantineDuration of 0xFFFFFFF means the node never leaves quarantine on its own.
+QUARANTINE_FOREVER: Final = 0xFFFFFFF
+#: §7.3/§13.5 ResiliencyLevel: 2 (AlwaysIsolate) — the Microsoft blog [S12], the MVP write-ups and
+#: the cluster's own Get-Cluster output on 2016+ — over the API page's 1. With 2, any node that
+#: drops out of the membership while hosting VMs goes Isolated first, a powered-off one included
+#: (the survivors cannot tell a dead host from a cut one): its VMs fail over only after
+#: ResiliencyDefaultPeriod. 1 (IsolateOnSpecialHeartbeat) isolates only for a Cluster service
+#: crash or an asymmetric disconnect and fails over at once otherwise.
+RESILIENCY_LEVEL_DEFAULT: Final = 2
+#: §7.3 ResiliencyDefaultPeriod: seconds VMs may run Unmonitored on an isolated node.
+RESILIENCY_DEFAULT_PERIOD_S: Final = 240
+#: §7.3 group ResiliencyPeriod: −1 = use the cluster's ResiliencyDefaultPeriod (MVP [S12]); 0 = none.
+RESILIENCY_PERIOD_USE_DEFAULT: Final = -1
+#: §7.4: a VM left Paused-Critical longer than this is turned off. The reference marks the
+#: property UNVERIFIED ("30 min?"); Hyper-V's Set-VM has -AutomaticCriticalErrorActionTimeout
+#: (minutes), and 30 is the value we assume for its default.
+CRITICAL_ERROR_ACTION_TIMEOUT_MIN: Final = 30
+#: Time the Service Control Manager waits before restarting a crashed ClusSvc (its recovery
+#: action). Not in the reference: 60 s is Windows' usual "restart the service" delay — an assumption.
+CLUSSVC_RESTART_S: Final = 60.0
 #: Time a powered-on server spends in firmware and Windows boot before ClusSvc starts.
 #: Not in the reference (hardware dependent); 2 minutes is a typical rack server.
 NODE_BOOT_S: Final = 120.0

@@ -24,6 +24,7 @@ from . import profiles as P
 from .migration import Migration, Migrations
 from .model import ACTIVE_VM_STATES, Group, Resource, Vm, World
 from .placement import Mode, NodeLoad, Request, Result, Victim, place
+from .resiliency import Resiliency
 from .snapshots import DrainStatus, GroupState, GroupType, PlacementExplanation, ResourceState, VmState
 from .storage import Storage
 
@@ -69,6 +70,7 @@ class Roles:
         self.migrations = Migrations(world, self.set_vm)
         self.migrations.completed = self._live_moved
         self.storage = Storage(world, self.set_vm, self._storage_crashed)
+        self.resiliency = Resiliency(world, self)
         #: §6.2 [S26][S27]: cluster-initiated moves live-migrate roles at or above this
         #: priority (High and Medium) and quick-migrate the rest (Low). The property's real
         #: name is UNVERIFIED in the reference, so it is a lab setting, not a Get-Cluster one.
@@ -85,6 +87,11 @@ class Roles:
         now = self.w.now
         self.arm_balancer()
         was_running = vm.state is VmState.RUNNING
+        if state is VmState.PAUSED_CRITICAL and vm.state is not VmState.PAUSED_CRITICAL:
+            vm.critical_since = now
+            self.w.after(P.CRITICAL_ERROR_ACTION_TIMEOUT_MIN * 60, partial(self._critical_timeout, vm, now))
+        elif state is not VmState.PAUSED_CRITICAL:
+            vm.critical_since = None
         vm.state = state
         if host is not None:
             vm.host = host
@@ -266,6 +273,7 @@ class Roles:
 
     def take_offline_now(self, g: Group, reason: str) -> None:
         """The owner left the cluster: resources offline, VM off, pending work void."""
+        self.resiliency.forget(g)
         g.epoch += 1
         g.claim = False
         g.status = ""
@@ -553,10 +561,11 @@ class Roles:
 
     # events from membership ------------------------------------------------------------
 
-    def nodes_removed(self, removed: list[str], survivors: bool) -> None:
+    def nodes_removed(self, removed: list[str], survivors: bool, keep: frozenset[Group] = frozenset()) -> None:
         """Nodes left the active membership: their roles go offline and (if the cluster
-        still has quorum) fail over in priority order."""
-        orphans = [g for g in self.groups_on(removed)]
+        still has quorum) fail over in priority order — except ``keep``, the VM roles left
+        Unmonitored on an Isolated node (§7.3)."""
+        orphans = [g for g in self.groups_on(removed) if g not in keep]
         for g in orphans:
             self.take_offline_now(g, reason="its host left the cluster")
         if not survivors:
@@ -573,13 +582,17 @@ class Roles:
         self.place_and_start(movable, "failover (node left the cluster)", Mode.FAILOVER, count_failover=True)
         self.migrations.topology_changed()
 
-    def partition_lost(self, nodes: list[str]) -> None:
-        """Quorum lost on these nodes: ClusSvc stops, every role they host goes offline (§1.8)."""
+    def partition_lost(self, nodes: list[str], keep: frozenset[Group] = frozenset()) -> None:
+        """Quorum lost on these nodes: ClusSvc stops, every role they host goes offline (§1.8),
+        except the VMs that stay running Unmonitored on an isolated node (§7.3)."""
         for g in self.groups_on(nodes):
+            if g in keep:
+                continue
             self.take_offline_now(g, reason="the Cluster service stopped (quorum lost)")
 
     def cluster_down(self) -> None:
         """No partition runs: every role is offline, wherever its owner was."""
+        self.resiliency.cluster_down()
         for g in self.w.groups.values():
             if any(r.state is not ResourceState.OFFLINE for r in g.resources) or g.claim:
                 self.take_offline_now(g, reason="the cluster stopped (no quorum)")
@@ -1174,6 +1187,16 @@ class Roles:
                 self.resource_failed(r)
 
         w.after(P.HEARTBEAT_LOSS_S, noticed)
+
+    def _critical_timeout(self, vm: Vm, since: float) -> None:
+        """§7.4: a VM left Paused-Critical past AutomaticCriticalErrorActionTimeout is turned off."""
+        if vm.state is not VmState.PAUSED_CRITICAL or vm.critical_since != since:
+            return
+        self.w.emit("VmCriticalErrorTimeout", vm.name, vm=vm.name, minutes=P.CRITICAL_ERROR_ACTION_TIMEOUT_MIN)
+        if vm.group.unmonitored_until is not None:
+            self.set_vm(vm, VmState.OFF)  # on an isolated node: the cluster decides at the period's end
+        else:
+            self._storage_crashed(vm)
 
     def _storage_crashed(self, vm: Vm) -> None:
         """2012 R2: a VM whose CSV became inaccessible crashes; the restart policy takes over."""

@@ -127,6 +127,7 @@ class GroupSnapshot:
     status: str  # StatusInformation in words ("", "Waiting to start", "Preempted" …)
     last_placement: PlacementExplanation | None
     is_core: bool
+    resiliency_period: int = -1  # §7.3 ResiliencyPeriod (s), −1 = the cluster default
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ class VmSnapshot:
     migration_state: str = "None"  # §3.13 MigrationState of its latest live migration
     migration_progress: float = 0.0  # percent
     dirty_mb_s: float = 20.0
+    unmonitored: bool = False  # §7.3: its host is Isolated; the cluster does not monitor it
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,7 +207,11 @@ def role_row(
     """
     state = Cell(str(g.state), _GROUP_STATE_TONE.get(str(g.state), Tone.NORMAL))
     critical = vm is not None and vm.state is VmState.PAUSED_CRITICAL
-    if critical:
+    if vm is not None and vm.unmonitored:
+        # §7.3: the cluster waits out the resiliency period; say what Hyper-V sees meanwhile.
+        seen = "" if vm.state is VmState.RUNNING else f" · VM {vm.state}"
+        status = Cell(f"Unmonitored{seen}", Tone.BAD if vm.state is not VmState.RUNNING else Tone.WARN)
+    elif critical:
         status = Cell(str(VmState.PAUSED_CRITICAL), Tone.BAD)
     elif migration is not None:
         status = Cell(live_migration_status(migration), Tone.INFO)

@@ -104,7 +104,7 @@ def node_obj(c: Cluster, n: NodeSnapshot) -> PSObject:
 
 def group_obj(c: Cluster, g: GroupSnapshot) -> PSObject:
     window = g.failback_window
-    return make(
+    obj = make(
         FC + "ClusterGroup",
         {
             "Name": g.name,
@@ -137,6 +137,14 @@ def group_obj(c: Cluster, g: GroupSnapshot) -> PSObject:
             "FailoverThreshold": lambda v: c.set_failover_threshold(g.name, None if _int(v) == NONE_ID else _int(v)),
         },
     )
+    if c.profile.compute_resiliency:
+        # §7.3: −1 = the cluster's ResiliencyDefaultPeriod.
+        obj = make(
+            obj.type_name,
+            obj.props | {"ResiliencyPeriod": g.resiliency_period},
+            obj.setters | {"ResiliencyPeriod": lambda v: c.set_resiliency_period(g.name, _int(v))},
+        )
+    return obj
 
 
 def _set_window(c: Cluster, name: str, which: str, hour: int) -> None:

@@ -29,6 +29,10 @@ def _heartbeat_setter(c: Cluster, key: str) -> Callable[[Any], None]:
     return lambda v: c.set_heartbeat(key, to_int(v))
 
 
+def _resiliency_setter(c: Cluster, key: str) -> Callable[[Any], None]:
+    return lambda v: c.set_resiliency(key, to_int(v))
+
+
 def cluster_obj(c: Cluster) -> PSObject:
     q = c.quorum()
     hb = c.heartbeat()
@@ -52,11 +56,8 @@ def cluster_obj(c: Cluster) -> PSObject:
         "BlockCacheSize": c.block_cache_mb,
     }
     if c.profile.compute_resiliency:
+        props |= c.resiliency
         props |= {
-            "ResiliencyLevel": 2,
-            "ResiliencyDefaultPeriod": 240,
-            "QuarantineThreshold": 3,
-            "QuarantineDuration": 7200,
             "AutoBalancerMode": c.auto_balancer[0],
             "AutoBalancerLevel": c.auto_balancer[1],
             "PreferredSite": "",
@@ -74,6 +75,8 @@ def cluster_obj(c: Cluster) -> PSObject:
         "AutoBalancerMode": lambda v: c.set_auto_balancer(mode=to_int(v)),
         "AutoBalancerLevel": lambda v: c.set_auto_balancer(level=to_int(v)),
     }
+    for key in ("ResiliencyLevel", "ResiliencyDefaultPeriod", "QuarantineThreshold", "QuarantineDuration"):
+        setters[key] = _resiliency_setter(c, key)
     for key in ("SameSubnetDelay", "SameSubnetThreshold", "CrossSubnetDelay", "CrossSubnetThreshold"):
         setters[key] = _heartbeat_setter(c, key)
     return make(FC + "Cluster", props, setters)
@@ -90,6 +93,7 @@ def cluster_obj(c: Cluster) -> PSObject:
         ("(Get-Cluster).DynamicQuorum = 0", "Turns dynamic quorum off (§1.5)."),
         ("(Get-Cluster).LowerQuorumPriorityNodeID = 4", "Node 4 loses its vote in a 50 % split (§1.7)."),
         ("(Get-Cluster).SameSubnetThreshold = 40", "Tolerates 40 missed heartbeats (§2.2)."),
+        ("(Get-Cluster).ResiliencyDefaultPeriod = 60", "Isolated nodes' VMs fail over after 60 s, not 240 (§7.3)."),
     ),
 )
 def get_cluster(inv: Invocation) -> Iterable[Any]:

@@ -29,6 +29,11 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
         Param("Isolate", kind="switch", help="Cut the node from every cluster network (or from -Network)."),
         Param("Network", kind="string", help="With -Isolate: only this network."),
         Param(
+            "ClusSvcCrash",
+            kind="switch",
+            help="With -Node: the Cluster service terminates; VMs keep running; it restarts after 60 s (§7.3).",
+        ),
+        Param(
             "Partition",
             kind="strings",
             help="Split the cluster networks into groups, e.g. -Partition 'HV01,HV02','HV03,HV04'.",
@@ -49,6 +54,10 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
     examples=(
         ("Invoke-LabFault -Node HV02 -Crash", "HV02 loses power."),
         ("Invoke-LabFault -Node HV02 -Isolate", "HV02 is cut from every cluster network."),
+        (
+            "Invoke-LabFault -Node HV02 -ClusSvcCrash",
+            "ClusSvc dies on HV02; 2016+ isolates it instead of failing over.",
+        ),
         ("Invoke-LabFault -Partition 'HV01,HV02','HV03,HV04'", "A 2|2 split."),
         ("Invoke-LabFault -Witness", "The witness becomes unreachable."),
         ("Invoke-LabFault -Node HV02 -StoragePath CSV1", "HV02 loses its Fibre Channel path to CSV1."),
@@ -62,6 +71,7 @@ def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
         (
             "Crash",
             "Isolate",
+            "ClusSvcCrash",
             "Partition",
             "Witness",
             "Resource",
@@ -93,12 +103,14 @@ def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
             raise inv.fail("-StoragePath needs -Node.", "InvalidArgument")
         c.lose_storage_path(node, str(inv.get("StoragePath")))
         return []
-    if kind in ("Crash", "Isolate"):
+    if kind in ("Crash", "Isolate", "ClusSvcCrash"):
         node = inv.get("Node")
         if not node:
             raise inv.fail(f"-{kind} needs -Node.", "InvalidArgument")
         if kind == "Crash":
             c.crash_node(node)
+        elif kind == "ClusSvcCrash":
+            c.crash_clussvc(node)
         else:
             c.isolate_node(node, inv.get("Network"))
         return []
