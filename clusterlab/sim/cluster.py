@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar, TypeVar
 
 from . import profiles as P
+from .cau import Cau, default_updates
 from .clock import CalendarClock
 from .errors import InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
 from .events import ClusterEvent
@@ -70,7 +71,12 @@ class Cluster:
         self._w = w = World(self.profile, spec.seed, CalendarClock(spec.clock), spec.name)
         self._roles = Roles(w)
         self._members = Membership(w, self._roles)
+        self.cau = Cau(w, self._roles, self._members)
         self._build(spec)
+        default = spec.updates if spec.updates is not None else default_updates(self.profile, w.clock.at(0))
+        for ns in spec.nodes:
+            self.cau.set_updates(ns.name, ns.updates if ns.updates is not None else default)
+        self.cau.firewall_enabled = spec.remote_shutdown_firewall
 
     # construction ----------------------------------------------------------------------
 
@@ -549,6 +555,26 @@ class Cluster:
             raise InvalidArgumentError("ResiliencyPeriod is in seconds (0 to 86400), or -1 for the cluster default.")
         g.resiliency_period = seconds
 
+    def cau_status(self) -> dict[str, object]:
+        """The latest Updating Run for lab expectations (``cau:``): status, nodes_updated, failed_nodes, locked."""
+        return self.cau.status()
+
+    def arm_bad_update(self, name: str) -> None:
+        """Lab fault: the next update installed on the node leaves it unable to boot (§8.4 triggers)."""
+        n = self._node(name)
+        if not self.cau.pending.get(n.name):
+            raise InvalidStateError(f"Node '{n.name}' has no pending updates to break.")
+        self.cau.bad_update.add(n.name)
+        self._w.emit("BadUpdateArmed", n.name, node=n.name)
+
+    def arm_update_failure(self, name: str, count: int = 1) -> None:
+        """Lab fault: the next ``count`` update installations on the node fail (MaxRetriesPerNode)."""
+        n = self._node(name)
+        if count < 1:
+            raise InvalidArgumentError("Count must be at least 1.")
+        self.cau.fail_installs[n.name] = self.cau.fail_installs.get(n.name, 0) + count
+        self._w.emit("UpdateFailureArmed", n.name, node=n.name, count=count)
+
     def crash_clussvc(self, name: str) -> None:
         """Lab fault: ClusSvc terminates on the node; its VMs keep running; the SCM restarts it."""
         n = self._node(name)
@@ -1025,6 +1051,14 @@ class Cluster:
         """Repair-LabFault -Node: reconnect the node, restore its storage paths, power it on."""
         n = self._node(name)
         touched = False
+        if n.boot_broken:
+            # The bad update is rolled back (§8.4 lab fault): the node can boot again.
+            self._w.emit("UpdateRolledBack", n.name, node=n.name, kb=n.boot_broken)
+            self.cau.roll_back(n.name, n.boot_broken)
+            n.boot_broken = ""
+            n.booting = False
+            n.epoch += 1
+            touched = True
         if any(n.name in c.paths_lost for c in self._w.csvs.values()):
             self._roles.storage.restore_paths(n.name)
             touched = True
@@ -1325,6 +1359,8 @@ class Cluster:
             clussvc=svc,
             site=n.site,
             csvs_coordinated=tuple(sorted(c.name for c in w.csvs.values() if c.owner == n.name and n.is_member)),
+            pending_updates=self.cau.pending_count(n.name),
+            update_phase=self.cau.phase(n.name),
         )
 
     def group(self, name: str) -> GroupSnapshot:

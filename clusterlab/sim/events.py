@@ -400,6 +400,115 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "({minutes} min) and was turned off.",
         channel="Operational",
     ),
+    # Cluster-Aware Updating (§8). CAU logs to its own channel; its event IDs are not in the
+    # reference, so these are simulator-defined.
+    EventKind(
+        "CauRunStarted",
+        None,
+        I,
+        "Updating Run {run_id} started on cluster '{cluster}' ({mode}, coordinator {coordinator}); node order: "
+        "{order}.",
+        channel="CAU",
+    ),
+    EventKind("CauNodePhase", None, I, "CAU: node '{node}' — {phase}{detail}.", channel="CAU"),
+    EventKind(
+        "CauUpdateFailed",
+        None,
+        E,
+        "CAU: update {kb} failed to install on node '{node}' (update process attempt {attempt} of {tries}).",
+        channel="CAU",
+    ),
+    EventKind("CauNodeUpdated", None, I, "CAU: node '{node}' is updated: {count} update(s) ({kbs}).", channel="CAU"),
+    EventKind("CauNodeFailed", None, E, "CAU: updating node '{node}' failed: {why}.", channel="CAU"),
+    EventKind(
+        "CauScript",
+        None,
+        I,
+        "CAU: {which} '{path}' on node '{node}' (recorded and simulated — clusterlab never executes scripts).",
+        channel="CAU",
+    ),
+    EventKind(
+        "CauFirewallRulesEnabled",
+        None,
+        I,
+        "CAU enabled the Remote Shutdown Windows Firewall rule group on the nodes of '{cluster}' "
+        "(-EnableFirewallRules).",
+        channel="CAU",
+    ),
+    EventKind("CauRunSucceeded", None, I, "Updating Run {run_id} on '{cluster}' succeeded.", channel="CAU"),
+    EventKind("CauRunFailed", None, E, "Updating Run {run_id} on '{cluster}' failed: {why}", channel="CAU"),
+    EventKind("CauRunCancelled", None, W, "Updating Run {run_id} on '{cluster}' was stopped: {why}", channel="CAU"),
+    EventKind(
+        "CauRunWarning",
+        None,
+        W,
+        "Updating Run {run_id} on '{cluster}' is still running after WarnAfter.",
+        channel="CAU",
+    ),
+    EventKind(
+        "CauClusterLocked",
+        None,
+        E,
+        "The failed Updating Run left '{cluster}' locked with nodes in maintenance ({nodes}). Run "
+        "Invoke-CauRun -ForceRecovery.",
+        channel="CAU",
+    ),
+    EventKind(
+        "CauRecovered",
+        None,
+        I,
+        "Invoke-CauRun -ForceRecovery: '{cluster}' is unlocked; nodes taken out of maintenance: {resumed}.{down}",
+        channel="CAU",
+    ),
+    EventKind("CauRoleAdded", None, I, "The CAU clustered role '{group}' was added to '{cluster}'.", channel="CAU"),
+    EventKind("CauRoleRemoved", None, I, "The CAU clustered role '{group}' was removed.", channel="CAU"),
+    EventKind("CauRoleEnabled", None, I, "The CAU clustered role '{group}' is enabled.", channel="CAU"),
+    EventKind(
+        "CauRoleDisabled", None, I, "The CAU clustered role '{group}' is disabled: no scheduled runs.", channel="CAU"
+    ),
+    EventKind(
+        "CauScheduledRun",
+        None,
+        I,
+        "Self-updating: the schedule of '{group}' starts an Updating Run (coordinator {owner}).",
+        channel="CAU",
+    ),
+    EventKind(
+        "CauScheduledRunSkipped",
+        None,
+        W,
+        "Self-updating: the scheduled Updating Run of '{group}' did not start: {why}.",
+        channel="CAU",
+    ),
+    EventKind(
+        "NodeBootFailed",
+        None,
+        C,
+        "Node '{node}' failed to start Windows after installing {kb}; it keeps restarting until the update is "
+        "rolled back (Repair-LabFault -Node {node}).",
+        channel="Lab",
+    ),
+    EventKind(
+        "UpdateRolledBack",
+        None,
+        I,
+        "Lab repair: update {kb} was rolled back on node '{node}'; it boots.",
+        channel="Lab",
+    ),
+    EventKind(
+        "BadUpdateArmed",
+        None,
+        W,
+        "Lab fault: the next update installed on node '{node}' will leave it unable to boot.",
+        channel="Lab",
+    ),
+    EventKind(
+        "UpdateFailureArmed",
+        None,
+        W,
+        "Lab fault: the next {count} update installation(s) on node '{node}' will fail.",
+        channel="Lab",
+    ),
     EventKind(
         "NodeQuarantineEnded",
         None,

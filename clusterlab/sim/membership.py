@@ -394,26 +394,65 @@ class Membership:
         w.after(P.CLUSSVC_RESTART_S, restart)
         self.topology_changed()
 
-    def power_on(self, n: Node) -> None:
+    def power_on(self, n: Node, *, keep_paused: bool = False, extra_s: float = 0.0) -> None:
+        """Boot the node; ClusSvc starts and it joins. ``keep_paused``: a CAU restart, after which
+        CAU itself resumes the node; ``extra_s``: updates applied before the boot proper."""
         w = self.w
         n.booting = True
         n.epoch += 1
         epoch = n.epoch
-        w.emit("NodePoweredOn", n.name, node=n.name)
+        if not keep_paused:
+            w.emit("NodePoweredOn", n.name, node=n.name)
 
         def booted() -> None:
             if n.epoch != epoch:
+                return
+            if n.boot_broken:
+                # Lab fault: the update leaves Windows unable to start; it stays down until rolled back.
+                w.emit("NodeBootFailed", n.name, node=n.name, kb=n.boot_broken)
                 return
             n.booting = False
             n.powered = True
             n.service = Service.RUNNING  # ClusSvc starts automatically at boot
             n.clussvc_crashed = False
             n.prevent_quorum = False
-            n.paused = False
+            n.paused = keep_paused
             n.stopping = False
             self.topology_changed()
 
-        w.after(P.NODE_BOOT_S, booted)
+        w.after(P.NODE_BOOT_S + extra_s, booted)
+
+    def restart_for_update(self, n: Node, apply_s: float) -> None:
+        """CAU restarts a drained node (§8.1 step 4): ClusSvc leaves gracefully (no 1135, no
+        quarantine count), the OS applies the updates and boots, and the node comes back paused
+        for CAU to resume."""
+        w = self.w
+        w.emit("NodeShuttingDown", n.name, node=n.name, restart=" to restart (Cluster-Aware Updating)")
+        self._leave_gracefully(n)
+        n.powered = False
+        n.epoch += 1
+        self.roles.host_powered_off(n.name)
+        if self.roles.groups_on([n.name]):
+            self.roles.nodes_removed([n.name], survivors=bool(w.partitions))
+        self.topology_changed()
+        self.power_on(n, keep_paused=True, extra_s=apply_s)
+
+    def _leave_gracefully(self, n: Node) -> None:
+        """ClusSvc stops in order: out of the membership without a regroup (NodeStopped, not 1135)."""
+        w = self.w
+        p = n.partition
+        n.stopping = False
+        n.shutting_down = False
+        if p is None:
+            return
+        p.members = [m for m in p.members if m != n.name]
+        n.partition = None
+        if not p.members:
+            w.partitions.remove(p)
+            if not w.partitions:
+                self.roles.cluster_down()
+        w.emit("NodeStopped", n.name, node=n.name)
+        self.commit_votes()
 
     def start_service(self, n: Node, force_quorum: bool, prevent_quorum: bool) -> None:
         if n.is_member or n.joining:
@@ -527,19 +566,8 @@ class Membership:
             if done or n.epoch != epoch:
                 return
             done = True
-            p = n.partition
-            n.stopping = False
-            n.shutting_down = False
             n.paused = False
-            if p is not None:
-                p.members = [m for m in p.members if m != n.name]
-                n.partition = None
-                if not p.members:
-                    w.partitions.remove(p)
-                    if not w.partitions:
-                        self.roles.cluster_down()
-                w.emit("NodeStopped", n.name, node=n.name)
-                self.commit_votes()
+            self._leave_gracefully(n)
             n.powered = False
             n.epoch += 1
             self.roles.host_powered_off(n.name)

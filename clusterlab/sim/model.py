@@ -62,6 +62,7 @@ class Node:
     unclean_exits: list[float] = field(default_factory=list)  # times it left the membership ungracefully (§7.3)
     quarantined_until: float | None = None  # §7.3: it may not join before this time
     quarantine_join_logged: bool = False  # 1675 is logged once per quarantine
+    boot_broken: str = ""  # lab fault: this update leaves the node unable to boot until rolled back
     clussvc_crashed: bool = False  # lab fault: ClusSvc died; the SCM restarts it (VMs keep running)
 
     @property

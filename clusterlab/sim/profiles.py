@@ -263,3 +263,28 @@ SHUTDOWN_TIMEOUT_S: Final = 20 * 60.0
 GUEST_SHUTDOWN_S: Final = 15.0
 #: §1.3: FSW ArbitrationDelay — the quorum-owner's side gets the witness first.
 FSW_ARBITRATION_DELAY_S: Final = 6.0
+
+# Cluster-Aware Updating (§8) ----------------------------------------------------------------
+
+#: §8.3 MaxRetriesPerNode default (max 64).
+CAU_MAX_RETRIES_PER_NODE: Final = 3
+#: §8.3 RebootTimeoutMinutes default: restart plus auto-start services.
+CAU_REBOOT_TIMEOUT_MIN: Final = 15
+#: §8.3 CauPluginName default.
+CAU_PLUGIN: Final = "Microsoft.WindowsUpdatePlugin"
+#: §8.1 step 7: the coordinator is outside the cluster in remote-updating mode (§8.2).
+CAU_REMOTE_COORDINATOR: Final = "ADMIN01"
+#: §8.5 GUI default schedule (3rd-party, low confidence [S63]): 3rd Tuesday of the month, 3:00 AM.
+CAU_DEFAULT_DAYS: Final = ("Tuesday",)
+CAU_DEFAULT_WEEKS: Final = (3,)
+CAU_DEFAULT_HOUR: Final = 3
+#: Phase timings: not in the reference (they depend on the update source and the hardware);
+#: typical values so a run shows each phase. Scan and stage run on every node at once (§8.3
+#: RunPluginsSerially off); scripts are simulated for this long and never executed.
+CAU_SCAN_S: Final = 60.0
+CAU_STAGE_S: Final = 180.0
+CAU_SCRIPT_S: Final = 30.0
+#: Wait before the update process is retried on a node (not in the reference).
+CAU_RETRY_S: Final = 60.0
+#: "Working on updates" during the restart, before the ordinary boot (not in the reference).
+CAU_REBOOT_APPLY_S: Final = 180.0

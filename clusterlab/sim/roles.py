@@ -1306,23 +1306,35 @@ class Roles:
                 else:
                     one(g, False, reason)
                 continue
-            g.drained_from = node
             current = self.migrations.current(g)
             if current is not None:
-                current.on_done.append(partial(_drained, one, g))  # already moving: the drain waits for it
+                # Already moving (a failback, a balancing move): the drain waits for it, and the
+                # role owes this node no failback — it was leaving anyway.
+                current.on_done.append(partial(_drained, one, g))
                 continue
+            g.drained_from = node
             self._move_running(
                 g, result.node, "drain", partial(_drained, one, g), not_before=book.ready_at.get(result.node, 0.0)
             )
         one(None, True)
 
-    def failback_drained(self, node: str, mode: str) -> None:
-        """Resume-ClusterNode -Failback Immediate|Policy|NoFailback (§6.3)."""
+    def failback_drained(self, node: str, mode: str, on_done: Callable[[], None] | None = None) -> None:
+        """Resume-ClusterNode -Failback Immediate|Policy|NoFailback (§6.3). ``on_done`` runs once
+        every failback started here has ended (at once if there is none)."""
         w = self.w
         groups = sorted((g for g in w.groups.values() if g.drained_from == node), key=lambda g: (-g.priority, g.name))
+        pending = 1
+
+        def one(_ok: bool = True) -> None:
+            nonlocal pending
+            pending -= 1
+            if pending == 0 and on_done is not None:
+                on_done()
+
         for g in groups:
             g.drained_from = None
         if mode == "NoFailback":
+            one()
             return
         book = self._book()
         for g in groups:
@@ -1337,7 +1349,9 @@ class Roles:
                 continue
             result = self._place(g, book, f"failback after resume ({mode})", Mode.TARGET, node, allow_preempt=False)
             if result.node is not None:
-                self._move_running(g, node, "failback", lambda ok: None)
+                pending += 1
+                self._move_running(g, node, "failback", one)
+        one()
 
     def _schedule_drained_failback(self, g: Group, node: str) -> None:
         assert g.failback_window is not None

@@ -64,6 +64,8 @@ class GroupType(StrEnum):
     AVAILABLE_STORAGE = "AvailableStorage"
     FILE_SERVER = "FileServer"
     SCALE_OUT_FILE_SERVER = "ScaleOutFileServer"
+    #: §8.2 the CAU clustered role of self-updating mode (the enum's real member name is UNVERIFIED)
+    CLUSTER_AWARE_UPDATING = "ClusterAwareUpdating"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,8 @@ class NodeSnapshot:
     clussvc: str  # Running / Stopped / Starting
     site: str | None
     csvs_coordinated: tuple[str, ...]
+    pending_updates: int = 0  # §8: updates the CAU scan would find applicable
+    update_phase: str = ""  # §8.1: the node's phase in the Updating Run under way ('' if none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,3 +270,74 @@ class ClusterSnapshot:
             if v.name.lower() == name.lower():
                 return v
         raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class CauNodeResult:
+    """One node of an Updating Run (§8.1, §8.6 NodeResults / NodeStatusNotifications)."""
+
+    node: str
+    #: Waiting, Scanning, Staging, PreUpdateScript, Suspending, Installing, Restarting,
+    #: Resuming, PostUpdateScript, then Succeeded / Failed / Skipped
+    status: str
+    updates: tuple[str, ...]  # KBs the scan found applicable
+    installed: tuple[str, ...]
+    failed_updates: tuple[str, ...]
+    attempts: int  # times the update process ran on this node (1 + retries)
+    error: str
+    started: float | None
+    finished: float | None
+    timeline: tuple[tuple[float, str], ...]  # (time, status) as the node went through the phases
+    detail: str = ""  # e.g. "KB5099001 (2 of 3)"
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("Succeeded", "Failed", "Skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class CauRunSnapshot:
+    """An Updating Run, live (Get-CauRun) or finished (Get-CauReport), §8.6."""
+
+    run_id: str
+    mode: str  # "Remote" (Invoke-CauRun) or "SelfUpdating" (the CAU clustered role)
+    coordinator: str
+    started: float
+    start_calendar: datetime
+    finished: float | None
+    status: str  # Running, Succeeded, Failed, Cancelled
+    error: str
+    current_node: str | None
+    nodes: tuple[CauNodeResult, ...]
+    options: tuple[tuple[str, str], ...]
+    locked: bool
+    plugin: str
+
+    @property
+    def nodes_updated(self) -> int:
+        return sum(1 for n in self.nodes if n.status == "Succeeded" and n.installed)
+
+    @property
+    def failed_nodes(self) -> int:
+        return sum(1 for n in self.nodes if n.status == "Failed")
+
+    @property
+    def progress(self) -> float:
+        """Share of the nodes finished, 0..1."""
+        return sum(1 for n in self.nodes if n.done) / len(self.nodes) if self.nodes else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class CauRoleSnapshot:
+    """The CAU clustered role of self-updating mode (§8.2, §8.5 Get-CauClusterRole)."""
+
+    group: str
+    owner: str
+    status: str  # Online / Offline as the group
+    enabled: bool
+    days_of_week: tuple[str, ...]
+    weeks_of_month: tuple[int, ...]
+    interval_weeks: int | None
+    start_date: datetime
+    next_run: datetime | None
+    options: tuple[tuple[str, str], ...]

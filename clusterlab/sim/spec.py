@@ -49,12 +49,24 @@ class NetworkRole(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class UpdateSpec:
+    """A pending software update on a node, as the Windows Update plug-in of CAU finds it (§8)."""
+
+    kb: str
+    title: str
+    install_s: float = 600.0
+    reboot: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class NodeSpec:
     name: str
     memory_gb: float = 256.0
     cpus: int = 32
     site: str | None = None
     node_weight: int = 1  # §1.4 ⚠ API says 0, Learn says all nodes vote: we default to 1.
+    #: pending updates on this node; None = the cluster's ``updates``
+    updates: tuple[UpdateSpec, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +152,8 @@ class ClusterSpec:
     file_servers: tuple[FileServerSpec, ...] = ()
     #: §3.10: ClusterEnforcedAntiAffinity (0 = soft).
     enforced_anti_affinity: bool = False
+    #: §8: updates pending on every node (CAU); None = a typical month's set for the OS (profiles).
+    updates: tuple[UpdateSpec, ...] | None = None
+    #: §8.3/§8.4: the Remote Shutdown firewall rule group is enabled on the nodes; if not, an
+    #: Updating Run fails unless it is started with -EnableFirewallRules.
+    remote_shutdown_firewall: bool = True
