@@ -27,11 +27,30 @@ async def _start(app: ClusterLabApp, pilot: Pilot[None]) -> None:
 
 
 async def _crash_hv02(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """Six minutes after HV02 lost power: 20 s detection + 240 s resiliency period, then its VMs restarted."""
     await pilot.press("down")  # HV02
     await pilot.press("c")
-    for _ in range(12):  # two simulated minutes, in ten-second steps like a running clock
+    for _ in range(36):  # six simulated minutes, in ten-second steps like a running clock
         app.advance_sim(10)
     await pilot.press("tab", "down", "down")  # roles table, SQL01: why did it go where it went?
+    await pilot.pause()
+
+
+async def _isolated_hv02(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """Two minutes after HV02 lost power: Isolated, its VMs Unmonitored for ResiliencyDefaultPeriod (§7.3)."""
+    await pilot.press("down", "c")
+    for _ in range(12):
+        app.advance_sim(10)
+    await pilot.press("tab", "down", "down")
+    await pilot.pause()
+
+
+async def _cau_run(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """U starts a Cluster-Aware Updating run; 50 simulated minutes on HV01 is done and HV02 is installing."""
+    await pilot.press("U")
+    for _ in range(50):
+        app.advance_sim(60)
+    app.clear_notifications()
     await pilot.pause()
 
 
@@ -127,6 +146,10 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("start-80x24", (80, 24), _start),
     ("crash-hv02-80x24", (80, 24), _crash_hv02),
     ("crash-hv02-200x50", (200, 50), _crash_hv02),
+    ("isolated-hv02-120x40", (120, 40), _isolated_hv02),
+    ("cau-run-120x40", (120, 40), _cau_run),
+    ("cau-run-80x24", (80, 24), _cau_run),
+    ("cau-run-200x50", (200, 50), _cau_run),
     ("light-theme-120x40", (120, 40), _light_theme),
     ("palette-120x40", (120, 40), _palette),
     ("console-120x40", (120, 40), _console),

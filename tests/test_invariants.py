@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from clusterlab.lab import default_lab_path, load_lab
 from clusterlab.sim import Cluster, ClusterError, VmState
+from clusterlab.sim.cau import CauOptions
 
 NODES = ["HV01", "HV02", "HV03", "HV04"]
 ROLES = ["DC01", "SQL01", "SQL02", "EXCH01", "TEST01", "DEV01", "Cluster Group"]
@@ -51,6 +52,30 @@ class ClusterMachine(RuleBasedStateMachine):
     @rule(g=st.sampled_from(ROLES), seconds=st.sampled_from([-1, 0, 60]))
     def resiliency_period(self, g: str, seconds: int) -> None:
         self._do(self.c.set_resiliency_period, g, seconds)
+
+    @rule(
+        failback=st.sampled_from(["Immediate", "NoFailback", "Policy"]),
+        max_failed=st.sampled_from([None, 0, 1]),
+        retries=st.sampled_from([0, 1, 3]),
+    )
+    def cau_run(self, failback: str, max_failed: int | None, retries: int) -> None:
+        options = CauOptions(max_failed_nodes=max_failed, failback_mode=failback, max_retries_per_node=retries)
+        self._do(self.c.cau.start, options)
+
+    @rule()
+    def cau_stop(self) -> None:
+        self._do(self.c.cau.stop)
+
+    @rule()
+    def cau_recover(self) -> None:
+        self._do(self.c.cau.recover)
+
+    @rule(n=node, bad=st.booleans())
+    def cau_fault(self, n: str, bad: bool) -> None:
+        if bad:
+            self._do(self.c.arm_bad_update, n)
+        else:
+            self._do(self.c.arm_update_failure, n, 2)
 
     @rule(n=node)
     def repair(self, n: str) -> None:
@@ -207,6 +232,11 @@ class ClusterMachine(RuleBasedStateMachine):
             if g.state.value == "Online" and not g.is_core:
                 vm = next(v for v in s.vms if v.name == g.name)
                 assert vm.host == g.owner, f"{g.name} online on {g.owner} but the VM is on {vm.host}"
+        run = self.c.cau.run()
+        if run is not None:  # §8.1: one node at a time
+            active = [n.node for n in run.nodes if not n.done and n.status not in ("Waiting", "Scanning", "Staging")]
+            assert len(active) <= 1, f"CAU works on {active} at once"
+            assert not self.c.cau.locked, "a run is under way on a locked cluster"
         in_maintenance = {c.name for c in s.csvs if c.maintenance}
         for vm in s.vms:
             if vm.csv in in_maintenance:

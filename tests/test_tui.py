@@ -148,7 +148,7 @@ def test_crash_by_key_node_goes_down_after_detection_and_roles_move() -> None:
         assert app.query_one(QuorumBadge).text.startswith("Quorum Up 3/3 votes (need 2)")
         for name in before:
             assert cell(roles(app), name, 2) == "HV01"
-            assert cell(roles(app), name, 5) == "Unmonitored · VM Off"
+            assert cell(roles(app), name, 5) == "Unmonitored (Off)"
 
         app.advance_sim(240.0)
         assert cell(nodes(app), "HV01", 1) == "Down"

@@ -298,14 +298,14 @@ def test_keys_that_do_not_apply_are_hidden_but_still_run_and_show_the_refusal() 
 # the view ------------------------------------------------------------------------------------
 
 
-def test_e_steps_through_events_migrations_storage_and_console() -> None:
+def test_e_steps_through_events_migrations_storage_cau_and_console() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         assert app.pane == "events"
         seen = []
-        for _ in range(4):
+        for _ in range(5):
             await pilot.press("e")
             seen.append(app.pane)
-        assert seen == ["migrations", "storage", "console", "events"]
+        assert seen == ["migrations", "storage", "cau", "console", "events"]
         await pilot.click("#tab-migrations")
         assert app.pane == "migrations" and app.query_one(MigrationsView).display
         assert not app.query_one(EventLog).display and not app.query_one(ConsoleLog).display

@@ -26,6 +26,7 @@ def test_start_120x40(snap_compare: SnapCompare) -> None:
 
 
 async def _crash_hv02_two_minutes(pilot: Pilot[Any]) -> None:
+    """HV02 Isolated, its VMs Unmonitored (§7.3): 2022 waits ResiliencyDefaultPeriod before failing them over."""
     app = pilot.app
     assert isinstance(app, ClusterLabApp)
     await pilot.press("down", "c")  # crash HV02
@@ -40,6 +41,25 @@ def test_crash_hv02_120x40(snap_compare: SnapCompare) -> None:
 
 def test_crash_hv02_80x24(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(paused=True), terminal_size=(80, 24), run_before=_crash_hv02_two_minutes)
+
+
+async def _cau_run_fifty_minutes(pilot: Pilot[Any]) -> None:
+    """U starts an Updating Run; fifty simulated minutes on, HV01 is updated and the next node is installing."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    await pilot.press("U")
+    for _ in range(50):
+        app.advance_sim(60)
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def test_cau_run_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_cau_run_fifty_minutes)
+
+
+def test_cau_run_80x24(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(80, 24), run_before=_cau_run_fifty_minutes)
 
 
 async def _console_session(pilot: Pilot[Any]) -> None:

@@ -17,6 +17,7 @@ from clusterlab.sim.spec import (
     NodeSpec,
     Priority,
     QuorumSpec,
+    UpdateSpec,
     VmSpec,
     WitnessSpec,
     WitnessType,
@@ -63,6 +64,7 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
                 cpus=merged.get("cpus", 32),
                 site=merged.get("site"),
                 node_weight=merged.get("node_weight", 1),
+                updates=_updates(own["updates"]) if own.get("updates") is not None else None,
             )
         )
         build.node_paths.append(("cluster", "nodes", i))
@@ -152,8 +154,23 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
             if isinstance(f, dict) and "name" in f
         ),
         enforced_anti_affinity=data.get("enforced_anti_affinity", False),
+        updates=_updates(data["updates"]) if data.get("updates") is not None else None,
+        remote_shutdown_firewall=data.get("remote_shutdown_firewall", True),
     )
     return build
+
+
+def _updates(items: Any) -> tuple[UpdateSpec, ...]:
+    return tuple(
+        UpdateSpec(
+            u["kb"],
+            u.get("title") or u["kb"],
+            float(u["install"]) if u.get("install") is not None else 600.0,
+            bool(u.get("reboot", True)),
+        )
+        for u in present(items)
+        if isinstance(u, dict) and "kb" in u
+    )
 
 
 def _vm(name: str, v: Mapping[str, Any]) -> VmSpec:

@@ -18,7 +18,7 @@ SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = {
     "csv": ("owner", "state", "io", "maintenance", "redirected"),
     "quorum": ("state", "votes", "witness_vote", "forced"),
     "event": ("count", "min", "max", "source"),
-    "cau": ("status", "nodes_updated", "failed_nodes"),
+    "cau": ("status", "nodes_updated", "failed_nodes", "locked"),
     "file_server": ("state", "owner", "connected", "disconnects", "transparent_failovers"),
 }
 

@@ -84,6 +84,18 @@ NODE_REF: Final = Name(what="a node name", refers=("node",), description="The na
 NODE_REFS: Final = ListOf(NODE_REF, what="a list of node names", unique=True, description="Node names, in order.")
 CSV_REF: Final = Name(what="a CSV name", refers=("csv",), description="The name of a CSV of this cluster.")
 
+UPDATE: Final = Record(
+    (
+        Field("kb", Name(what="a KB number such as KB5031364"), "The update's KB number.", required=True),
+        Field("title", Text(min_length=1), "The update's title (default: the KB number).", default=None),
+        Field("install", Duration(), "How long installing it takes (default 10m).", default=None),
+        Field("reboot", Boolean(), "Whether it needs a restart (default true).", default=True),
+    ),
+    what="an update: a mapping with kb, title, install, reboot",
+    description="A pending software update, as Cluster-Aware Updating's Windows Update plug-in finds it (§8).",
+)
+UPDATES: Final = ListOf(UPDATE, what="a list of updates", description="Pending updates.")
+
 _NODE_FIELDS: Final = (
     Field("memory_gb", Number(), "Physical memory of the node in GB (default: node_defaults, else 256)."),
     Field("cpus", Integer(minimum=1), "Logical processors (default: node_defaults, else 32)."),
@@ -93,6 +105,7 @@ _NODE_FIELDS: Final = (
         Integer(minimum=0, maximum=1),
         "NodeWeight: 1 if the node has a quorum vote, 0 if not (default: node_defaults, else 1).",
     ),
+    Field("updates", UPDATES, "Updates pending on this node (default: the cluster's updates)."),
 )
 
 NODE: Final = Record(
@@ -338,6 +351,20 @@ CLUSTER: Final = Record(
             "ClusterEnforcedAntiAffinity: anti-affinity is a hard rule (VMs stay off rather than share a node).",
             default=False,
         ),
+        Field(
+            "updates",
+            UPDATES,
+            "Updates pending on every node for Cluster-Aware Updating (default: a typical month's cumulative "
+            "update, .NET update and Defender definitions for the OS; [] for none).",
+            default=None,
+        ),
+        Field(
+            "remote_shutdown_firewall",
+            Boolean(),
+            "The Remote Shutdown firewall rule group is enabled on the nodes; if false, an Updating Run fails "
+            "unless it is started with -EnableFirewallRules (§8.4).",
+            default=True,
+        ),
     ),
     what="a cluster: a mapping with name, nodes, networks, quorum, csvs, vms",
     description="The cluster the lab builds.",
@@ -438,6 +465,7 @@ _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
         "status": (None, "The Cluster-Aware Updating run's status."),
         "nodes_updated": (Integer(minimum=0), "How many nodes were updated."),
         "failed_nodes": (ListOf(NODE_REF, what="a list of node names"), "The nodes whose update failed."),
+        "locked": (Boolean(), "A failed run left the cluster Locked (Invoke-CauRun -ForceRecovery clears it)."),
     },
 }
 

@@ -4,11 +4,15 @@ Build a :class:`Cluster` from a :class:`ClusterSpec`, send it commands, advance 
 ``run_until``/``advance`` and read immutable snapshots.
 """
 
+from .clock import CalendarClock
 from .cluster import Cluster
 from .errors import ClusterError, InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
 from .events import ClusterEvent, Level
 from .profiles import PROFILES, OsProfile
 from .snapshots import (
+    CauNodeResult,
+    CauRoleSnapshot,
+    CauRunSnapshot,
     ClusterSnapshot,
     CsvSnapshot,
     DrainStatus,
@@ -44,6 +48,10 @@ from .spec import (
 
 __all__ = [
     "PROFILES",
+    "CalendarClock",
+    "CauNodeResult",
+    "CauRoleSnapshot",
+    "CauRunSnapshot",
     "Cluster",
     "ClusterError",
     "ClusterEvent",

@@ -421,6 +421,10 @@ class Cau:
             yield from self._body(run)
         except simpy.Interrupt as stop:
             why = str(stop.cause)
+            for nr in run.nodes:
+                # Stopping cleans up: a node CAU paused is resumed if it is up (else the cluster stays Locked).
+                if nr.in_maintenance:
+                    self._resume(nr, run.options.failback_mode)
             if why == "StopAfter":
                 self._finish(run, "Cancelled", "The run exceeded StopAfter and was stopped (§8.4).")
             else:

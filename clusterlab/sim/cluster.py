@@ -349,6 +349,16 @@ class Cluster:
     def _node(self, name: str) -> Node:
         return _lookup("node", self._w.nodes, name)
 
+    def _reachable_group(self, name: str) -> Group:
+        """A role the cluster can act on: not Unmonitored on an isolated node (§7.3)."""
+        g = self._group(name)
+        if g.unmonitored_until is not None:
+            raise InvalidStateError(
+                f"Role '{g.name}' is Unmonitored on isolated node '{g.owner}' (§7.3): the cluster cannot act on it "
+                "until the node rejoins or its ResiliencyPeriod ends."
+            )
+        return g
+
     def _group(self, name: str) -> Group:
         return _lookup("clustered role", self._w.groups, name)
 
@@ -451,7 +461,7 @@ class Cluster:
         """Suspend-ClusterNode -Drain [-TargetNode] [-ForceDrain] (§6.2)."""
         self._require_cluster()
         n = self._node(name)
-        if not n.is_member:
+        if not n.is_member or not n.live:
             raise InvalidStateError(f"Node '{n.name}' is not an active member of the cluster.")
         if n.drain_status is DrainStatus.IN_PROGRESS:
             raise InvalidStateError(f"Node '{n.name}' is already draining.")
@@ -808,7 +818,7 @@ class Cluster:
     def live_migrate(self, name: str, node: str | None = None) -> PlacementExplanation:
         """Move-ClusterVirtualMachineRole (-MigrationType Live, the default): queue a live migration."""
         self._require_cluster()
-        g = self._group(name)
+        g = self._reachable_group(name)
         vm = g.vm
         if vm is None:
             raise InvalidStateError(f"The clustered role '{g.name}' is not a virtual machine.")
@@ -1184,7 +1194,7 @@ class Cluster:
         if offline not in ("save", "shutdown", "turnoff"):
             raise InvalidArgumentError(f"Unknown offline action '{offline}'.")
         self._require_cluster()
-        g = self._group(name)
+        g = self._reachable_group(name)
         if g.migrating_to:
             raise InvalidStateError(f"A live migration of '{g.name}' is in progress; cancel it first.")
         target = self._node(node).name if node is not None else None
@@ -1212,7 +1222,7 @@ class Cluster:
 
     def start_group(self, name: str) -> None:
         self._require_cluster()
-        g = self._group(name)
+        g = self._reachable_group(name)
         if group_state(g) in ("Online", "Pending") and g.intended_online:
             raise InvalidStateError(f"The clustered role '{g.name}' is already online.")
         if g.vm is not None and g.vm.csv in self._w.csvs and self._w.csvs[g.vm.csv].maintenance:
@@ -1227,7 +1237,7 @@ class Cluster:
         if action not in ("save", "shutdown", "turnoff"):
             raise InvalidArgumentError(f"Unknown offline action '{action}'.")
         self._require_cluster()
-        g = self._group(name)
+        g = self._reachable_group(name)
         if g.is_core:
             raise InvalidStateError("The core Cluster Group cannot be taken offline.")
         if not g.intended_online and group_state(g) == "Offline":
@@ -1386,6 +1396,7 @@ class Cluster:
             last_placement=g.last_placement,
             is_core=g.is_core,
             resiliency_period=g.resiliency_period,
+            unmonitored_until=g.unmonitored_until,
         )
 
     def vm(self, name: str) -> VmSnapshot:

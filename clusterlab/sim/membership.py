@@ -355,6 +355,9 @@ class Membership:
             votes = w.votes.total() if not forced else 0
             if not forced:
                 w.emit("QuorumFormed", w.name, votes=votes, total=votes, members=", ".join(p.members))
+            for m in p.members:
+                # A forced start on an isolated node: it runs (and monitors) its own VMs now.
+                self.roles.resiliency.rejoined(m)
             self.roles.cluster_formed(p.members)
             self.try_join_all()
 
@@ -591,7 +594,7 @@ class Membership:
 
     def stop_service(self, n: Node) -> None:
         w = self.w
-        if not n.is_member:
+        if not n.is_member or not n.live:
             raise InvalidStateError(f"The Cluster service on node '{n.name}' is not running.")
         if n.stopping or n.shutting_down:
             raise InvalidStateError(f"The Cluster service on node '{n.name}' is already stopping.")

@@ -131,12 +131,12 @@ class Resiliency:
         g.unmonitored_until = None
         if g.status == "Unmonitored":
             g.status = ""
-        groups = self.isolated.get(g.owner)
-        if groups is not None and g in groups:
-            groups.remove(g)
-            if not groups:
-                del self.isolated[g.owner]
-                self.w.emit("NodeIsolationExpired", g.owner, node=g.owner)
+        for node, groups in list(self.isolated.items()):
+            if g in groups:
+                groups.remove(g)
+                if not groups:
+                    del self.isolated[node]
+                    self.w.emit("NodeIsolationExpired", node, node=node)
 
     def end_now(self, node: str, why: str) -> None:
         """Quarantine (or an eviction) ends the isolation: its VMs fail over at once."""

@@ -958,6 +958,8 @@ class Roles:
                 continue
             if group_state(g) is not GroupState.ONLINE or g.migrating_to or self.migrations.current(g):
                 continue  # already moving: one migration at a time (0x800700AA, §3.13)
+            if g.unmonitored_until is not None:
+                continue  # §7.3: its isolated host is out of reach
             target = self.failback_target(g)
             if target is None:
                 continue

@@ -132,6 +132,7 @@ class GroupSnapshot:
     last_placement: PlacementExplanation | None
     is_core: bool
     resiliency_period: int = -1  # §7.3 ResiliencyPeriod (s), −1 = the cluster default
+    unmonitored_until: float | None = None  # §7.3: Unmonitored on an isolated node; fails over then
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ from clusterlab.tui.actions import (
     storage_verbs_that_apply,
     witness_command,
 )
+from clusterlab.tui.cau_rows import cau_rows, cau_summary
 from clusterlab.tui.palette import ClusterCommands
 from clusterlab.tui.rows import (
     LEVEL_SHORT,
@@ -79,6 +80,7 @@ from clusterlab.tui.rows import (
     storage_rows,
 )
 from clusterlab.tui.widgets import (
+    CauView,
     ClusterHeader,
     CommandInput,
     ConsoleLog,
@@ -108,7 +110,7 @@ SPLIT_WIDTH = 160
 LOGGED_ERRORS = 3
 
 #: The lower pane's views, in the order the tabs show them and ``e`` steps through them.
-PANES: tuple[str, ...] = ("events", "migrations", "storage", "console")
+PANES: tuple[str, ...] = ("events", "migrations", "storage", "cau", "console")
 #: The tables keys act on that live in the lower pane, and the pane each one is in.
 PANE_TABLES: dict[str, str] = {"#migrations": "migrations", "#storage": "storage"}
 
@@ -367,6 +369,14 @@ class ClusterLabApp(App[None]):
         *ROLE_KEYS,
         *STORAGE_KEYS,
         Binding(
+            "U",
+            "cau_run",
+            "Update",
+            id="cau.run",
+            tooltip="Cluster-Aware Updating: start an Updating Run — each node in turn is drained, updated, "
+            "restarted and resumed with failback (Invoke-CauRun -Force -Wait 0); the CAU tab follows it",
+        ),
+        Binding(
             "e",
             "switch_pane",
             "Events/Migrations/Storage/Console",
@@ -403,6 +413,7 @@ class ClusterLabApp(App[None]):
             "storage",
             "toggle_witness",
             "switch_pane",
+            "cau_run",
         }
     )
 
@@ -474,6 +485,7 @@ class ClusterLabApp(App[None]):
                 with Vertical(id="watch"):
                     yield MigrationsView(id="migrations-view")
                     yield StorageView(storage_columns(self.snapshot), id="storage-view")
+                    yield CauView(id="cau-view")
                     yield EventLog(id="events")
                 yield ConsoleLog(self.shell.prompt, id="console-log")
             yield ConsolePrompt(
@@ -490,6 +502,7 @@ class ClusterLabApp(App[None]):
             "#events": "Events",
             "#migrations-view": "Live and storage migrations",
             "#storage-view": "Storage: CSV I/O per node (★ coordinator)",
+            "#cau-view": "Cluster-Aware Updating",
             "#console-log": "Console",
         }
         for selector, title in titles.items():
@@ -638,10 +651,16 @@ class ClusterLabApp(App[None]):
             )
             self.query_one(MigrationsView).sync(migration_rows(migrations, snap.time))
             storage.sync(storage_columns(snap), storage_rows(snap))
+            run = self.cluster.cau.last()
+            self.query_one(CauView).sync(
+                cau_summary(run, snap.time) if run is not None else None,
+                cau_rows(run, self.cluster.clock) if run is not None else [],
+            )
             storage.explain(io_explanation(snap, storage.selected_csv, storage.selected_node))
             tabs = self.query_one(PaneTabs)
             tabs.set_count("migrations", sum(1 for m in migrations if not is_finished(m)))
             tabs.set_count("storage", storage_attention(snap))
+            tabs.set_count("cau", 1 if run is not None and run.status == "Running" else 0)
             self._show_details()
             self.query_one("#summary", LinesView).show(cluster_summary(snap))
             if new_events:
@@ -964,6 +983,15 @@ class ClusterLabApp(App[None]):
             self._reveal_migrations()
         return ok
 
+    def action_cau_run(self) -> None:
+        """Start an Updating Run and show the CAU view (below 160 columns the pane switches)."""
+        self.run_cmdline(CAU_RUN_CMDLINE)
+        self.show_cau()
+
+    def show_cau(self) -> None:
+        if not self.split:
+            self._show_pane("cau")
+
     def action_toggle_witness(self) -> None:
         cmd = witness_command(self.snapshot.quorum, self._witness_faulted)
         if self.run_cmdline(cmd.cmdline):
@@ -1041,6 +1069,38 @@ class ClusterLabApp(App[None]):
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
 
     # command palette -----------------------------------------------------------------
+
+    def _cau_entries(self) -> list[PaletteEntry]:
+        """Cluster-Aware Updating: start, follow, stop and recover runs (§8)."""
+        cau = self.cluster.cau
+        run = cau.run()
+        entries = [
+            PaletteEntry(
+                "Start a Cluster-Aware Updating run",
+                f"U · PS> {CAU_RUN_CMDLINE}",
+                self.action_cau_run,
+                discover=run is None and not cau.locked,
+            ),
+            PaletteEntry("Show the Cluster-Aware Updating run", "CAU tab", self.show_cau),
+            PaletteEntry(
+                "List each node's pending updates", "PS> Invoke-CauScan", partial(self.run_cmdline, "Invoke-CauScan")
+            ),
+        ]
+        if run is not None:
+            entries.append(
+                PaletteEntry(
+                    "Stop the Updating Run", "PS> Stop-CauRun -Force", partial(self.run_cmdline, "Stop-CauRun -Force")
+                )
+            )
+        if cau.locked:
+            entries.append(
+                PaletteEntry(
+                    "Recover from the failed Updating Run (unlock the cluster)",
+                    "PS> Invoke-CauRun -ForceRecovery -Force",
+                    partial(self.run_cmdline, "Invoke-CauRun -ForceRecovery -Force"),
+                )
+            )
+        return entries
 
     def _storage_entries(self) -> list[PaletteEntry]:
         """Every node × CSV path fault, every CSV's coordinator move and redirected access toggle."""
@@ -1144,8 +1204,12 @@ class ClusterLabApp(App[None]):
                 )
             )
         entries.append(PaletteEntry("Show the storage: CSV I/O per node", "Storage tab", self.show_storage))
+        entries.extend(self._cau_entries())
         entries.append(PaletteEntry("Toggle dark / light theme", "ctrl+t", self.action_toggle_theme))
         return entries
+
+
+CAU_RUN_CMDLINE = "Invoke-CauRun -Force -Wait 0"
 
 
 def _refusal(record: ErrorRecord) -> str:

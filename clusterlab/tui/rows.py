@@ -7,6 +7,7 @@ test. Widgets turn a :class:`Tone` into a theme colour.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -130,8 +131,11 @@ _DRAIN_TEXT = {
 
 
 def node_state_cell(n: NodeSnapshot) -> Cell:
-    """``Up``, ``Down`` …; a paused node says how its drain went (DrainStatus)."""
+    """``Up``, ``Down`` …; a paused node says how its drain went (DrainStatus); a node CAU is
+    updating says which phase it is in (§8.1)."""
     state = str(n.state)
+    if n.update_phase:
+        return Cell(f"{state} · CAU {n.update_phase.lower()}", Tone.INFO)
     if n.state is NodeState.PAUSED and n.drain_status in _DRAIN_TEXT:
         text, tone = _DRAIN_TEXT[n.drain_status]
         return Cell(text, tone)
@@ -209,7 +213,7 @@ def role_row(
     critical = vm is not None and vm.state is VmState.PAUSED_CRITICAL
     if vm is not None and vm.unmonitored:
         # §7.3: the cluster waits out the resiliency period; say what Hyper-V sees meanwhile.
-        seen = "" if vm.state is VmState.RUNNING else f" · VM {vm.state}"
+        seen = "" if vm.state is VmState.RUNNING else f" ({vm.state})"
         status = Cell(f"Unmonitored{seen}", Tone.BAD if vm.state is not VmState.RUNNING else Tone.WARN)
     elif critical:
         status = Cell(str(VmState.PAUSED_CRITICAL), Tone.BAD)
@@ -422,7 +426,16 @@ def role_details(
     m = (migrations or {}).get(g.name)
     if m is not None:
         lines.append(Cell(migration_details(m), Tone.INFO))
-    if g.status:
+    if g.unmonitored_until is not None:
+        at = snap.calendar + timedelta(seconds=g.unmonitored_until - snap.time)
+        lines.append(
+            Cell(
+                f"Unmonitored on isolated {g.owner}: fails over at {at:%H:%M:%S} unless {g.owner} rejoins "
+                "first (ResiliencyPeriod, §7.3)",
+                Tone.WARN,
+            )
+        )
+    elif g.status:
         lines.append(Cell(f"status: {g.status}", Tone.WARN))
     if g.last_placement is None:
         lines.append(Cell("why here? no placement recorded yet", Tone.MUTED))

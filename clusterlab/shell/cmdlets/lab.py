@@ -45,12 +45,26 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
         Param("Service", kind="string", help="With -VM: this service inside the guest terminates."),
         Param("GuestCrash", kind="switch", help="With -VM: the guest OS stops responding (heartbeat lost)."),
         Param("SwitchUplink", kind="string", help="With -Node: this virtual switch loses its physical uplink."),
-        Param("Count", kind="int", help="With -Resource: it also fails its next Count-1 online attempts."),
+        Param(
+            "BadUpdate",
+            kind="switch",
+            help="With -Node: the next update installed on the node leaves it unable to boot (CAU, §8.4).",
+        ),
+        Param(
+            "UpdateFailure",
+            kind="switch",
+            help="With -Node: the next update installation(s) fail (-Count, default 1) — CAU retries (§8.4).",
+        ),
+        Param(
+            "Count",
+            kind="int",
+            help="With -Resource: it also fails its next Count-1 online attempts; with -UpdateFailure: how many.",
+        ),
     ),
     module="Lab",
     lab_only=True,
     process=False,
-    description="Faults that no real cmdlet causes. A later version adds -BadUpdate with Cluster-Aware Updating.",
+    description="Faults that no real cmdlet causes. Repair-LabFault undoes them.",
     examples=(
         ("Invoke-LabFault -Node HV02 -Crash", "HV02 loses power."),
         ("Invoke-LabFault -Node HV02 -Isolate", "HV02 is cut from every cluster network."),
@@ -62,6 +76,7 @@ def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
         ("Invoke-LabFault -Witness", "The witness becomes unreachable."),
         ("Invoke-LabFault -Node HV02 -StoragePath CSV1", "HV02 loses its Fibre Channel path to CSV1."),
         ("Invoke-LabFault -Resource SQL01 -Count 2", "SQL01's VM fails twice: restart, then failover (§3.3)."),
+        ("Invoke-LabFault -Node HV03 -BadUpdate", "HV03 will not boot after its next update: watch CAU stop."),
     ),
 )
 def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
@@ -79,9 +94,20 @@ def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
             "Service",
             "GuestCrash",
             "SwitchUplink",
+            "BadUpdate",
+            "UpdateFailure",
         ),
         "fault",
     )
+    if kind in ("BadUpdate", "UpdateFailure"):
+        node = inv.get("Node")
+        if not node:
+            raise inv.fail(f"-{kind} needs -Node.", "InvalidArgument")
+        if kind == "BadUpdate":
+            c.arm_bad_update(str(node))
+        else:
+            c.arm_update_failure(str(node), int(inv.get("Count", 1)))
+        return []
     if kind == "SwitchUplink":
         node = inv.get("Node")
         if not node:
@@ -129,7 +155,11 @@ def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
     "Repair-LabFault",
     "Lab-only: undoes faults — power a node on and reconnect it, restore the witness, heal the networks.",
     (
-        Param("Node", kind="string", help="Power the node on (if off), reconnect it, restore its storage paths."),
+        Param(
+            "Node",
+            kind="string",
+            help="Power the node on (if off), reconnect it, restore its storage paths, roll back a bad update.",
+        ),
         Param("Witness", kind="switch", help="The witness is reachable again."),
         Param("Network", kind="switch", help="Heal every partition and isolation."),
         Param("All", kind="switch", help="Everything above, for every node."),

@@ -1,5 +1,6 @@
 """Cockpit widgets, one small module each."""
 
+from .cau import CauView
 from .console import CommandInput, ConsoleLog, ConsolePrompt, PaneTabs
 from .event_log import EntryKind, EventLog, LogEntry
 from .header import ClusterHeader, QuorumBadge
@@ -9,6 +10,7 @@ from .snapshot_table import SnapshotTable
 from .storage import StorageView
 
 __all__ = [
+    "CauView",
     "ClusterHeader",
     "CommandInput",
     "ConsoleLog",

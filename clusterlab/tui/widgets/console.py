@@ -388,6 +388,7 @@ class PaneTabs(Horizontal):
         ("events", "Events"),
         ("migrations", "Migrations"),
         ("storage", "Storage"),
+        ("cau", "CAU"),
         ("console", "Console"),
     )
 
