@@ -167,6 +167,7 @@ def _updates(items: Any) -> tuple[UpdateSpec, ...]:
             u.get("title") or u["kb"],
             float(u["install"]) if u.get("install") is not None else 600.0,
             bool(u.get("reboot", True)),
+            u.get("requires"),
         )
         for u in present(items)
         if isinstance(u, dict) and "kb" in u

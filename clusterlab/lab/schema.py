@@ -90,6 +90,12 @@ UPDATE: Final = Record(
         Field("title", Text(min_length=1), "The update's title (default: the KB number).", default=None),
         Field("install", Duration(), "How long installing it takes (default 10m).", default=None),
         Field("reboot", Boolean(), "Whether it needs a restart (default true).", default=True),
+        Field(
+            "requires",
+            Name(what="a KB number"),
+            "Applicable only after this update is installed: the run's re-scan finds it (§8.1).",
+            default=None,
+        ),
     ),
     what="an update: a mapping with kb, title, install, reboot",
     description="A pending software update, as Cluster-Aware Updating's Windows Update plug-in finds it (§8).",

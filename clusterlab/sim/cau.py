@@ -43,6 +43,8 @@ DAY_NAMES: tuple[str, ...] = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thurs
 FAILBACK_MODES = ("NoFailback", "Immediate", "Policy")
 DONE = ("Succeeded", "Failed", "Skipped")
 CAU_RESOURCE_TYPE = "ClusterAwareUpdatingResource"
+#: Passes of one run: the first set, then re-scans for updates that became applicable (§8.1 step 7).
+MAX_PASSES = 3
 
 
 def default_updates(profile: P.OsProfile, when: datetime) -> tuple[UpdateSpec, ...]:
@@ -269,11 +271,16 @@ class Cau:
             (n, u)
             for n in self.w.node_order()
             if self.w.nodes[n].is_member and self.w.nodes[n].live
-            for u in self.pending.get(n, [])
+            for u in self.applicable(n)
         ]
 
+    def applicable(self, node: str) -> list[UpdateSpec]:
+        """Pending updates whose prerequisite (if any) is installed: what a scan finds now."""
+        done = self.installed.get(node, [])
+        return [u for u in self.pending.get(node, []) if u.requires is None or u.requires in done]
+
     def pending_count(self, node: str) -> int:
-        return len(self.pending.get(node, []))
+        return len(self.applicable(node))
 
     def phase(self, node: str) -> str:
         """The node's phase in the run under way, '' when it is not being updated."""
@@ -469,7 +476,7 @@ class Cau:
         for nr in run.nodes:
             if nr.status != "Scanning":
                 continue
-            nr.updates = [u.kb for u in self.pending.get(nr.node, [])]
+            nr.updates = [u.kb for u in self.applicable(nr.node)]
             if nr.updates:
                 staging.append(nr)
                 self._set(run, nr, "Staging", f"{len(nr.updates)} update(s)")
@@ -480,14 +487,27 @@ class Cau:
             yield env.timeout(P.CAU_STAGE_S)
         for nr in staging:
             self._set(run, nr, "Waiting", f"{len(nr.updates)} update(s) staged")
-        for nr in run.nodes:
-            if nr.status != "Waiting":
-                continue
-            run.current = nr.node
-            ok = yield from self._update_node(run, nr)
-            run.current = None
-            if not ok and self._too_many_failures(run, limit):
-                return
+        for rescan in range(MAX_PASSES):
+            for nr in run.nodes:
+                if nr.status != "Waiting":
+                    continue
+                run.current = nr.node
+                ok = yield from self._update_node(run, nr)
+                run.current = None
+                if not ok and self._too_many_failures(run, limit):
+                    return
+            # §8.1 step 7: re-check for updates that only became applicable after the first set.
+            more = [nr for nr in run.nodes if nr.status == "Succeeded" and self.applicable(nr.node)]
+            if not more or rescan == MAX_PASSES - 1:
+                break
+            for nr in more:
+                self._set(run, nr, "Scanning", "re-scan after the first set")
+            yield env.timeout(P.CAU_SCAN_S)
+            for nr in more:
+                found = [u.kb for u in self.applicable(nr.node)]
+                nr.updates += found
+                nr.finished = None
+                self._set(run, nr, "Waiting", f"{len(found)} more update(s) became applicable")
         failed = [nr.node for nr in run.nodes if nr.status == "Failed"]
         if failed:
             self._finish(run, "Failed", f"The run finished, but these nodes failed: {', '.join(failed)}.")
@@ -560,7 +580,7 @@ class Cau:
         while True:
             nr.attempts += 1
             broke = False
-            todo = list(self.pending.get(nr.node, []))
+            todo = self.applicable(nr.node)
             for i, u in enumerate(todo, 1):
                 self._set(run, nr, "Installing", f"{u.kb} ({i} of {len(todo)})")
                 yield env.any_of([env.timeout(u.install_s), lost])

@@ -56,6 +56,8 @@ class UpdateSpec:
     title: str
     install_s: float = 600.0
     reboot: bool = True
+    #: applicable only once this KB is installed (a second set a re-scan finds, §8.1 step 7)
+    requires: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
