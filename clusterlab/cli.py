@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("--seed", type=int, help="override the lab's random seed")
     op.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second (default 1)")
     op.add_argument("--paused", action="store_true", help="start with the clock paused")
+    op.add_argument("--resume", metavar="JOURNAL", type=Path, help="continue a session from its journal")
+    op.add_argument("--journal", type=Path, help="where to record the session (default: a new file in your data dir)")
+    op.add_argument("--no-journal", action="store_true", help="do not record the session")
     pl = sub.add_parser(
         "play",
         help="play a lab headless and print its transcript",
@@ -51,31 +54,121 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--lab", help="lab file or shipped lab id (default: the built-in default lab)")
     sh.add_argument("-c", "--command", dest="commands", help="commands to run, separated by ';' or newlines")
     sh.add_argument("--seed", type=int, help="override the lab's random seed")
+    sh.add_argument("--journal", type=Path, help="interactive: where to record the session (default: your data dir)")
+    sh.add_argument("--no-journal", action="store_true", help="interactive: do not record the session")
+    ex = sub.add_parser(
+        "export",
+        help="turn a session journal into a lab file that replays it",
+        description="Writes a lab: the journal's cluster and every command at the simulated time it ran, so "
+        "`clusterlab play` reproduces the session's event stream exactly.",
+    )
+    ex.add_argument("journal", type=Path, help="a journal (.jsonl) recorded by `clusterlab open` or `clusterlab shell`")
+    ex.add_argument("-o", "--output", type=Path, help="the lab file to write (default: standard output)")
+    ex.add_argument("--title", help="the exported lab's title")
     return parser
 
 
-def _open(lab_name: str | None, seed: int | None, speed: float, paused: bool, log_file: Path | None) -> int:
-    from clusterlab.lab import LabError, default_lab_path, load_lab, resolve_lab
+def _open(args: argparse.Namespace) -> int:
+    from clusterlab.lab import (
+        JournalError,
+        LabError,
+        Replayed,
+        default_journal_path,
+        default_lab_path,
+        load_lab,
+        read_journal,
+        replay,
+        resolve_lab,
+    )
+    from clusterlab.sim import ClusterError
 
-    try:
-        lab = load_lab(resolve_lab(lab_name) if lab_name else default_lab_path())
-    except LabError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+    lab_name: str | None = getattr(args, "lab", None)
+    speed: float = getattr(args, "speed", 1.0)
+    resume: Path | None = getattr(args, "resume", None)
     if speed <= 0:
         print("clusterlab: --speed must be positive", file=sys.stderr)
         return 2
-    from clusterlab.sim import ClusterError
-
+    resumed: Replayed | None = None
+    try:
+        if resume is not None:
+            if lab_name:
+                print("clusterlab open: give a lab or --resume JOURNAL, not both", file=sys.stderr)
+                return 2
+            journal = read_journal(resume)
+            for problem in journal.problems:
+                print(f"clusterlab: {problem}", file=sys.stderr)
+            resumed = replay(journal)
+            lab = resumed.lab
+        else:
+            lab = load_lab(resolve_lab(lab_name) if lab_name else default_lab_path())
+    except (LabError, JournalError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ClusterError as exc:
+        print(f"{resume or lab_name}: {exc.message}", file=sys.stderr)
+        return 2
+    journal_path: Path | None = None
+    if not getattr(args, "no_journal", False):
+        journal_path = resume or getattr(args, "journal", None) or default_journal_path(lab.id)
     try:
         from clusterlab.tui import make_app
 
-        app = make_app(lab, seed=seed, speed=speed, paused=paused, log_file=log_file)
+        app = make_app(
+            lab,
+            seed=getattr(args, "seed", None),
+            speed=speed,
+            paused=getattr(args, "paused", False),
+            log_file=args.log_file,
+            journal=journal_path,
+            resumed=resumed,
+        )
     except ClusterError as exc:
         print(f"{lab.path or lab.id}: {exc.message}", file=sys.stderr)
         return 2
     app.run()
+    if journal_path is not None:
+        print(f"clusterlab: this session is in {journal_path} (clusterlab open --resume to continue it)")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from clusterlab.lab import JournalError, export_lab, read_journal
+
+    try:
+        journal = read_journal(args.journal)
+        text = export_lab(journal, title=args.title)
+    except JournalError as exc:
+        print(f"clusterlab export: {exc}", file=sys.stderr)
+        return 2
+    for problem in journal.problems:
+        print(f"clusterlab export: {problem}", file=sys.stderr)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        _write_atomically(args.output, text)
+    except OSError as exc:
+        print(f"clusterlab export: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.output} ({len(journal.commands)} commands)")
+    return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _shell(args: argparse.Namespace) -> int:
@@ -100,6 +193,17 @@ def _shell(args: argparse.Namespace) -> int:
         return 2
     if args.commands is not None:
         return run_text(cluster, args.commands)
+    writer = None
+    if args.script is None and not args.no_journal:
+        from clusterlab.lab import JournalError, JournalWriter, default_journal_path, header_for
+
+        path = args.journal or default_journal_path(lab.id)
+        try:
+            writer = JournalWriter(path, header_for(lab, seed=spec.seed, interactive=False))
+        except (OSError, JournalError) as exc:
+            print(f"clusterlab shell: not recording this session: {exc}", file=sys.stderr)
+        else:
+            print(f"Recording this session in {path}", file=sys.stderr)
     if args.script is not None:
         try:
             text = Path(args.script).read_text(encoding="utf-8")
@@ -107,7 +211,7 @@ def _shell(args: argparse.Namespace) -> int:
             print(f"clusterlab shell: cannot read {args.script}: {exc}", file=sys.stderr)
             return 2
         return run_text(cluster, text)
-    return interactive(cluster)
+    return interactive(cluster, writer)
 
 
 def _play(args: argparse.Namespace) -> int:
@@ -165,12 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args)
     if args.command == "schema":
         return _schema()
+    if args.command == "export":
+        return _export(args)
     if args.command in (None, "open"):
-        return _open(
-            getattr(args, "lab", None),
-            getattr(args, "seed", None),
-            getattr(args, "speed", 1.0),
-            getattr(args, "paused", False),
-            args.log_file,
-        )
+        return _open(args)
     return 2

@@ -58,6 +58,8 @@ class Lab:
     steps: tuple[Step, ...] = ()
     path: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: run steps return at once, as in the cockpit (lab key ``interactive``)
+    interactive: bool = False
 
 
 def shipped_labs_dir() -> Path:
@@ -159,6 +161,7 @@ def _load(text: str, source: str, default_id: str, path: Path | None) -> Lab:
         steps=build_steps(steps_data, r),
         path=path,
         extra={"vms": build.vm_extra},
+        interactive=bool(data.get("interactive", False)),
     )
 
 

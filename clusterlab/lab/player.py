@@ -94,7 +94,7 @@ class Player:
         spec = replace(lab.spec, seed=seed) if seed is not None else lab.spec
         self.lab = lab
         self.cluster = Cluster(spec)
-        self.shell = Shell(self.cluster, width=width, blocking=True)
+        self.shell = Shell(self.cluster, width=width, blocking=not lab.interactive)
         self.until = until
         self.json = json_lines
         self._emit = emit

@@ -654,6 +654,14 @@ LAB: Final = Record(
             "Calendar time at lab start (failback windows, CAU schedules).",
             default=DEFAULT_START.strftime("%Y-%m-%d %H:%M"),
         ),
+        Field(
+            "interactive",
+            Boolean(),
+            "Run steps behave as in the cockpit's console: commands that would wait (Invoke-CauRun, "
+            "Move-ClusterGroup …) return at once and only wait/at steps move the clock. Recorded sessions "
+            "(clusterlab export) set it.",
+            default=False,
+        ),
         Field("cluster", CLUSTER, "The cluster the lab builds.", required=True),
         Field("steps", ListOf(STEP, what="a list of steps"), "What happens, in order.", default=[]),
     ),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
+from typing import Protocol
 
 from clusterlab.sim import Cluster
 
@@ -46,8 +48,17 @@ def _statements(text: str) -> list[str]:
     return out
 
 
-def interactive(cluster: Cluster) -> int:
-    """A PowerShell-like prompt with history and tab completion (readline where available)."""
+class Recorder(Protocol):
+    """Where each command line goes before it runs (a session journal)."""
+
+    def command(self, t: float, line: str) -> None: ...
+
+    def close(self, t: float | None = None) -> None: ...
+
+
+def interactive(cluster: Cluster, journal: Recorder | None = None) -> int:
+    """A PowerShell-like prompt with history and tab completion (readline where available).
+    ``journal`` gets every line (with its simulated time) before it runs."""
     shell = Shell(cluster, width=_width(), blocking=True)
     try:
         import readline
@@ -76,9 +87,18 @@ def interactive(cluster: Cluster) -> int:
             continue
         if line.strip().lower() in ("exit", "quit"):
             break
+        if journal is not None and line.strip():
+            try:
+                journal.command(cluster.now, line)
+            except OSError as exc:
+                sys.stderr.write(f"clusterlab: the journal stopped: {exc}\n")
+                journal = None
         result = shell.run(line)
         sys.stdout.write(result.output)
         for err in result.errors:
             sys.stderr.write(err.render() + "\n")
         failed = failed or not result.ok
+    if journal is not None:
+        with contextlib.suppress(OSError):
+            journal.close(cluster.now)
     return 1 if failed else 0

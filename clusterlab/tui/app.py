@@ -10,6 +10,7 @@ echoes in the console pane.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer
 
-from clusterlab.lab import Lab, default_lab_path, load_lab
+from clusterlab.lab import JournalError, JournalWriter, Lab, Replayed, default_lab_path, header_for, load_lab
 from clusterlab.logging import configure, log_command
 from clusterlab.shell import ErrorRecord, Shell
 from clusterlab.shell.completion import complete
@@ -62,6 +63,7 @@ from clusterlab.tui.rows import (
     cluster_summary,
     csv_details,
     event_cells,
+    format_elapsed,
     identity_text,
     io_explanation,
     is_finished,
@@ -437,7 +439,15 @@ class ClusterLabApp(App[None]):
             return isinstance(message, ClusterLabApp.SnapshotPublished)
 
     def __init__(
-        self, cluster: Cluster, *, lab_title: str = "", speed: float = 1.0, paused: bool = False, logger: Any = None
+        self,
+        cluster: Cluster,
+        *,
+        lab_title: str = "",
+        speed: float = 1.0,
+        paused: bool = False,
+        logger: Any = None,
+        journal: JournalWriter | None = None,
+        shell: Shell | None = None,
     ) -> None:
         super().__init__()
         if not speed > 0:
@@ -458,12 +468,16 @@ class ClusterLabApp(App[None]):
         self._witness_faulted = False
         self._tick: Timer | None = None
         #: the console: every key, palette entry and typed line runs through this one shell
-        self.shell = Shell(cluster, width=120, blocking=False)
+        self.shell = shell or Shell(cluster, width=120, blocking=False)
+        self.shell.blocking = False
+        #: every command line, with its simulated time, for replay, export and resume
+        self.journal = journal
         self.pane = "events"  # what the lower pane shows when it shows one thing at a time
         self._last_table = "#nodes"
         self._command_log = logger  # structlog logger for commands and cluster events, or None
         #: problems found while building the app, shown as notifications once it runs
         self.startup_warnings: list[str] = []
+        self.startup_notes: list[str] = []
         self.theme = DARK_THEME
         if lab_title:
             self.sub_title = lab_title
@@ -519,6 +533,8 @@ class ClusterLabApp(App[None]):
         self._tick = self.set_interval(TICK_S, self._advance, pause=not self.running)
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
+        for note in self.startup_notes:
+            self.notify(note, timeout=8)
 
     # the clock -----------------------------------------------------------------------
 
@@ -754,6 +770,7 @@ class ClusterLabApp(App[None]):
         clock = self._clock_text(self.cluster.now)  # when the line was entered (Start-Sleep moves time on)
         console = self.query_one(ConsoleLog)
         console.echo(cmdline)
+        self._journal_command(cmdline)
         records: list[ErrorRecord] = []
         try:
             self.shell.width = self._console_width()
@@ -950,6 +967,22 @@ class ClusterLabApp(App[None]):
 
     def action_quit_cockpit(self) -> None:
         self.exit()
+
+    def _journal_command(self, cmdline: str) -> None:
+        """Append the line to the journal (flushed to disk) before it runs: a kill loses nothing."""
+        if self.journal is None:
+            return
+        try:
+            self.journal.command(self.cluster.now, cmdline)
+        except OSError as exc:
+            self.journal = None
+            self.notify(f"The journal stopped: {exc}", severity="warning")
+
+    def on_unmount(self) -> None:
+        if self.journal is not None:
+            with contextlib.suppress(OSError):
+                self.journal.close(self.cluster.now)
+            self.journal = None
 
     @property
     def selected_node(self) -> str | None:
@@ -1225,16 +1258,29 @@ def make_app(
     speed: float = 1.0,
     paused: bool = False,
     log_file: Path | Literal[False] | None = False,
+    journal: Path | None = None,
+    resumed: Replayed | None = None,
 ) -> ClusterLabApp:
     """The cockpit for ``lab`` (default: the shipped default lab); ``seed`` overrides the lab's seed.
 
     ``log_file``: where cluster events and commands go as JSON lines; ``None`` is the default
     file in the user state directory (what the CLI passes), ``False`` (the default) logs nothing.
+    ``journal``: append every command to this journal (created with a header if new);
+    ``resumed``: a session rebuilt from its journal (``clusterlab open --resume``) to continue.
     """
+    if resumed is not None:
+        lab = resumed.lab
     if lab is None:
         lab = load_lab(default_lab_path())
     spec = lab.spec if seed is None else dataclasses.replace(lab.spec, seed=seed)
-    cluster = Cluster(spec)
+    cluster = resumed.cluster if resumed is not None else Cluster(spec)
+    writer: JournalWriter | None = None
+    journal_problem: str | None = None
+    if journal is not None:
+        try:
+            writer = JournalWriter(journal, header_for(lab, seed=spec.seed, interactive=True))
+        except (OSError, JournalError) as exc:
+            journal_problem = f"Could not open the journal {journal}: {exc}"
     logger: Any = None
     log_problem: str | None = None
     if log_file is not False:
@@ -1246,7 +1292,22 @@ def make_app(
             # Not clusterlab.logging.attach(): a subscriber runs inside the simulation and, if it
             # raises, breaks the command or tick mid-event. The app logs events after each step.
             logger = logger.bind(cluster=cluster.name, lab=lab.id, seed=spec.seed)
-    app = ClusterLabApp(cluster, lab_title=lab.title, speed=speed, paused=paused, logger=logger)
-    if log_problem:
-        app.startup_warnings.append(log_problem)
+    app = ClusterLabApp(
+        cluster,
+        lab_title=lab.title,
+        speed=speed,
+        paused=paused,
+        logger=logger,
+        journal=writer,
+        shell=resumed.shell if resumed is not None else None,
+    )
+    for problem in (log_problem, journal_problem):
+        if problem:
+            app.startup_warnings.append(problem)
+    if resumed is not None:
+        app.startup_warnings.extend(resumed.journal.problems)
+        app.startup_notes.append(
+            f"Resumed from {resumed.journal.path.name}: {len(resumed.journal.commands)} command(s) replayed, "
+            f"the clock at T+{format_elapsed(cluster.now)}."
+        )
     return app
