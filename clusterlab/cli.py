@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from clusterlab import __version__
 
@@ -29,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("--resume", metavar="JOURNAL", type=Path, help="continue a session from its journal")
     op.add_argument("--journal", type=Path, help="where to record the session (default: a new file in your data dir)")
     op.add_argument("--no-journal", action="store_true", help="do not record the session")
+    op.add_argument(
+        "--restart", action="store_true", help="start a walkthrough from the beginning, not where you stopped"
+    )
     pl = sub.add_parser(
         "play",
         help="play a lab headless and print its transcript",
@@ -56,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--seed", type=int, help="override the lab's random seed")
     sh.add_argument("--journal", type=Path, help="interactive: where to record the session (default: your data dir)")
     sh.add_argument("--no-journal", action="store_true", help="interactive: do not record the session")
+    lb = sub.add_parser(
+        "labs",
+        help="list the lab library: id, title, objectives, simulated time, your progress",
+        description="Lists the shipped labs. --objectives prints the exam objective map with the labs that "
+        "cover each id (exit 1 if an id is uncovered).",
+    )
+    lb.add_argument("--objectives", action="store_true", help="print the objective map instead")
     ex = sub.add_parser(
         "export",
         help="turn a session journal into a lab file that replays it",
@@ -72,6 +83,7 @@ def _open(args: argparse.Namespace) -> int:
     from clusterlab.lab import (
         JournalError,
         LabError,
+        ProgressStore,
         Replayed,
         default_journal_path,
         default_lab_path,
@@ -89,7 +101,21 @@ def _open(args: argparse.Namespace) -> int:
         print("clusterlab: --speed must be positive", file=sys.stderr)
         return 2
     resumed: Replayed | None = None
+    state: dict[str, Any] | None = None
+    store = ProgressStore()
+    if store.problem:
+        print(f"clusterlab: {store.problem}", file=sys.stderr)
     try:
+        if resume is None and lab_name and not getattr(args, "restart", False):
+            # a walkthrough left unfinished continues where it stopped
+            lab = load_lab(resolve_lab(lab_name))
+            unfinished = store.labs[lab.id].unfinished if lab.id in store.labs else None
+            if unfinished and Path(str(unfinished.get("journal", ""))).is_file():
+                resume = Path(str(unfinished["journal"]))
+                raw_state = unfinished.get("state")
+                state = raw_state if isinstance(raw_state, dict) else None
+                print(f"clusterlab: continuing {lab.id} where you stopped (--restart starts it afresh)")
+                lab_name = None
         if resume is not None:
             if lab_name:
                 print("clusterlab open: give a lab or --resume JOURNAL, not both", file=sys.stderr)
@@ -99,6 +125,11 @@ def _open(args: argparse.Namespace) -> int:
                 print(f"clusterlab: {problem}", file=sys.stderr)
             resumed = replay(journal)
             lab = resumed.lab
+            if state is None:
+                unfinished = store.labs[lab.id].unfinished if lab.id in store.labs else None
+                if unfinished and Path(str(unfinished.get("journal", ""))) == resume:
+                    raw_state = unfinished.get("state")
+                    state = raw_state if isinstance(raw_state, dict) else None
         else:
             lab = load_lab(resolve_lab(lab_name) if lab_name else default_lab_path())
     except (LabError, JournalError) as exc:
@@ -110,6 +141,12 @@ def _open(args: argparse.Namespace) -> int:
     journal_path: Path | None = None
     if not getattr(args, "no_journal", False):
         journal_path = resume or getattr(args, "journal", None) or default_journal_path(lab.id)
+    graded = any(type(s).__name__ in ("Task", "Quiz") for s in lab.steps)
+    if graded and resumed is None and journal_path is not None:
+        try:
+            store.started(lab.id, lab.title, list(lab.objectives), journal_path)
+        except OSError as exc:
+            print(f"clusterlab: cannot save your progress: {exc}", file=sys.stderr)
     try:
         from clusterlab.tui import make_app
 
@@ -121,6 +158,9 @@ def _open(args: argparse.Namespace) -> int:
             log_file=args.log_file,
             journal=journal_path,
             resumed=resumed,
+            progress=store if graded else None,
+            walkthrough=True,
+            walkthrough_state=state,
         )
     except ClusterError as exc:
         print(f"{lab.path or lab.id}: {exc.message}", file=sys.stderr)
@@ -129,6 +169,24 @@ def _open(args: argparse.Namespace) -> int:
     if journal_path is not None:
         print(f"clusterlab: this session is in {journal_path} (clusterlab open --resume to continue it)")
     return 0
+
+
+def _labs(args: argparse.Namespace) -> int:
+    from clusterlab.lab import ProgressStore
+    from clusterlab.lab.catalog import objective_map, shipped, table
+
+    entries, problems = shipped()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    store = ProgressStore()
+    if store.problem:
+        print(f"clusterlab: {store.problem}", file=sys.stderr)
+    if args.objectives:
+        text, uncovered = objective_map(entries, store)
+        sys.stdout.write(text)
+        return 1 if uncovered or problems else 0
+    sys.stdout.write(table(entries, store))
+    return 2 if problems else 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -271,6 +329,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _schema()
     if args.command == "export":
         return _export(args)
+    if args.command == "labs":
+        return _labs(args)
     if args.command in (None, "open"):
         return _open(args)
     return 2

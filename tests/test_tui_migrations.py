@@ -302,10 +302,10 @@ def test_e_steps_through_events_migrations_storage_cau_and_console() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         assert app.pane == "events"
         seen = []
-        for _ in range(5):
+        for _ in range(6):
             await pilot.press("e")
             seen.append(app.pane)
-        assert seen == ["migrations", "storage", "cau", "console", "events"]
+        assert seen == ["migrations", "storage", "cau", "lab", "console", "events"]
         await pilot.click("#tab-migrations")
         assert app.pane == "migrations" and app.query_one(MigrationsView).display
         assert not app.query_one(EventLog).display and not app.query_one(ConsoleLog).display

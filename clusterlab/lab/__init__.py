@@ -1,5 +1,6 @@
 """Lab files: loading and checking (schema, loader), playback and walkthroughs."""
 
+from .expectations import describe as describe_check
 from .journal import (
     Journal,
     JournalError,
@@ -13,6 +14,8 @@ from .journal import (
 )
 from .loader import Lab, default_lab_path, load_lab, load_lab_text, resolve_lab, shipped_labs_dir
 from .problems import LabError, Problem
+from .progress import LabProgress, ProgressStore, data_dir
+from .walkthrough import Line, Score, Walkthrough
 
 __all__ = [
     "Journal",
@@ -20,10 +23,17 @@ __all__ = [
     "JournalWriter",
     "Lab",
     "LabError",
+    "LabProgress",
+    "Line",
     "Problem",
+    "ProgressStore",
     "Replayed",
+    "Score",
+    "Walkthrough",
+    "data_dir",
     "default_journal_path",
     "default_lab_path",
+    "describe_check",
     "export_lab",
     "header_for",
     "load_lab",

@@ -110,10 +110,10 @@ def default_journal_path(lab_id: str) -> Path:
     (the name is the only place wall time appears: the journal's contents are simulated time)."""
     from datetime import datetime
 
-    from platformdirs import user_data_path
+    from .progress import data_dir
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = user_data_path("clusterlab", appauthor=False) / "journals"
+    folder = data_dir() / "journals"
     path = folder / f"{lab_id}-{stamp}.jsonl"
     n = 1
     while path.exists():

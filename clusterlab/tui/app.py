@@ -27,7 +27,19 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer
 
-from clusterlab.lab import JournalError, JournalWriter, Lab, Replayed, default_lab_path, header_for, load_lab
+from clusterlab.lab import (
+    JournalError,
+    JournalWriter,
+    Lab,
+    Line,
+    ProgressStore,
+    Replayed,
+    Walkthrough,
+    default_lab_path,
+    describe_check,
+    header_for,
+    load_lab,
+)
 from clusterlab.logging import configure, log_command
 from clusterlab.shell import ErrorRecord, Shell
 from clusterlab.shell.completion import complete
@@ -89,6 +101,7 @@ from clusterlab.tui.widgets import (
     ConsolePrompt,
     EntryKind,
     EventLog,
+    LabView,
     LinesView,
     LogEntry,
     MigrationsView,
@@ -112,7 +125,7 @@ SPLIT_WIDTH = 160
 LOGGED_ERRORS = 3
 
 #: The lower pane's views, in the order the tabs show them and ``e`` steps through them.
-PANES: tuple[str, ...] = ("events", "migrations", "storage", "cau", "console")
+PANES: tuple[str, ...] = ("events", "migrations", "storage", "cau", "lab", "console")
 #: The tables keys act on that live in the lower pane, and the pane each one is in.
 PANE_TABLES: dict[str, str] = {"#migrations": "migrations", "#storage": "storage"}
 
@@ -370,6 +383,25 @@ class ClusterLabApp(App[None]):
         ),
         *ROLE_KEYS,
         *STORAGE_KEYS,
+        Binding("h", "lab_hint", "Hint", id="lab.hint", tooltip="A hint for the walkthrough's current task (free)"),
+        Binding(
+            "y",
+            "lab_solve",
+            "Do it",
+            id="lab.solve",
+            tooltip="Run the current task's solution for you (the task then scores no point)",
+        ),
+        *(
+            Binding(
+                str(n),
+                f"lab_answer({n})",
+                f"Answer {n}",
+                show=False,
+                id=f"lab.answer{n}",
+                tooltip=f"Answer the walkthrough's quiz with choice {n}",
+            )
+            for n in range(1, 10)
+        ),
         Binding(
             "U",
             "cau_run",
@@ -416,6 +448,9 @@ class ClusterLabApp(App[None]):
             "toggle_witness",
             "switch_pane",
             "cau_run",
+            "lab_hint",
+            "lab_solve",
+            "lab_answer",
         }
     )
 
@@ -448,6 +483,9 @@ class ClusterLabApp(App[None]):
         logger: Any = None,
         journal: JournalWriter | None = None,
         shell: Shell | None = None,
+        lab: Lab | None = None,
+        progress: ProgressStore | None = None,
+        walkthrough_state: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         if not speed > 0:
@@ -468,6 +506,15 @@ class ClusterLabApp(App[None]):
         self._witness_faulted = False
         self._tick: Timer | None = None
         #: the console: every key, palette entry and typed line runs through this one shell
+        #: the lab being played with its walkthrough (tasks, quizzes) when it has steps
+        self.lab = lab
+        self.progress = progress
+        self.walkthrough: Walkthrough | None = None
+        if lab is not None and lab.steps:
+            self.walkthrough = Walkthrough(lab, cluster, self._walkthrough_run, state=walkthrough_state)
+        self._polling = False
+        self._last_output = ""
+        self._walkthrough_index = -1
         self.shell = shell or Shell(cluster, width=120, blocking=False)
         self.shell.blocking = False
         #: every command line, with its simulated time, for replay, export and resume
@@ -500,6 +547,7 @@ class ClusterLabApp(App[None]):
                     yield MigrationsView(id="migrations-view")
                     yield StorageView(storage_columns(self.snapshot), id="storage-view")
                     yield CauView(id="cau-view")
+                    yield LabView(id="lab-view", classes="" if self.walkthrough else "-idle")
                     yield EventLog(id="events")
                 yield ConsoleLog(self.shell.prompt, id="console-log")
             yield ConsolePrompt(
@@ -517,6 +565,7 @@ class ClusterLabApp(App[None]):
             "#migrations-view": "Live and storage migrations",
             "#storage-view": "Storage: CSV I/O per node (★ coordinator)",
             "#cau-view": "Cluster-Aware Updating",
+            "#lab-view": f"Lab: {self.lab_title}" if self.lab_title else "Lab",
             "#console-log": "Console",
         }
         for selector, title in titles.items():
@@ -527,6 +576,8 @@ class ClusterLabApp(App[None]):
             f"clusterlab console on {self.cluster.name} ({self.cluster.profile.display_name}).\n"
             "Every key you press runs here as its command. Get-Command lists the rest."
         )
+        if self.walkthrough is not None and self.walkthrough.score.max_points:
+            self.pane = "lab"  # a walkthrough starts on its narration
         self._show_pane(self.pane)
         self._apply_width(self.size.width)
         self.publish()
@@ -685,6 +736,7 @@ class ClusterLabApp(App[None]):
         if new_events and self._command_log is not None:
             self._log_events(new_events)
         self.post_message(self.SnapshotPublished(snap, migrations))
+        self._poll_walkthrough()
 
     def _log_events(self, new_events: Iterable[ClusterEvent]) -> None:
         """Cluster events to the JSON-lines log, with their simulated time."""
@@ -775,6 +827,7 @@ class ClusterLabApp(App[None]):
         try:
             self.shell.width = self._console_width()
             result = self.shell.run(cmdline)
+            self._last_output = result.output
             console.output(result.output)
             records = list(result.errors)
         except Exception as exc:  # Shell.run never raises; if it ever does, the cockpit keeps going
@@ -911,6 +964,11 @@ class ClusterLabApp(App[None]):
             return False  # the keys type into the prompt; keep them out of the footer too
         if action in ("run_clock", "pause_clock"):
             return self.running == (action == "pause_clock")
+        if action in ("lab_hint", "lab_solve"):
+            return self.walkthrough is not None and self.walkthrough.task is not None
+        if action == "lab_answer":
+            quiz = self.walkthrough.quiz if self.walkthrough is not None else None
+            return quiz is not None and bool(parameters) and int(str(parameters[0])) <= len(quiz.choices)
         if action in ("node", "role", "storage") and len(parameters) == 1:
             # the footer's copy of a node or role key: only where it applies (its hidden twin runs anyway)
             return (action, str(parameters[0])) in self._keys_that_apply
@@ -967,6 +1025,114 @@ class ClusterLabApp(App[None]):
 
     def action_quit_cockpit(self) -> None:
         self.exit()
+
+    # the walkthrough ---------------------------------------------------------------------
+
+    def _walkthrough_run(self, cmdline: str) -> str:
+        """A lab ``run:`` step or a task's solution: through the console like any key."""
+        self._last_output = ""
+        self.run_cmdline(cmdline)
+        return self._last_output
+
+    def _poll_walkthrough(self) -> None:
+        """Run the steps that need nobody; show the narration; save progress when a step is passed."""
+        wt = self.walkthrough
+        if wt is None or self._polling:
+            return
+        self._polling = True
+        try:
+            lines = wt.poll()
+            self._show_walkthrough(lines)
+        except Exception as exc:  # a broken step must not take the cockpit down
+            self.notify(f"The walkthrough stopped: {exc}", title="Lab error", severity="error")
+            self.walkthrough = None
+        finally:
+            self._polling = False
+
+    def _show_walkthrough(self, lines: list[Line]) -> None:
+        wt = self.walkthrough
+        if wt is None:
+            return
+        view = self.query_one(LabView)
+        if lines:
+            view.add(lines)
+            if self.journal is not None:
+                with contextlib.suppress(OSError):
+                    self.journal.mark(self.cluster.now, f"step {wt.progress[0]}")
+            if any(line.kind in ("fail", "end") for line in lines):
+                self.publish()
+        task, quiz = wt.task, wt.quiz
+        if task is not None:
+            met = wt.task_met()
+            view.status(
+                f"{'✔' if met else '…'} Task: {describe_check(task.check)} · h hint · y do it for me",
+                met=met,
+            )
+        elif quiz is not None:
+            view.status(f"Quiz: press 1–{len(quiz.choices)} to answer")
+        elif wt.finished and wt.score.max_points:
+            view.status(f"Lab complete · score {wt.score.text()}", met=True)
+        else:
+            view.status(None)
+        if wt.progress[0] != self._walkthrough_index:
+            self._walkthrough_index = wt.progress[0]
+            self._save_progress()
+
+    def _save_progress(self) -> None:
+        wt, store, lab = self.walkthrough, self.progress, self.lab
+        if wt is None or store is None or lab is None or not wt.score.max_points:
+            return
+        try:
+            if wt.finished:
+                store.finished(lab.id, wt.score.points, wt.score.max_points)
+                self.notify(f"Lab complete: {wt.score.text()}", title=lab.title, timeout=10)
+            else:
+                store.moved(lab.id, wt.state(), wt.progress)
+        except OSError as exc:
+            self.notify(f"Could not save your progress: {exc}", severity="warning")
+
+    def action_lab_hint(self) -> None:
+        wt = self.walkthrough
+        hint = wt.hint() if wt is not None else None
+        if hint is None:
+            self.notify("No task to hint at right now.", timeout=3)
+            return
+        self._show_walkthrough([Line("hint", hint, wt.progress[0] if wt else 0)])
+        self._save_progress_state()
+
+    def action_lab_solve(self) -> None:
+        """Run the task's solution (the task then scores no point)."""
+        wt = self.walkthrough
+        if wt is None or wt.task is None or wt.task.solution is None:
+            self.notify("No task with a solution right now.", timeout=3)
+            return
+        self._polling = True
+        try:
+            lines = wt.do_solution()
+        finally:
+            self._polling = False
+        self._show_walkthrough(lines)
+        self._save_progress_state()
+        self.publish()
+
+    def action_lab_answer(self, choice: int) -> None:
+        wt = self.walkthrough
+        if wt is None or wt.quiz is None:
+            return
+        self._polling = True
+        try:
+            lines = wt.answer(choice - 1)
+        finally:
+            self._polling = False
+        self._show_walkthrough(lines)
+        self._save_progress_state()
+        self.publish()
+
+    def _save_progress_state(self) -> None:
+        """Hints, revealed solutions and answers count for the score: save them at once."""
+        self._walkthrough_index = -1
+        if self.walkthrough is not None:
+            self._show_walkthrough([])
 
     def _journal_command(self, cmdline: str) -> None:
         """Append the line to the journal (flushed to disk) before it runs: a kill loses nothing."""
@@ -1260,6 +1426,9 @@ def make_app(
     log_file: Path | Literal[False] | None = False,
     journal: Path | None = None,
     resumed: Replayed | None = None,
+    progress: ProgressStore | None = None,
+    walkthrough: bool = False,
+    walkthrough_state: dict[str, Any] | None = None,
 ) -> ClusterLabApp:
     """The cockpit for ``lab`` (default: the shipped default lab); ``seed`` overrides the lab's seed.
 
@@ -1267,6 +1436,8 @@ def make_app(
     file in the user state directory (what the CLI passes), ``False`` (the default) logs nothing.
     ``journal``: append every command to this journal (created with a header if new);
     ``resumed``: a session rebuilt from its journal (``clusterlab open --resume``) to continue.
+    ``walkthrough``: play the lab's steps with the learner (what ``clusterlab open`` does); without
+    it the cockpit only builds the lab's cluster. ``walkthrough_state`` resumes one where it stopped.
     """
     if resumed is not None:
         lab = resumed.lab
@@ -1300,6 +1471,9 @@ def make_app(
         logger=logger,
         journal=writer,
         shell=resumed.shell if resumed is not None else None,
+        lab=lab if walkthrough else None,
+        progress=progress,
+        walkthrough_state=walkthrough_state,
     )
     for problem in (log_problem, journal_problem):
         if problem:

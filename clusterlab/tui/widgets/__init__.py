@@ -4,6 +4,7 @@ from .cau import CauView
 from .console import CommandInput, ConsoleLog, ConsolePrompt, PaneTabs
 from .event_log import EntryKind, EventLog, LogEntry
 from .header import ClusterHeader, QuorumBadge
+from .lab import LabView
 from .lines_view import LinesView
 from .migrations import MigrationsView
 from .snapshot_table import SnapshotTable
@@ -17,6 +18,7 @@ __all__ = [
     "ConsolePrompt",
     "EntryKind",
     "EventLog",
+    "LabView",
     "LinesView",
     "LogEntry",
     "MigrationsView",

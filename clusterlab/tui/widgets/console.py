@@ -389,6 +389,7 @@ class PaneTabs(Horizontal):
         ("migrations", "Migrations"),
         ("storage", "Storage"),
         ("cau", "CAU"),
+        ("lab", "Lab"),
         ("console", "Console"),
     )
 
