@@ -80,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace) -> int:
+    """Open the cockpit; when the learner picks another lab (L), open that one next."""
+    while True:
+        code, choice = _open_once(args)
+        if choice is None:
+            return code
+        lab_id, restart = choice
+        args = argparse.Namespace(**{**vars(args), "lab": lab_id, "resume": None, "journal": None, "restart": restart})
+
+
+def _open_once(args: argparse.Namespace) -> tuple[int, tuple[str, bool] | None]:
     from clusterlab.lab import (
         JournalError,
         LabError,
@@ -99,7 +109,7 @@ def _open(args: argparse.Namespace) -> int:
     resume: Path | None = getattr(args, "resume", None)
     if speed <= 0:
         print("clusterlab: --speed must be positive", file=sys.stderr)
-        return 2
+        return 2, None
     resumed: Replayed | None = None
     state: dict[str, Any] | None = None
     store = ProgressStore()
@@ -119,7 +129,7 @@ def _open(args: argparse.Namespace) -> int:
         if resume is not None:
             if lab_name:
                 print("clusterlab open: give a lab or --resume JOURNAL, not both", file=sys.stderr)
-                return 2
+                return 2, None
             journal = read_journal(resume)
             for problem in journal.problems:
                 print(f"clusterlab: {problem}", file=sys.stderr)
@@ -134,10 +144,10 @@ def _open(args: argparse.Namespace) -> int:
             lab = load_lab(resolve_lab(lab_name) if lab_name else default_lab_path())
     except (LabError, JournalError) as exc:
         print(str(exc), file=sys.stderr)
-        return 2
+        return 2, None
     except ClusterError as exc:
         print(f"{resume or lab_name}: {exc.message}", file=sys.stderr)
-        return 2
+        return 2, None
     journal_path: Path | None = None
     if not getattr(args, "no_journal", False):
         journal_path = resume or getattr(args, "journal", None) or default_journal_path(lab.id)
@@ -164,11 +174,14 @@ def _open(args: argparse.Namespace) -> int:
         )
     except ClusterError as exc:
         print(f"{lab.path or lab.id}: {exc.message}", file=sys.stderr)
-        return 2
-    app.run()
+        return 2, None
+    result = app.run()
     if journal_path is not None:
         print(f"clusterlab: this session is in {journal_path} (clusterlab open --resume to continue it)")
-    return 0
+    lab_id = getattr(result, "lab_id", None)
+    if isinstance(lab_id, str):
+        return 0, (lab_id, bool(getattr(result, "restart", False)))
+    return 0, None
 
 
 def _labs(args: argparse.Namespace) -> int:

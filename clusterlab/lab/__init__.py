@@ -1,5 +1,8 @@
 """Lab files: loading and checking (schema, loader), playback and walkthroughs."""
 
+from .catalog import Entry as LibraryEntry
+from .catalog import duration_text
+from .catalog import shipped as shipped_library
 from .expectations import describe as describe_check
 from .journal import (
     Journal,
@@ -24,6 +27,7 @@ __all__ = [
     "Lab",
     "LabError",
     "LabProgress",
+    "LibraryEntry",
     "Line",
     "Problem",
     "ProgressStore",
@@ -34,6 +38,7 @@ __all__ = [
     "default_journal_path",
     "default_lab_path",
     "describe_check",
+    "duration_text",
     "export_lab",
     "header_for",
     "load_lab",
@@ -42,4 +47,5 @@ __all__ = [
     "replay",
     "resolve_lab",
     "shipped_labs_dir",
+    "shipped_library",
 ]

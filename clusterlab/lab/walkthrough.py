@@ -178,6 +178,31 @@ class Walkthrough:
             out.append(Line("end", f"Lab complete. Score {self.score.text()}.", len(self.steps)))
         return out
 
+    def history(self) -> list[Line]:
+        """The narration of the steps already passed, for a resumed session (nothing runs again)."""
+        out: list[Line] = []
+        upto = min(self.s.index, len(self.steps) - 1) if self.steps else -1
+        for i, step in enumerate(self.steps[: upto + 1]):
+            if i == self.s.index and i not in self.s.started:
+                break
+            if isinstance(step, Say):
+                out.append(Line("say", step.text.strip(), i))
+            elif isinstance(step, Run):
+                out.append(Line("run", step.command, i))
+            elif isinstance(step, Expect):
+                ok = i not in self.s.failed
+                out.append(Line("pass" if ok else "fail", f"{'✔' if ok else '✘'} {describe(step.expectation)}", i))
+            elif isinstance(step, Task):
+                out.append(Line("task", step.text.strip(), i))
+                if i in self.s.done:
+                    out.append(Line("done", f"✔ Task done: {describe(step.check)}", i))
+            elif isinstance(step, Quiz):
+                choices = "\n".join(f"{n}. {c}" for n, c in enumerate(step.choices, 1))
+                out.append(Line("quiz", f"{step.question.strip()}\n{choices}", i))
+                if step.answer in self.s.answers.get(i, []):
+                    out.append(Line("right", f"✔ {step.choices[step.answer]}", i))
+        return out
+
     # the learner's side ------------------------------------------------------------------------------
 
     def hint(self) -> str | None:

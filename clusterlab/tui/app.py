@@ -22,6 +22,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
+from textual.markup import escape
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
@@ -31,6 +32,7 @@ from clusterlab.lab import (
     JournalError,
     JournalWriter,
     Lab,
+    LibraryEntry,
     Line,
     ProgressStore,
     Replayed,
@@ -39,6 +41,7 @@ from clusterlab.lab import (
     describe_check,
     header_for,
     load_lab,
+    shipped_library,
 )
 from clusterlab.logging import configure, log_command
 from clusterlab.shell import ErrorRecord, Shell
@@ -66,6 +69,7 @@ from clusterlab.tui.actions import (
 )
 from clusterlab.tui.cau_rows import cau_rows, cau_summary
 from clusterlab.tui.palette import ClusterCommands
+from clusterlab.tui.picker import LabChoice, LabPicker
 from clusterlab.tui.rows import (
     LEVEL_SHORT,
     NODE_COLUMNS,
@@ -324,7 +328,7 @@ class PaletteEntry:
     discover: bool = True
 
 
-class ClusterLabApp(App[None]):
+class ClusterLabApp(App[LabChoice | None]):
     """The cockpit over one :class:`Cluster`."""
 
     CSS_PATH = "app.tcss"
@@ -403,6 +407,14 @@ class ClusterLabApp(App[None]):
             for n in range(1, 10)
         ),
         Binding(
+            "L",
+            "pick_lab",
+            "Labs",
+            id="lab.pick",
+            tooltip="Pick a lab: the walkthroughs for each exam objective and the failure scenarios, with "
+            "your progress",
+        ),
+        Binding(
             "U",
             "cau_run",
             "Update",
@@ -451,6 +463,7 @@ class ClusterLabApp(App[None]):
             "lab_hint",
             "lab_solve",
             "lab_answer",
+            "pick_lab",
         }
     )
 
@@ -576,8 +589,10 @@ class ClusterLabApp(App[None]):
             f"clusterlab console on {self.cluster.name} ({self.cluster.profile.display_name}).\n"
             "Every key you press runs here as its command. Get-Command lists the rest."
         )
-        if self.walkthrough is not None and self.walkthrough.score.max_points:
-            self.pane = "lab"  # a walkthrough starts on its narration
+        if self.walkthrough is not None:
+            self.query_one(LabView).add(self.walkthrough.history())  # a resumed lab shows what came before
+            if self.walkthrough.score.max_points:
+                self.pane = "lab"  # a walkthrough starts on its narration
         self._show_pane(self.pane)
         self._apply_width(self.size.width)
         self.publish()
@@ -1064,10 +1079,9 @@ class ClusterLabApp(App[None]):
         task, quiz = wt.task, wt.quiz
         if task is not None:
             met = wt.task_met()
-            view.status(
-                f"{'✔' if met else '…'} Task: {describe_check(task.check)} · h hint · y do it for me",
-                met=met,
-            )
+            first = task.text.strip().splitlines()[0] if task.text.strip() else describe_check(task.check)
+            first = escape(first)
+            view.status(f"{'✔' if met else '…'} Task: {first}  [dim](h hint · y do it for me)[/]", met=met)
         elif quiz is not None:
             view.status(f"Quiz: press 1–{len(quiz.choices)} to answer")
         elif wt.finished and wt.score.max_points:
@@ -1090,6 +1104,27 @@ class ClusterLabApp(App[None]):
                 store.moved(lab.id, wt.state(), wt.progress)
         except OSError as exc:
             self.notify(f"Could not save your progress: {exc}", severity="warning")
+
+    def action_pick_lab(self) -> None:
+        """Open the lab picker; the library (and durations not cached yet) load in a thread."""
+        self.notify("Loading the lab library…", timeout=2)
+        self.run_worker(self._load_library, thread=True, exclusive=True, group="library")
+
+    def _load_library(self) -> None:
+        try:
+            entries, problems = shipped_library()
+            store = self.progress or ProgressStore()
+        except Exception as exc:  # the cockpit stays up whatever the library holds
+            self.call_from_thread(self.notify, f"Could not load the labs: {exc}", severity="error")
+            return
+        self.call_from_thread(self._show_picker, entries, store, problems)
+
+    def _show_picker(self, entries: list[LibraryEntry], store: ProgressStore, problems: list[str]) -> None:
+        def chosen(choice: LabChoice | None) -> None:
+            if choice is not None:
+                self.exit(choice)  # the CLI opens the chosen lab (a new cluster, its own journal)
+
+        self.push_screen(LabPicker(entries, store, problems), chosen)
 
     def action_lab_hint(self) -> None:
         wt = self.walkthrough
