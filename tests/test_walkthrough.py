@@ -154,3 +154,26 @@ def _lab_text(app: ClusterLabApp) -> str:
         source = getattr(widget, "source", None)
         parts.append(source if isinstance(source, str) else str(widget.render()))
     return "\n".join(parts)
+
+
+def test_l_opens_the_lab_picker_and_choosing_a_lab_hands_it_to_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clusterlab.tui.picker import LabChoice, LabPicker
+
+    monkeypatch.setenv("CLUSTERLAB_DATA", str(tmp_path))
+    app = make_app(paused=True)
+
+    async def learner(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        await pilot.press("L")
+        for _ in range(200):  # the library loads in a worker thread
+            await pilot.pause(0.05)
+            if isinstance(app.screen, LabPicker):
+                break
+        assert isinstance(app.screen, LabPicker)
+        await pilot.press(*"default")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    drive(learner, app=app)
+    assert app.return_value == LabChoice("default", restart=False)
