@@ -91,6 +91,8 @@ class Cluster:
                 raise InvalidArgumentError(f"NodeWeight of '{ns.name}' must be 0 or 1.")
             w.nodes[ns.name] = Node(ns.name, i, ns.memory_gb, ns.cpus, ns.site, ns.node_weight)
             w.nodes[ns.name].migration_option = self.profile.default_migration_option
+            if ns.site and ns.site not in w.sites:
+                w.sites.append(ns.site)
         metric_cluster, metric_client = 1000, 10000
         for net in spec.networks:
             if net.role is NetworkRole.CLUSTER_AND_CLIENT:
@@ -584,6 +586,55 @@ class Cluster:
             raise InvalidArgumentError("Count must be at least 1.")
         self.cau.fail_installs[n.name] = self.cau.fail_installs.get(n.name, 0) + count
         self._w.emit("UpdateFailureArmed", n.name, node=n.name, count=count)
+
+    # sites (§1.7, 2016+ site awareness) ----------------------------------------------------
+
+    def _require_sites(self, what: str) -> None:
+        if not self.profile.compute_resiliency:
+            raise InvalidArgumentError(
+                f"{what}: site awareness arrived with Windows Server 2016, not {self.profile.display_name}."
+            )
+
+    def _site(self, name: str) -> str:
+        return _lookup("site fault domain", {s: s for s in self._w.sites}, name)
+
+    def fault_domains(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Get-ClusterFaultDomain: each site and the nodes in it."""
+        w = self._w
+        return tuple((s, tuple(n for n in w.node_order() if w.nodes[n].site == s)) for s in w.sites)
+
+    def new_site(self, name: str) -> None:
+        """New-ClusterFaultDomain -Type Site."""
+        self._require_sites("New-ClusterFaultDomain")
+        if not name.strip():
+            raise InvalidArgumentError("A site needs a name.")
+        if any(s.lower() == name.lower() for s in self._w.sites) or name.lower() in (n.lower() for n in self._w.nodes):
+            raise InvalidStateError(f"A fault domain named '{name}' already exists.")
+        self._w.sites.append(name)
+        self._w.emit("SiteAdded", self.name, site=name)
+
+    def set_node_site(self, node: str, site: str | None) -> None:
+        """Set-ClusterFaultDomain -Name NODE -Parent SITE: the node's site (the heartbeat and placement use it)."""
+        self._require_sites("Set-ClusterFaultDomain")
+        n = self._node(node)
+        n.site = self._site(site) if site else None
+        self._w.emit("NodeSiteSet", n.name, node=n.name, site=n.site or "(none)")
+        self._members.topology_changed()
+
+    @property
+    def preferred_site(self) -> str | None:
+        return self._w.preferred_site
+
+    def set_preferred_site(self, site: str | None) -> None:
+        """(Get-Cluster).PreferredSite = 'SiteA' (§1.7 [S3:preferredsite][S66]); '' clears it."""
+        self._require_sites("PreferredSite")
+        self._w.preferred_site = self._site(site) if site else None
+        self._members.commit_votes()  # the tie-breaker now spares the preferred site
+
+    def set_group_preferred_site(self, group: str, site: str | None) -> None:
+        """(Get-ClusterGroup X).PreferredSite = 'SiteB': this role prefers that site (§1.7 [S66])."""
+        self._require_sites("PreferredSite")
+        self._group(group).preferred_site = self._site(site) if site else None
 
     def crash_clussvc(self, name: str) -> None:
         """Lab fault: ClusSvc terminates on the node; its VMs keep running; the SCM restarts it."""
@@ -1110,6 +1161,8 @@ class Cluster:
         "SameSubnetThreshold": (3, 120),
         "CrossSubnetDelay": (250, 4000),
         "CrossSubnetThreshold": (3, 120),
+        "CrossSiteDelay": (250, 4000),
+        "CrossSiteThreshold": (3, 120),
     }
 
     def heartbeat(self) -> dict[str, int]:
@@ -1118,6 +1171,8 @@ class Cluster:
     def set_heartbeat(self, name: str, value: int) -> None:
         """Set SameSubnetDelay/Threshold or CrossSubnetDelay/Threshold; effective at once (§2.2)."""
         key = next((k for k in self.HEARTBEAT_RANGES if k.lower() == name.lower()), None)
+        if key is not None and key not in self._w.heartbeat:
+            raise InvalidArgumentError(f"{key}: site thresholds arrived with Windows Server 2016.")
         if key is None:
             raise InvalidArgumentError(f"Unknown heartbeat setting '{name}'.")
         lo, hi = self.HEARTBEAT_RANGES[key]
@@ -1397,6 +1452,7 @@ class Cluster:
             is_core=g.is_core,
             resiliency_period=g.resiliency_period,
             unmonitored_until=g.unmonitored_until,
+            preferred_site=g.preferred_site,
         )
 
     def vm(self, name: str) -> VmSnapshot:

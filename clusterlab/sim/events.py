@@ -509,6 +509,8 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "Lab fault: the next {count} update installation(s) on node '{node}' will fail.",
         channel="Lab",
     ),
+    EventKind("SiteAdded", None, I, "Site fault domain '{site}' was created.", channel="Operational"),
+    EventKind("NodeSiteSet", None, I, "Cluster node '{node}' is now in site '{site}'.", channel="Operational"),
     EventKind(
         "NodeQuarantineEnded",
         None,

@@ -10,6 +10,8 @@ from before the failure, and losers stop ClusSvc (1177) and keep trying to rejoi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from . import profiles as P
 from .errors import InvalidStateError, QuorumError
 from .model import ACTIVE_VM_STATES, Node, Partition, Service, World
@@ -44,9 +46,20 @@ class Membership:
             dynamic_quorum=w.dynamic_quorum,
             lower_priority_node=lower,
             previous_zeroed=prev.zeroed,
-            choose=lambda names: w.rng.choice(sorted(names, key=lambda n: w.nodes[n].id)),
+            choose=self._tie_breaker,
             dynamic_witness=w.profile.dynamic_witness,
         )
+
+    def _tie_breaker(self, names: Sequence[str]) -> str:
+        """The node whose vote dynamic quorum removes for an odd count: with a PreferredSite (2016+),
+        one outside it, so the preferred site survives a 50/50 split (§1.7 [S66]); else a seeded choice."""
+        w = self.w
+        pool = sorted(names, key=lambda n: w.nodes[n].id)
+        if w.preferred_site:
+            outside = [n for n in pool if w.nodes[n].site != w.preferred_site]
+            if outside:
+                pool = outside
+        return w.rng.choice(pool)
 
     def commit_votes(self) -> None:
         """Recompute dynamic weights after a committed change; keep the last set while down."""

@@ -137,6 +137,7 @@ class Group:
     drained_from: str | None = None  # node a drain moved it off (Resume-ClusterNode -Failback)
     resiliency_period: int = -1  # §7.3 ResiliencyPeriod (s); −1 = the cluster's ResiliencyDefaultPeriod
     unmonitored_until: float | None = None  # §7.3: its host is Isolated; fail over at this time
+    preferred_site: str | None = None  # §1.7 group PreferredSite (2016+)
 
     @property
     def failback_window(self) -> tuple[int, int] | None:
@@ -240,6 +241,9 @@ class World:
         self.resiliency_default_period = P.RESILIENCY_DEFAULT_PERIOD_S
         self.quarantine_threshold = P.QUARANTINE_THRESHOLD
         self.quarantine_duration = int(P.QUARANTINE_DURATION_S)
+        #: §1.7 site awareness (2016+): fault domains of type Site and the cluster's PreferredSite
+        self.sites: list[str] = []
+        self.preferred_site: str | None = None
         self._next_partition = 1
         #: §2.2 heartbeat settings (ms / missed heartbeats), live-tunable like the real properties.
         self.heartbeat = {
@@ -248,6 +252,8 @@ class World:
             "CrossSubnetDelay": int(profile.cross_subnet_delay_s * 1000),
             "CrossSubnetThreshold": profile.cross_subnet_threshold,
         }
+        if profile.compute_resiliency:  # 2016+: site thresholds (§2.2, [S7]: 1000 ms × 20)
+            self.heartbeat |= {"CrossSiteDelay": 1000, "CrossSiteThreshold": 20}
 
     # time -------------------------------------------------------------------------------
 
@@ -307,6 +313,8 @@ class World:
         hb = self.heartbeat
         sites = {self.nodes[m].site for m in partition.members}
         if len(sites) > 1:
+            if "CrossSiteDelay" in hb:  # §2.2: 2016+ uses the site values when sites are defined
+                return hb["CrossSiteDelay"] / 1000 * hb["CrossSiteThreshold"]
             return hb["CrossSubnetDelay"] / 1000 * hb["CrossSubnetThreshold"]
         return hb["SameSubnetDelay"] / 1000 * hb["SameSubnetThreshold"]
 

@@ -51,6 +51,7 @@ class NodeLoad:
     anti_affinity: frozenset[str] = frozenset()
     anti_affinity_hosts: tuple[tuple[str, str], ...] = ()  # (class, group) pairs for explanations
     victims: tuple[Victim, ...] = ()  # running roles that could be preempted
+    site: str | None = None  # §1.7 fault domain (2016+ site awareness)
 
     @property
     def free_gb(self) -> float:
@@ -72,6 +73,10 @@ class Request:
     exclude: frozenset[str] = frozenset()  # nodes this attempt must not use (e.g. the one that failed it)
     allow_preempt: bool = True  # administrator moves never preempt; failovers and starts may (§3.9)
     start: bool = True  # will the role be started there (needs memory)? NoAutoStart roles only move
+    #: 2016+ site awareness (§1.7 [S66]): the group's PreferredSite, else the cluster's
+    preferred_site: str | None = None
+    #: 2016+ failover affinity: a failover stays in the failing node's site when it can
+    source_site: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +110,28 @@ def node_list(request: Request, nodes: Sequence[NodeLoad]) -> tuple[list[NodeLoa
             order = order[i + 1 :] + order[: i + 1]
             how += f"; failover starts after the current owner {request.current_owner} (next in list)"
         return order, how
-    order = sorted(nodes, key=lambda n: (n.group_count, n.id))
+    order = sorted(nodes, key=lambda n: (_site_rank(request, n), n.group_count, n.id))
     how = (
         "no preferred owners: nodes ordered by fewest roles ("
         + ", ".join(f"{n.name} {n.group_count}" for n in order)
         + ")"
     )
+    if request.preferred_site or request.source_site:
+        firsts = [f"preferred site {request.preferred_site}"] if request.preferred_site else []
+        if request.source_site and request.source_site != request.preferred_site:
+            firsts.append(f"the failing node's site {request.source_site}")
+        how = "site awareness: nodes in " + ", then ".join(firsts) + " first; " + how
     return order, how
+
+
+def _site_rank(request: Request, n: NodeLoad) -> int:
+    """§1.7 [S66]: the preferred site (group's, else cluster's) first, then the site the role is
+    failing over from (failover affinity), then the rest."""
+    if request.preferred_site and n.site == request.preferred_site:
+        return 0
+    if request.source_site and n.site == request.source_site:
+        return 1
+    return 2
 
 
 def place(request: Request, nodes: Sequence[NodeLoad]) -> Result:

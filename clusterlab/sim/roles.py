@@ -175,6 +175,7 @@ class Roles:
                     anti_affinity=frozenset(c for c, _ in book.aa[n.name]),
                     anti_affinity_hosts=tuple(book.aa[n.name]),
                     victims=tuple(book.victims[n.name]),
+                    site=n.site if self.w.profile.compute_resiliency else None,
                 )
             )
         return loads
@@ -211,7 +212,19 @@ class Roles:
             exclude=frozenset(exclude),
             allow_preempt=allow_preempt,
             start=start,
+            **self._sites(g, mode),
         )
+
+    def _sites(self, g: Group, mode: Mode) -> dict[str, str | None]:
+        """§1.7 [S66] 2016+ site awareness: the preferred site, and the failing node's site."""
+        w = self.w
+        if not w.profile.compute_resiliency or not any(n.site for n in w.nodes.values()):
+            return {}
+        owner = w.nodes.get(g.owner)
+        return {
+            "preferred_site": g.preferred_site or w.preferred_site,
+            "source_site": owner.site if owner is not None and mode is Mode.FAILOVER else None,
+        }
 
     def _place(
         self,

@@ -133,6 +133,7 @@ class GroupSnapshot:
     is_core: bool
     resiliency_period: int = -1  # §7.3 ResiliencyPeriod (s), −1 = the cluster default
     unmonitored_until: float | None = None  # §7.3: Unmonitored on an isolated node; fails over then
+    preferred_site: str | None = None  # §1.7 group PreferredSite (2016+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,8 +141,12 @@ def group_obj(c: Cluster, g: GroupSnapshot) -> PSObject:
         # §7.3: −1 = the cluster's ResiliencyDefaultPeriod.
         obj = make(
             obj.type_name,
-            obj.props | {"ResiliencyPeriod": g.resiliency_period},
-            obj.setters | {"ResiliencyPeriod": lambda v: c.set_resiliency_period(g.name, _int(v))},
+            obj.props | {"ResiliencyPeriod": g.resiliency_period, "PreferredSite": g.preferred_site or ""},
+            obj.setters
+            | {
+                "ResiliencyPeriod": lambda v: c.set_resiliency_period(g.name, _int(v)),
+                "PreferredSite": lambda v: c.set_group_preferred_site(g.name, str(v) if v else None),
+            },
         )
     return obj
 

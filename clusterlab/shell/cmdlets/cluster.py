@@ -60,9 +60,9 @@ def cluster_obj(c: Cluster) -> PSObject:
         props |= {
             "AutoBalancerMode": c.auto_balancer[0],
             "AutoBalancerLevel": c.auto_balancer[1],
-            "PreferredSite": "",
         }
-        props |= {"CrossSiteDelay": 1000, "CrossSiteThreshold": 20}
+        props |= {"CrossSiteDelay": hb["CrossSiteDelay"], "CrossSiteThreshold": hb["CrossSiteThreshold"]}
+        props["PreferredSite"] = c.preferred_site or ""
     if c.max_parallel_migrations is not None:
         props["MaximumParallelMigrations"] = c.max_parallel_migrations
     setters = {
@@ -77,8 +77,10 @@ def cluster_obj(c: Cluster) -> PSObject:
     }
     for key in ("ResiliencyLevel", "ResiliencyDefaultPeriod", "QuarantineThreshold", "QuarantineDuration"):
         setters[key] = _resiliency_setter(c, key)
-    for key in ("SameSubnetDelay", "SameSubnetThreshold", "CrossSubnetDelay", "CrossSubnetThreshold"):
+    for key in hb:
         setters[key] = _heartbeat_setter(c, key)
+    if c.profile.compute_resiliency:
+        setters["PreferredSite"] = lambda v: c.set_preferred_site(str(v) if v else None)
     return make(FC + "Cluster", props, setters)
 
 
