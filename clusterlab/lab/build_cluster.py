@@ -156,6 +156,7 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
         enforced_anti_affinity=data.get("enforced_anti_affinity", False),
         updates=_updates(data["updates"]) if data.get("updates") is not None else None,
         remote_shutdown_firewall=data.get("remote_shutdown_firewall", True),
+        administrative_access_point=data.get("administrative_access_point", "ActiveDirectoryAndDns"),
     )
     return build
 

@@ -365,6 +365,13 @@ CLUSTER: Final = Record(
             default=None,
         ),
         Field(
+            "administrative_access_point",
+            Choice(("ActiveDirectoryAndDns", "Dns", "None")),
+            "New-Cluster -AdministrativeAccessPoint: ActiveDirectoryAndDns, Dns (an AD-detached cluster, 2012 R2+) "
+            "or None (no cluster name or IP address; manage it through a node).",
+            default="ActiveDirectoryAndDns",
+        ),
+        Field(
             "remote_shutdown_firewall",
             Boolean(),
             "The Remote Shutdown firewall rule group is enabled on the nodes; if false, an Updating Run fails "

@@ -121,8 +121,14 @@ class Cluster:
 
         first = next(iter(w.nodes))
         core = Group(CORE_GROUP, GroupType.CLUSTER, first, priority=P.PRIORITY_HIGH, is_core=True)
-        self._add_resource(core, "Cluster IP Address", "IP Address")
-        self._add_resource(core, "Cluster Name", "Network Name")
+        aap = spec.administrative_access_point
+        if aap not in ("ActiveDirectoryAndDns", "Dns", "None"):
+            raise InvalidArgumentError("AdministrativeAccessPoint must be ActiveDirectoryAndDns, Dns or None.")
+        if aap != "ActiveDirectoryAndDns" and self.profile.name == "2012":
+            raise InvalidArgumentError("Clusters without an Active Directory name arrived with Windows Server 2012 R2.")
+        if aap != "None":  # §9.2: None = no network name and no IP address in the core group
+            self._add_resource(core, "Cluster IP Address", "IP Address")
+            self._add_resource(core, "Cluster Name", "Network Name")
         self._install_witness(core)
         if self.profile.compute_resiliency:
             self._add_resource(core, "Storage Qos Resource", "Storage QoS Policy Manager")
@@ -309,6 +315,11 @@ class Cluster:
     @property
     def name(self) -> str:
         return self._w.name
+
+    @property
+    def administrative_access_point(self) -> str:
+        """§9.2: ActiveDirectoryAndDns, Dns (AD-detached) or None."""
+        return self.spec.administrative_access_point
 
     @property
     def clock(self) -> CalendarClock:

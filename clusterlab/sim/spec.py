@@ -154,6 +154,9 @@ class ClusterSpec:
     file_servers: tuple[FileServerSpec, ...] = ()
     #: §3.10: ClusterEnforcedAntiAffinity (0 = soft).
     enforced_anti_affinity: bool = False
+    #: §9.2 New-Cluster -AdministrativeAccessPoint: ActiveDirectoryAndDns (default), Dns (AD-detached,
+    #: 2012 R2+) or None (no cluster name or IP address at all).
+    administrative_access_point: str = "ActiveDirectoryAndDns"
     #: §8: updates pending on every node (CAU); None = a typical month's set for the OS (profiles).
     updates: tuple[UpdateSpec, ...] | None = None
     #: §8.3/§8.4: the Remote Shutdown firewall rule group is enabled on the nodes; if not, an

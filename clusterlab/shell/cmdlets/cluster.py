@@ -54,6 +54,7 @@ def cluster_obj(c: Cluster) -> PSObject:
         "MinimumPreemptorPriority": 1,
         "MinimumNeverPreemptPriority": 3000,
         "BlockCacheSize": c.block_cache_mb,
+        "AdministrativeAccessPoint": c.administrative_access_point,
     }
     if c.profile.compute_resiliency:
         props |= c.resiliency
@@ -99,18 +100,30 @@ def cluster_obj(c: Cluster) -> PSObject:
     ),
 )
 def get_cluster(inv: Invocation) -> Iterable[Any]:
-    c = inv.ctx.cluster
-    name = inv.get("Name")
-    if name and name not in (".", c.name) and name.lower() != c.name.lower():
-        raise inv.fail(f"The cluster '{name}' was not found: this lab simulates '{c.name}'.", "ObjectNotFound", name)
-    return [cluster_obj(c)]
+    _this_cluster(inv)
+    return [cluster_obj(inv.ctx.cluster)]
 
 
 def _this_cluster(inv: Invocation) -> None:
+    """-Name/-Cluster: the cluster's name, or a node's (which is how an administrator reaches a
+    cluster without an administrative access point, §9.2)."""
     c = inv.ctx.cluster
     name = inv.get("Name")
-    if name and name not in (".", c.name) and str(name).lower() != c.name.lower():
-        raise inv.fail(f"The cluster '{name}' was not found: this lab simulates '{c.name}'.", "ObjectNotFound", name)
+    if not name or name == ".":
+        return
+    text = str(name).lower()
+    if text in (n.name.lower() for n in c.snapshot().nodes):
+        return
+    if text == c.name.lower():
+        if c.administrative_access_point == "None":
+            raise inv.fail(
+                f"The cluster '{name}' has no administrative access point: there is no name to connect to. "
+                "Connect through a node instead, e.g. -Name HV01 (§9.2).",
+                "ObjectNotFound",
+                name,
+            )
+        return
+    raise inv.fail(f"The cluster '{name}' was not found: this lab simulates '{c.name}'.", "ObjectNotFound", name)
 
 
 @cmdlet(
