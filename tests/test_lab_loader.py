@@ -585,11 +585,13 @@ def test_expectations_follow_the_evaluator_tables() -> None:
                         "csv": "CSV1",
                         "cau": "~",
                         "file_server": "FS1",
+                        "guest_cluster": "GC1",
                     }[subject]
                     text = f"{{{subject}: {name}, {key}: {word}}}"
                 lab(
                     MINI
-                    + "  csvs: [{name: CSV1}]\n  vms: [{name: DC01}]\n  file_servers: [{name: FS1}]\n"
+                    + "  csvs: [{name: CSV1}]\n  vms: [{name: DC01}, {name: DC02}]\n  file_servers: [{name: FS1}]\n"
+                    + "  guest_clusters: [{name: GC1, vms: [DC01, DC02]}]\n"
                     + "steps:\n  - expect: "
                     + text
                     + "\n"

@@ -12,6 +12,7 @@ from clusterlab.sim.spec import (
     CsvSpec,
     FailbackSpec,
     FileServerSpec,
+    GuestClusterSpec,
     NetworkRole,
     NetworkSpec,
     NodeSpec,
@@ -155,6 +156,22 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
         ),
         enforced_anti_affinity=data.get("enforced_anti_affinity", False),
         updates=_updates(data["updates"]) if data.get("updates") is not None else None,
+        guest_clusters=tuple(
+            GuestClusterSpec(
+                g["name"],
+                tuple(present(g.get("vms"))),
+                tuple(
+                    (d["name"], d["csv"])
+                    for d in present(g.get("shared_vhdx"))
+                    if isinstance(d, dict) and "name" in d and "csv" in d
+                ),
+                g.get("role") or "Clustered role",
+                float(g["heartbeat_threshold"]) if g.get("heartbeat_threshold") is not None else 5.0,
+                tuple(present(g["attached"])) if g.get("attached") is not None else None,
+            )
+            for g in data.get("guest_clusters") or []
+            if isinstance(g, dict) and "name" in g
+        ),
         remote_shutdown_firewall=data.get("remote_shutdown_firewall", True),
         administrative_access_point=data.get("administrative_access_point", "ActiveDirectoryAndDns"),
     )

@@ -30,6 +30,7 @@ _NOUNS: Final = {
     "role": "role",
     "event source": "node or role",
     "file server": "file server",
+    "guest cluster": "guest cluster",
 }
 _SECTIONS: Final[Mapping[str, tuple[Path, ...]]] = {
     "node": (("cluster", "nodes"),),
@@ -37,6 +38,7 @@ _SECTIONS: Final[Mapping[str, tuple[Path, ...]]] = {
     "vm": (("cluster", "vms"),),
     "role": (("cluster", "vms"), ("cluster", "file_servers")),
     "file server": (("cluster", "file_servers"),),
+    "guest cluster": (("cluster", "guest_clusters"),),
     "event source": (("cluster", "nodes"), ("cluster", "vms"), ("cluster", "csvs")),
 }
 
@@ -103,6 +105,7 @@ def check_references(build: ClusterBuild, r: Reading) -> list[tuple[Reference, s
         "vm": [v.name for v in spec.vms],
         "role": roles,
         "file server": [f.name for f in spec.file_servers],
+        "guest cluster": [g.name for g in spec.guest_clusters],
         "event source": [n.name for n in spec.nodes]
         + roles
         + [spec.name]

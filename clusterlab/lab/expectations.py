@@ -20,6 +20,7 @@ SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = {
     "event": ("count", "min", "max", "source"),
     "cau": ("status", "nodes_updated", "failed_nodes", "locked"),
     "file_server": ("state", "owner", "connected", "disconnects", "transparent_failovers"),
+    "guest_cluster": ("state", "owner", "failovers"),
 }
 
 SUBJECT_VALUES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
@@ -45,6 +46,7 @@ SUBJECT_VALUES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "quorum": {"state": ("Up", "Down")},
     "cau": {"status": ("NotStarted", "Running", "Succeeded", "Failed", "Cancelled")},
     "file_server": {"state": ("Online", "Offline", "Failed", "PartialOnline", "Pending")},
+    "guest_cluster": {"state": ("Online", "Offline", "Pending")},
 }
 
 
@@ -244,6 +246,13 @@ class Evaluator:
         )
         return self._compare(exp, seen, "cau")
 
+    def _guest_cluster(self, exp: Check) -> Verdict:
+        gc = next((g for g in self.cluster.guest_clusters() if g.name.lower() == str(exp.name).lower()), None)
+        if gc is None:
+            return Verdict(False, describe(exp), f"there is no guest cluster named {exp.name}")
+        seen = {"state": gc.state, "owner": gc.owner or "", "failovers": gc.failovers}
+        return self._compare(exp, seen, f"guest cluster {gc.name}")
+
     def _compare(self, exp: Check, seen: Mapping[str, Any], label: str) -> Verdict:
         ok = all(
             _eq(seen[k], v) if not isinstance(v, list) else sorted(map(str, v)) == sorted(map(str, seen[k]))
@@ -264,6 +273,7 @@ _CHECKS: Mapping[str, Callable[[Evaluator, Check], Verdict]] = {
     "event": Evaluator._event,
     "cau": Evaluator._cau,
     "file_server": Evaluator._file_server,
+    "guest_cluster": Evaluator._guest_cluster,
 }
 
 

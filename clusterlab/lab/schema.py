@@ -184,6 +184,50 @@ QUORUM: Final = Record(
     description="Quorum configuration.",
 )
 
+VM_REF: Final = Name(what="a VM name", refers=("vm",), description="The name of a VM of this cluster.")
+
+GUEST_CLUSTER: Final = Record(
+    (
+        Field("name", Name(what="a guest cluster name"), "The guest cluster's name, e.g. SQLGC.", required=True),
+        Field(
+            "vms",
+            ListOf(VM_REF, what="a list of VM names", min_items=2, unique=True),
+            "Its member VMs (VMs of this cluster).",
+            required=True,
+        ),
+        Field(
+            "shared_vhdx",
+            ListOf(
+                Record(
+                    (
+                        Field("name", Text(min_length=1), "The shared VHDX file name, e.g. Data.vhdx.", required=True),
+                        Field("csv", CSV_REF, "The CSV it is stored on.", required=True),
+                    ),
+                    what="a shared VHDX: a mapping with name and csv",
+                ),
+                what="a list of shared VHDX files",
+            ),
+            "The shared virtual hard disks (on a CSV) every member needs to own the role.",
+            default=[],
+        ),
+        Field("role", Text(min_length=1), "The clustered role inside the guest (e.g. SQL Server).", default=None),
+        Field(
+            "heartbeat_threshold",
+            Duration(),
+            "The guest cluster's heartbeat threshold (SameSubnetThreshold × delay; 5s on a 2012 R2 guest).",
+            default=None,
+        ),
+        Field(
+            "attached",
+            ListOf(VM_REF, what="a list of VM names", unique=True),
+            "Members that have the shared VHDX attached at start (default: all).",
+            default=None,
+        ),
+    ),
+    what="a guest cluster: a mapping with name, vms, shared_vhdx",
+    description="A failover cluster whose nodes are VMs of this cluster (guest clustering, shared VHDX).",
+)
+
 FILE_SERVER: Final = Record(
     (
         Field("name", Name(what="a role name"), "The file server role's (client access point's) name.", required=True),
@@ -365,6 +409,12 @@ CLUSTER: Final = Record(
             default=None,
         ),
         Field(
+            "guest_clusters",
+            ListOf(GUEST_CLUSTER, what="a list of guest clusters"),
+            "Guest clusters: VMs of this cluster clustered among themselves with shared VHDX files.",
+            default=[],
+        ),
+        Field(
             "administrative_access_point",
             Choice(("ActiveDirectoryAndDns", "Dns", "None")),
             "New-Cluster -AdministrativeAccessPoint: ActiveDirectoryAndDns, Dns (an AD-detached cluster, 2012 R2+) "
@@ -412,6 +462,10 @@ _SUBJECT_NAMES: Final[dict[str, tuple[Kind, str]]] = {
     ),
     "event": (Integer(minimum=1, what="an integer event ID such as 1135"), "The event ID, e.g. 1135."),
     "file_server": (Name(what="a file server name", refers=("file server",)), "The file server role to check."),
+    "guest_cluster": (
+        Name(what="a guest cluster name", refers=("guest cluster",)),
+        "The guest cluster whose role to check.",
+    ),
     "cau": (
         Union(
             (Choice(tuple(SUBJECT_VALUES.get("cau", {}).get("status", ("Succeeded",)))), Nothing()),
@@ -473,6 +527,11 @@ _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
         "connected": (Boolean(), "Its SMB clients are connected now."),
         "disconnects": (Integer(minimum=0), "How many times its clients lost their sessions."),
         "transparent_failovers": (Integer(minimum=0), "Failovers its clients rode through (continuous availability)."),
+    },
+    "guest_cluster": {
+        "state": (None, "Its clustered role: Online, Offline or Pending (failing over)."),
+        "owner": (VM_REF, "The member VM that owns the role."),
+        "failovers": (Integer(minimum=0), "How many times the role moved between members."),
     },
     "cau": {
         "status": (None, "The Cluster-Aware Updating run's status."),

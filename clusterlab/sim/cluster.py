@@ -15,6 +15,7 @@ from .cau import Cau, default_updates
 from .clock import CalendarClock
 from .errors import InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
 from .events import ClusterEvent
+from .guest import GuestCluster, GuestClusters, GuestClusterSnapshot
 from .membership import Membership
 from .model import ACTIVE_VM_STATES, Csv, Group, Network, Node, Resource, Service, Vm, Witness, World
 from .placement import Mode
@@ -72,6 +73,8 @@ class Cluster:
         self._roles = Roles(w)
         self._members = Membership(w, self._roles)
         self.cau = Cau(w, self._roles, self._members)
+        self._guests = GuestClusters(w)
+        self._roles.vm_listeners.append(self._guests.vm_changed)
         self._build(spec)
         default = spec.updates if spec.updates is not None else default_updates(self.profile, w.clock.at(0))
         for ns in spec.nodes:
@@ -159,6 +162,20 @@ class Cluster:
             )
         self._roles.assign_csvs()
         self._place_initial()
+        for gs in spec.guest_clusters:
+            members = [_lookup("VM", w.vms, m).name for m in gs.vms]
+            attached = members if gs.attached is None else [_lookup("VM", w.vms, m).name for m in gs.attached]
+            files = {f for f, _ in gs.shared_vhdx}
+            gc = GuestCluster(
+                gs.name,
+                members,
+                gs.role,
+                [(f, _lookup("Cluster Shared Volume", w.csvs, c).name) for f, c in gs.shared_vhdx],
+                gs.threshold_s,
+                attached={m: set(files) for m in attached},
+            )
+            self._guests.add(gc)
+        self._guests.start()
 
     def _add_resource(self, g: Group, name: str, rtype: str, threshold: int = P.RESTART_THRESHOLD_OTHER) -> Resource:
         r = Resource(name, rtype, g, restart_threshold=threshold)
@@ -647,6 +664,33 @@ class Cluster:
         self._require_sites("PreferredSite")
         self._group(group).preferred_site = self._site(site) if site else None
 
+    # guest clusters ---------------------------------------------------------------------------
+
+    def guest_clusters(self) -> tuple[GuestClusterSnapshot, ...]:
+        return tuple(self._guests.snapshot(gc) for gc in self._guests.clusters.values())
+
+    def guest_cluster(self, name: str) -> GuestClusterSnapshot:
+        return self._guests.snapshot(self._guests.get(name))
+
+    def vm_disks(self, vm: str) -> tuple[tuple[str, bool], ...]:
+        """Get-VMHardDiskDrive: (path, SupportPersistentReservations) of the VM's disks."""
+        v = _lookup("VM", self._w.vms, vm)
+        disks = [(f"C:\\ClusterStorage\\{v.csv or 'Volume1'}\\{v.name}\\{v.name}.vhdx", False)]
+        for gc in self._guests.of_vm(v.name):
+            for file, csv in gc.shared:
+                if file in gc.attached.get(v.name, set()):
+                    disks.append((f"C:\\ClusterStorage\\{csv}\\{gc.name}\\{file}", True))
+        return tuple(disks)
+
+    def attach_vm_disk(self, vm: str, path: str, persistent_reservations: bool) -> str:
+        """Add-VMHardDiskDrive: in this lab, attaching a guest cluster's shared VHDX to a member."""
+        v = _lookup("VM", self._w.vms, vm)
+        return self._guests.attach(v.name, path, persistent_reservations)
+
+    def set_guest_threshold(self, name: str, seconds: float) -> None:
+        """What (Get-Cluster).SameSubnetThreshold does inside the guest cluster (§2.2 [S67])."""
+        self._guests.set_threshold(name, seconds)
+
     def crash_clussvc(self, name: str) -> None:
         """Lab fault: ClusSvc terminates on the node; its VMs keep running; the SCM restarts it."""
         n = self._node(name)
@@ -731,6 +775,11 @@ class Cluster:
                 raise InvalidStateError(f"'{name}' is in maintenance: Resume-ClusterResource -Name '{name}' first.")
         if self._roles.storage.current_move(v) is not None:
             raise InvalidStateError(f"A storage migration of '{v.name}' is already in progress.")
+        if any(gc.attached.get(v.name) for gc in self._guests.of_vm(v.name)):
+            raise InvalidStateError(
+                f"'{v.name}' has a shared VHDX attached (guest cluster): storage migration cannot move shared "
+                "virtual hard disks (§5.6)."
+            )
         for name in (v.csv, target):
             if not self._roles.storage.accessible(self._csv(name)):
                 raise InvalidStateError(f"'{name}' is not accessible from any node: the files cannot be copied.")

@@ -509,6 +509,41 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "Lab fault: the next {count} update installation(s) on node '{node}' will fail.",
         channel="Lab",
     ),
+    EventKind(
+        "GuestNodeDown",
+        None,
+        W,
+        "Guest cluster '{cluster}': node VM '{vm}' missed the guest heartbeat for {threshold} s and was removed "
+        "from the guest cluster's membership.",
+        channel="Guest",
+    ),
+    EventKind(
+        "GuestNodeUp", None, I, "Guest cluster '{cluster}': node VM '{vm}' is running and rejoined.", channel="Guest"
+    ),
+    EventKind(
+        "GuestRoleMoving",
+        None,
+        W,
+        "Guest cluster '{cluster}': its role '{role}' is failing over to '{vm}' ({why}).",
+        channel="Guest",
+    ),
+    EventKind(
+        "GuestRoleOnline", None, I, "Guest cluster '{cluster}': role '{role}' is online on '{vm}'.", channel="Guest"
+    ),
+    EventKind(
+        "GuestRoleOffline",
+        None,
+        E,
+        "Guest cluster '{cluster}': role '{role}' is offline: no member VM that runs has every shared disk.",
+        channel="Guest",
+    ),
+    EventKind(
+        "GuestDiskAttached",
+        None,
+        I,
+        "Shared VHDX '{file}' attached to '{vm}' (guest cluster '{cluster}').",
+        channel="Guest",
+    ),
     EventKind("SiteAdded", None, I, "Site fault domain '{site}' was created.", channel="Operational"),
     EventKind("NodeSiteSet", None, I, "Cluster node '{node}' is now in site '{site}'.", channel="Operational"),
     EventKind(

@@ -80,6 +80,8 @@ class Roles:
         self.auto_balancer_mode = 2 if world.profile.vm_load_balancing else 0
         self.auto_balancer_level = 1
         self._balance_armed = False  # a periodic evaluation is scheduled
+        #: called with (vm, old state, new state) whenever a VM's state changes (guest clusters)
+        self.vm_listeners: list[Callable[[Vm, VmState, VmState], None]] = []
 
     # VM truth and downtime -------------------------------------------------------------
 
@@ -92,6 +94,7 @@ class Roles:
             self.w.after(P.CRITICAL_ERROR_ACTION_TIMEOUT_MIN * 60, partial(self._critical_timeout, vm, now))
         elif state is not VmState.PAUSED_CRITICAL:
             vm.critical_since = None
+        old = vm.state
         vm.state = state
         if host is not None:
             vm.host = host
@@ -103,6 +106,9 @@ class Roles:
         elif state is not VmState.RUNNING and was_running:
             vm.down_since = now
             vm.running_since = None
+        if old is not state:
+            for listener in self.vm_listeners:
+                listener(vm, old, state)
 
     @staticmethod
     def vm_resource(g: Group) -> Resource | None:

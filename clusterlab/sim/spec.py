@@ -126,6 +126,18 @@ class VmSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class GuestClusterSpec:
+    """A guest cluster: member VMs of this cluster sharing VHDX files on a CSV (see sim/guest.py)."""
+
+    name: str
+    vms: tuple[str, ...]
+    shared_vhdx: tuple[tuple[str, str], ...] = ()  # (file name, CSV)
+    role: str = "Clustered role"
+    threshold_s: float = 5.0
+    attached: tuple[str, ...] | None = None  # members with the shared disks attached (None = all)
+
+
+@dataclass(frozen=True, slots=True)
 class FileServerSpec:
     """A clustered file server role: General (active on one node; clients reconnect after a
     failover) or ScaleOut (SOFS, continuously available shares; clients ride through)."""
@@ -152,6 +164,7 @@ class ClusterSpec:
     disks: tuple[CsvSpec, ...] = ()
     vms: tuple[VmSpec, ...] = ()
     file_servers: tuple[FileServerSpec, ...] = ()
+    guest_clusters: tuple[GuestClusterSpec, ...] = ()
     #: §3.10: ClusterEnforcedAntiAffinity (0 = soft).
     enforced_anti_affinity: bool = False
     #: §9.2 New-Cluster -AdministrativeAccessPoint: ActiveDirectoryAndDns (default), Dns (AD-detached,

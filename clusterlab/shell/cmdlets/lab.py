@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..formatting import View, register_view
+from ..objects import make
 from ..registry import Invocation, Param, cmdlet
 from ._common import node_obj
 
@@ -148,6 +150,69 @@ def invoke_lab_fault(inv: Invocation) -> Iterable[Any]:
         c.fail_witness()
         return []
     c.fail_resource(str(inv.get("Resource")), count=int(inv.get("Count", 1)), node=inv.get("Node"))
+    return []
+
+
+register_view("LabGuestCluster", lambda profile: View(("Name", "Role", "State", "OwnerVM", "Members", "Failovers")))
+
+
+@cmdlet(
+    "Get-LabGuestCluster",
+    "Lab-only: the guest clusters (VMs clustered among themselves) as their own cluster sees them — what "
+    "Get-ClusterGroup shows inside the guests.",
+    (Param("Name", kind="strings", position=0, help="Only these guest clusters."),),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    examples=(("Get-LabGuestCluster | Format-List *", "Owner VM, members down, shared disks, threshold."),),
+)
+def get_lab_guest_cluster(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    wanted = [str(x).lower() for x in inv.get("Name") or []]
+    out = []
+    for gc in c.guest_clusters():
+        if wanted and gc.name.lower() not in wanted:
+            continue
+        out.append(
+            make(
+                "ClusterLab.GuestCluster",
+                {
+                    "Name": gc.name,
+                    "Role": gc.role,
+                    "State": gc.state,
+                    "OwnerVM": gc.owner or "",
+                    "Members": list(gc.members),
+                    "MembersDown": list(gc.members_down),
+                    "MembersWithSharedDisks": list(gc.ready),
+                    "SharedVhdx": [f"{f} on {csv}" for f, csv in gc.shared],
+                    "HeartbeatThreshold": gc.threshold_s,
+                    "Failovers": gc.failovers,
+                },
+            )
+        )
+    return out
+
+
+@cmdlet(
+    "Set-LabGuestCluster",
+    "Lab-only: what (Get-Cluster).SameSubnetThreshold = N does inside a guest cluster (seconds at 1 s delay).",
+    (
+        Param("Name", kind="string", position=0, help="The guest cluster."),
+        Param("HeartbeatThreshold", kind="float", help="Seconds of missed heartbeats before a member is down."),
+    ),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    examples=(
+        ("Set-LabGuestCluster -Name SQLGC -HeartbeatThreshold 20", "Rides out long live-migration blackouts [S67]."),
+    ),
+)
+def set_lab_guest_cluster(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = inv.get("Name")
+    if not name or not inv.has("HeartbeatThreshold"):
+        raise inv.fail("Give -Name and -HeartbeatThreshold.", "InvalidArgument")
+    c.set_guest_threshold(str(name), float(inv.get("HeartbeatThreshold")))
     return []
 
 

@@ -546,3 +546,81 @@ def set_vm_network_adapter(inv: Invocation) -> Iterable[Any]:
     if inv.has("NotMonitoredInCluster"):
         c.set_protected_network(vm, not inv.get("NotMonitoredInCluster"))
     return [_adapter(c, vm)] if inv.switch("Passthru") else []
+
+
+register_view(
+    "HardDiskDrive",
+    lambda profile: View(("VMName", "ControllerType", "ControllerNumber", "ControllerLocation", "DiskNumber", "Path")),
+)
+
+
+def _disk(vm: str, i: int, path: str, shared: bool) -> PSObject:
+    return make(
+        "Microsoft.HyperV.PowerShell.HardDiskDrive",
+        {
+            "VMName": vm,
+            "ControllerType": "SCSI",
+            "ControllerNumber": 0,
+            "ControllerLocation": i,
+            "DiskNumber": None,
+            "Path": path,
+            "SupportPersistentReservations": shared,
+        },
+    )
+
+
+@cmdlet(
+    "Get-VMHardDiskDrive",
+    "Gets a VM's virtual hard disks; a shared VHDX shows SupportPersistentReservations True.",
+    (Param("VMName", kind="strings", position=0, aliases=("Name",)), Param("VM", kind="object", pipeline=True)),
+    module="Hyper-V",
+    process=False,
+    noun_type="GetVMHardDiskDrive",
+    examples=(("Get-VMHardDiskDrive -VMName SQLN1 | Format-List Path, SupportPersistentReservations", ""),),
+)
+def get_vm_hard_disk_drive(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = select("virtual machine", c.vm_names(), inv.get("VMName"), inv)
+    return [_disk(n, i, path, shared) for n in names for i, (path, shared) in enumerate(c.vm_disks(n))]
+
+
+@cmdlet(
+    "Add-VMHardDiskDrive",
+    "Attaches a virtual hard disk to a VM; -SupportPersistentReservations makes a VHDX on a CSV shared "
+    "(guest clustering, 2012 R2+).",
+    (
+        Param("VMName", kind="string", position=0, aliases=("Name",)),
+        Param(
+            "Path", kind="string", position=1, help="The VHDX file, e.g. C:\\ClusterStorage\\CSV1\\SQLGC\\Data.vhdx."
+        ),
+        Param("SupportPersistentReservations", kind="switch", help="Share the disk (SCSI persistent reservations)."),
+        Param("ControllerType", kind="enum", choices=("SCSI", "IDE"), help="Shared VHDX needs SCSI."),
+        Param("ControllerNumber", kind="int"),
+        Param("ControllerLocation", kind="int"),
+        Param("Passthru", kind="switch"),
+    ),
+    module="Hyper-V",
+    process=False,
+    noun_type="AddVMHardDiskDrive",
+    examples=(
+        (
+            "Add-VMHardDiskDrive -VMName SQLN2 -Path C:\\ClusterStorage\\CSV1\\SQLGC\\Data.vhdx "
+            "-SupportPersistentReservations",
+            "SQLN2 gets the guest cluster's shared disk.",
+        ),
+    ),
+)
+def add_vm_hard_disk_drive(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    vm = require_target(inv, "VMName")
+    path = inv.get("Path")
+    if not path:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: Path.", "InvalidArgument"
+        )
+    if inv.get("ControllerType") == "IDE" and inv.switch("SupportPersistentReservations"):
+        raise inv.fail("A shared virtual hard disk must be attached to a SCSI controller.", "InvalidArgument")
+    full = c.attach_vm_disk(vm, str(path), inv.switch("SupportPersistentReservations"))
+    if inv.switch("Passthru"):
+        return [_disk(vm, len(c.vm_disks(vm)) - 1, full, True)]
+    return []
