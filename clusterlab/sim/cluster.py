@@ -69,6 +69,7 @@ class Cluster:
         self.spec = spec
         self.profile = P.PROFILES[spec.os]
         self._disk_sizes: dict[str, float] = {}
+        self._role_names: set[str] = {CORE_GROUP.lower(), AVAILABLE_STORAGE.lower()}  # duplicate checks in O(1)
         self._w = w = World(self.profile, spec.seed, CalendarClock(spec.clock), spec.name)
         self._roles = Roles(w)
         self._members = Membership(w, self._roles)
@@ -206,8 +207,9 @@ class Cluster:
 
     def _add_vm(self, vs: VmSpec) -> None:
         w = self._w
-        if vs.name in w.groups or vs.name.lower() in (g.lower() for g in w.groups):
+        if vs.name.lower() in self._role_names:
             raise InvalidArgumentError(f"Duplicate role name '{vs.name}'.")
+        self._role_names.add(vs.name.lower())
         if vs.memory_gb <= 0:
             raise InvalidArgumentError(f"VM '{vs.name}' needs a positive memory size.")
         for ref in (*vs.preferred_owners, *vs.possible_owners, *([vs.owner] if vs.owner else [])):
@@ -243,8 +245,9 @@ class Cluster:
     def _add_file_server(self, fs: FileServerSpec) -> None:
         """A general-purpose file server or a Scale-Out File Server role (§5, continuous availability)."""
         w = self._w
-        if fs.name.lower() in (g.lower() for g in w.groups):
+        if fs.name.lower() in self._role_names:
             raise InvalidArgumentError(f"Duplicate role name '{fs.name}'.")
+        self._role_names.add(fs.name.lower())
         if fs.type not in ("General", "ScaleOut"):
             raise InvalidArgumentError(f"File server '{fs.name}': type must be General or ScaleOut.")
         sofs = fs.type == "ScaleOut"
