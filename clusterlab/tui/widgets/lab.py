@@ -40,6 +40,7 @@ class LabView(Vertical):
     LabView > #lab-narration > Markdown { margin: 0; padding: 0; }
     LabView > #lab-narration > Markdown MarkdownBlock { margin: 0 0 1 0; }
     LabView > #lab-narration > Static { height: auto; }
+    LabView > #lab-narration > .lab-choices { padding: 0 0 1 2; }
     LabView > #lab-status { height: auto; padding: 0 1; background: $boost; }
     LabView > #lab-status.-met { color: $text-success; }
     LabView > #lab-status.-hidden { display: none; }
@@ -61,9 +62,8 @@ class LabView(Vertical):
                 widgets.append(Markdown(f"**Task:** {line.text}"))
             elif line.kind == "quiz":
                 question, _, choices = line.text.partition("\n")
-                widgets.append(
-                    Markdown(f"**Quiz:** {question}\n\n" + "\n".join(f"- {c}" for c in choices.splitlines()))
-                )
+                widgets.append(Markdown(f"**Quiz:** {question}"))
+                widgets.append(Static(escape(choices), classes="lab-choices"))
             else:
                 prefix, style = _STYLE.get(line.kind, ("", ""))
                 text = escape(prefix + line.text)
