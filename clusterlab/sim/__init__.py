@@ -4,6 +4,7 @@ Build a :class:`Cluster` from a :class:`ClusterSpec`, send it commands, advance 
 ``run_until``/``advance`` and read immutable snapshots.
 """
 
+from .clusdb import ConfigBackup
 from .cluster import Cluster
 from .errors import ClusterError, InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
 from .events import ClusterEvent, Level
@@ -24,6 +25,7 @@ from .snapshots import (
     QuorumSnapshot,
     ResourceSnapshot,
     ResourceState,
+    ServerSnapshot,
     VmSnapshot,
     VmState,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "ClusterEvent",
     "ClusterSnapshot",
     "ClusterSpec",
+    "ConfigBackup",
     "CsvSnapshot",
     "CsvSpec",
     "DrainStatus",
@@ -77,6 +80,7 @@ __all__ = [
     "QuorumSpec",
     "ResourceSnapshot",
     "ResourceState",
+    "ServerSnapshot",
     "VmSnapshot",
     "VmSpec",
     "VmState",

@@ -313,7 +313,7 @@ class Roles:
 
             def online() -> None:
                 try:
-                    if g.epoch == epoch and w.nodes[node].can_host:
+                    if g.epoch == epoch and w.node_named(node).can_host:
                         self._set_resources(g, ResourceState.ONLINE)
                         w.emit("GroupOnline", g.name, group=g.name)
                 finally:
@@ -327,13 +327,13 @@ class Roles:
         w.emit("GroupStarting", g.name, group=g.name, node=node)
 
         def start() -> None:
-            if g.epoch != epoch or not w.nodes[node].live:
+            if g.epoch != epoch or not w.node_named(node).live:
                 return  # a dead host cannot start it; its detection will fail the role over
             self.set_vm(vm, VmState.STARTING, host=node)
 
         def finish() -> None:
             try:
-                if g.epoch != epoch or not w.nodes[node].live:
+                if g.epoch != epoch or not w.node_named(node).live:
                     return
                 vres = self.vm_resource(g)
                 failing = [r for r in g.resources if r.fail_next > 0 or node in r.fail_on]
@@ -538,7 +538,7 @@ class Roles:
                 if on_saved:
                     on_saved()
                 return
-            if w.nodes[host].powered:
+            if w.node_named(host).powered:
                 self.set_vm(vm, VmState.SAVED)
             self._set_resources(g, ResourceState.OFFLINE)
             w.emit("GroupOffline", g.name, group=g.name)
@@ -779,7 +779,7 @@ class Roles:
             epoch = g.epoch
 
             def restart() -> None:
-                if g.epoch == epoch and w.nodes[node].can_host:
+                if g.epoch == epoch and w.node_named(node).can_host:
                     self.bring_online(g, node)
 
             w.after(P.RESTART_DELAY_S, restart)
@@ -869,7 +869,7 @@ class Roles:
                 g.claim = True
 
                 def restore_here() -> None:
-                    if g.owner == target and w.nodes[target].can_host and g.status == "Moving":
+                    if g.owner == target and w.node_named(target).can_host and g.status == "Moving":
                         self.bring_online(g, target, from_saved=True)
 
                 w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore_here)
@@ -879,13 +879,13 @@ class Roles:
         def then() -> None:
             if on_saved:
                 on_saved()
-            if g.owner != target or not w.nodes[target].can_host:
+            if g.owner != target or not w.node_named(target).can_host:
                 return
-            cold = offline != "save" or not w.nodes[source].powered or vm.state is VmState.OFF
+            cold = offline != "save" or not w.node_named(source).powered or vm.state is VmState.OFF
             g.claim = True
 
             def restore() -> None:
-                if g.owner == target and w.nodes[target].can_host and g.status == "Moving":
+                if g.owner == target and w.node_named(target).can_host and g.status == "Moving":
                     self.bring_online(g, target, from_saved=not cold)
 
             w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore)
@@ -1322,7 +1322,7 @@ class Roles:
         at = w.clock.next_hour_start(w.now, g.failback_window[0])
 
         def window_opened() -> None:
-            if g.drained_from == node and w.nodes[node].can_host:
+            if g.drained_from == node and w.node_named(node).can_host:
                 self.failback_drained(node, "Policy")
 
         w.after(at - w.now, window_opened)

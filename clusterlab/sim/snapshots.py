@@ -98,6 +98,7 @@ class NodeSnapshot:
     clussvc: str  # Running / Stopped / Starting
     site: str | None
     csvs_coordinated: tuple[str, ...]
+    os: str = ""  # §9.1: the node's release (a PROFILES key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ class VmSnapshot:
     migration_state: str = "None"  # §3.13 MigrationState of its latest live migration
     migration_progress: float = 0.0  # percent
     dirty_mb_s: float = 20.0
+    version: str = ""  # §9.1 VM configuration version
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +234,18 @@ class CsvSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerSnapshot:
+    """A server of the lab that is not a cluster node: evicted (to be reinstalled, §9.1) or a spare."""
+
+    name: str
+    os: str
+    os_display: str
+    state: str  # Installing / PoweredOff / Ready
+    memory_gb: float
+    cpus: int
+
+
+@dataclass(frozen=True, slots=True)
 class ClusterSnapshot:
     time: float
     calendar: datetime
@@ -246,6 +260,11 @@ class ClusterSnapshot:
     networks: tuple[NetworkSnapshot, ...]
     csvs: tuple[CsvSnapshot, ...]
     file_servers: tuple[FileServerSnapshot, ...] = ()
+    #: §9.1 ClusterFunctionalLevel (``os`` above is its release: the cluster's behaviour)
+    functional_level: int = 0
+    #: §9.1: some node runs another release than the functional level's
+    mixed_mode: bool = False
+    servers: tuple[ServerSnapshot, ...] = ()
 
     def node(self, name: str) -> NodeSnapshot:
         for n in self.nodes:

@@ -55,6 +55,7 @@ class NodeSpec:
     cpus: int = 32
     site: str | None = None
     node_weight: int = 1  # §1.4 ⚠ API says 0, Learn says all nodes vote: we default to 1.
+    os: str | None = None  # §9.1: its release; None = the cluster's (a lab may start mid-upgrade)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +141,5 @@ class ClusterSpec:
     file_servers: tuple[FileServerSpec, ...] = ()
     #: §3.10: ClusterEnforcedAntiAffinity (0 = soft).
     enforced_anti_affinity: bool = False
+    #: §9.1: servers that are not nodes yet (Add-ClusterNode joins them); ``os`` None = the cluster's.
+    servers: tuple[NodeSpec, ...] = ()
