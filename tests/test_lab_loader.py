@@ -585,6 +585,7 @@ def test_expectations_follow_the_evaluator_tables() -> None:
                         "csv": "CSV1",
                         "cau": "~",
                         "file_server": "FS1",
+                        "cluster": "~",
                     }[subject]
                     text = f"{{{subject}: {name}, {key}: {word}}}"
                 lab(
