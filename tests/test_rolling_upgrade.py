@@ -334,3 +334,22 @@ def test_snapshot_carries_node_os_level_and_servers() -> None:
     s = c.snapshot()
     assert {n.os for n in s.nodes} == {"2019"} and s.functional_level == 10 and not s.mixed_mode
     assert s.servers == ()
+
+
+def test_a_node_evicted_while_off_boots_as_a_server_and_can_come_back() -> None:
+    c = cluster()
+    c.crash_node("HV04")
+    c.advance(DETECT_2012R2 + 5)
+    c.remove_node("HV04")
+    assert c.servers()[0].state == "PoweredOff"
+    with pytest.raises(InvalidStateError, match="powered off"):
+        c.add_node("HV04")
+    c.power_on_node("HV04")
+    assert c.servers()[0].state == "Booting"
+    with pytest.raises(InvalidStateError, match="still being installed or booting"):
+        c.add_node("HV04")
+    c.advance(200)
+    assert c.servers()[0].state == "Ready"
+    c.add_node("HV04")
+    c.advance(30)
+    assert c.node("HV04").state.value == "Up" and not c.mixed_mode

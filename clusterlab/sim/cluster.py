@@ -73,6 +73,7 @@ class Cluster:
             raise InvalidArgumentError(f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)}).")
         self.spec = spec
         self._disk_sizes: dict[str, float] = {}
+        self._installing: set[str] = set()  # servers being reinstalled (§9.1), not just booting
         self._w = w = World(P.PROFILES[spec.os], spec.seed, CalendarClock(spec.clock), spec.name)
         self._roles = Roles(w)
         self._members = Membership(w, self._roles)
@@ -404,7 +405,12 @@ class Cluster:
         self._members.crash(n)
 
     def power_on_node(self, name: str) -> None:
-        """Lab repair: power the node on; ClusSvc starts after it boots and it joins."""
+        """Lab repair: power the node on; ClusSvc starts after it boots and it joins. A server that is
+        not a node (evicted while off, §9.1) just boots."""
+        server = next((x for x in self._w.servers.values() if x.name.lower() == str(name).lower()), None)
+        if server is not None:
+            self._boot_server(server)
+            return
         n = self._node(name)
         if n.powered or n.booting:
             raise InvalidStateError(f"Node '{n.name}' is already powered on.")
@@ -1405,7 +1411,7 @@ class Cluster:
         if (memory_gb is not None and memory_gb <= 0) or (cpus is not None and cpus <= 0):
             raise InvalidArgumentError("Memory and processors must be positive.")
         if server.booting:
-            raise InvalidStateError(f"Server '{server.name}' is already being installed.")
+            raise InvalidStateError(f"Server '{server.name}' is already being installed or booting.")
         server.os = os_name
         server.powered = False
         server.booting = True
@@ -1416,21 +1422,42 @@ class Cluster:
         server.unclean_exits.clear()
         server.quarantined_until = None
         epoch = server.epoch
+        self._installing.add(server.name)
         w.emit("NodeOsInstalling", server.name, node=server.name, os_display=display(os_name))
 
         def installed() -> None:
             if server.epoch != epoch or server.name not in w.servers:
                 return
+            self._installing.discard(server.name)
             server.booting = False
             server.powered = True
             w.emit("NodeOsInstalled", server.name, node=server.name, os_display=display(os_name))
 
         w.after(P.OS_INSTALL_S, installed)
 
+    def _boot_server(self, server: Node) -> None:
+        w = self._w
+        if server.powered or server.booting:
+            raise InvalidStateError(f"Server '{server.name}' is already powered on.")
+        server.booting = True
+        server.epoch += 1
+        epoch = server.epoch
+        w.emit("NodePoweredOn", server.name, node=server.name)
+
+        def booted() -> None:
+            if server.epoch == epoch and server.name in w.servers:
+                server.booting = False
+                server.powered = True
+
+        w.after(P.NODE_BOOT_S, booted)
+
     def servers(self) -> tuple[ServerSnapshot, ...]:
         out = []
         for s in self._w.servers.values():
-            state = "Installing" if s.booting else "Ready" if s.powered else "PoweredOff"
+            if s.booting:
+                state = "Installing" if s.name in self._installing else "Booting"
+            else:
+                state = "Ready" if s.powered else "PoweredOff"
             out.append(ServerSnapshot(s.name, s.os, display(s.os), state, s.memory_gb, s.cpus))
         return tuple(out)
 
@@ -1615,6 +1642,8 @@ class Cluster:
             raise refuse("the node is powered off")
         if n.stopping or n.shutting_down:
             raise refuse("the node is stopping")
+        if n.joining:
+            raise refuse("the node is joining the cluster")
         if not authoritative:
             others = [m for m in w.members() if m != n.name and w.nodes[m].live]
             if not w.partitions or not others:

@@ -240,7 +240,7 @@ class ServerSnapshot:
     name: str
     os: str
     os_display: str
-    state: str  # Installing / PoweredOff / Ready
+    state: str  # Installing / Booting / PoweredOff / Ready
     memory_gb: float
     cpus: int
 

@@ -150,7 +150,8 @@ def repair_lab_fault(inv: Invocation) -> Iterable[Any]:
 
 @cmdlet(
     "Start-LabNode",
-    "Lab-only: powers a node on (it boots, then its Cluster service starts and joins).",
+    "Lab-only: powers a node on (it boots, then its Cluster service starts and joins); a server that is not a "
+    "node just boots.",
     (Param("Name", kind="string", position=0, mandatory=True),),
     module="Lab",
     lab_only=True,
@@ -164,6 +165,9 @@ def start_lab_node(inv: Invocation) -> Iterable[Any]:
             "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
         )
     c.power_on_node(str(name))
+    server = next((s for s in c.servers() if s.name.lower() == str(name).lower()), None)
+    if server is not None:  # a server outside the cluster (evicted while off): it just boots
+        return [server_obj(server)]
     return [node_obj(c, c.node(str(name)))]
 
 
