@@ -1389,6 +1389,8 @@ class Cluster:
                 f"'{node.name}' is a node of cluster '{w.name}': evict it first (Remove-ClusterNode -Name "
                 f"{node.name}). A rolling upgrade reinstalls evicted nodes (§9.1)."
             )
+        if (memory_gb is not None and memory_gb <= 0) or (cpus is not None and cpus <= 0):
+            raise InvalidArgumentError("Memory and processors must be positive.")
         server = next((n for n in w.servers.values() if n.name.lower() == str(name).lower()), None)
         if server is None:
             if not _COMPUTER_NAME.fullmatch(str(name)):
@@ -1408,8 +1410,6 @@ class Cluster:
             w.servers[server.name] = server
         elif memory_gb is not None or cpus is not None:
             raise InvalidArgumentError("-MemoryGB and -Cpus describe a new server; an existing one keeps its hardware.")
-        if (memory_gb is not None and memory_gb <= 0) or (cpus is not None and cpus <= 0):
-            raise InvalidArgumentError("Memory and processors must be positive.")
         if server.booting:
             raise InvalidStateError(f"Server '{server.name}' is already being installed or booting.")
         server.os = os_name

@@ -197,7 +197,7 @@ def server_obj(s: ServerSnapshot) -> PSObject:
     "Windows Server release, with Hyper-V and Failover Clustering.",
     (
         Param("Name", kind="string", position=0, mandatory=True, help="The server: an evicted node or a new name."),
-        Param("OS", kind="enum", position=1, choices=tuple(PROFILES), help="The release to install."),
+        Param("OS", kind="enum", position=1, mandatory=True, choices=tuple(PROFILES), help="The release to install."),
         Param("MemoryGB", kind="float", help="A new server's memory (default: like the cluster's first node)."),
         Param("Cpus", kind="int", help="A new server's logical processors (default: like the first node)."),
         Param("Wait", kind="switch", help="Waits until the installation has finished."),
