@@ -353,3 +353,16 @@ def test_a_node_evicted_while_off_boots_as_a_server_and_can_come_back() -> None:
     c.add_node("HV04")
     c.advance(30)
     assert c.node("HV04").state.value == "Up" and not c.mixed_mode
+
+
+def test_a_node_added_right_after_an_eviction_waits_for_add_evict_delay() -> None:
+    c = cluster()
+    c.drain_node("HV04")
+    c.advance(60)
+    c.remove_node("HV04")
+    c.advance(10)
+    c.add_node("HV04")  # §2.3 AddEvictDelay 60 s: its ClusSvc waits 50 s more
+    c.advance(45)
+    assert c.node("HV04").state.value == "Down" and c.node("HV04").clussvc == "Stopped"
+    c.advance(15)
+    assert c.node("HV04").state.value == "Up"

@@ -74,6 +74,7 @@ class Cluster:
         self.spec = spec
         self._disk_sizes: dict[str, float] = {}
         self._installing: set[str] = set()  # servers being reinstalled (§9.1), not just booting
+        self._last_evict: float | None = None  # §2.3 AddEvictDelay counts from here
         self._w = w = World(P.PROFILES[spec.os], spec.seed, CalendarClock(spec.clock), spec.name)
         self._roles = Roles(w)
         self._members = Membership(w, self._roles)
@@ -1325,14 +1326,18 @@ class Cluster:
                 if self._hosting(n.name):  # a VM is still being saved there: evict once it is gone
                     w.after(1.0, evict_when_stopped)
                     return
-                self._members.evict(n)
+                self._evict(n)
 
             # scheduled, not called: the move that finished last is still unwinding and may look the node up
             self._members.stop_service(n, then=lambda: w.after(0, evict_when_stopped))
             return
         if hosting:  # VMs still run on a node outside the membership: they fail over
             self._roles.nodes_removed([n.name], survivors=True)
+        self._evict(n)
+
+    def _evict(self, n: Node) -> None:
         self._members.evict(n)
+        self._last_evict = self._w.now
 
     def _server(self, name: str) -> Node:
         return _lookup("server", self._w.servers, name)
@@ -1359,7 +1364,6 @@ class Cluster:
         del w.servers[server.name]
         server.id = w.next_node_id
         w.next_node_id += 1
-        server.service = Service.RUNNING
         server.epoch += 1
         server.paused = server.joining = server.stopping = server.shutting_down = server.prevent_quorum = False
         server.drain_status = DrainStatus.NOT_INITIATED
@@ -1369,7 +1373,20 @@ class Cluster:
                 r.possible_owners.add(server.name)
         w.emit("NodeAdded", server.name, node=server.name, os_display=display(server.os), id=server.id)
         self._members.commit_votes()
-        self._members.topology_changed()
+        # §2.3 AddEvictDelay: within 60 s of an eviction the new node's Cluster service waits to join.
+        wait = 0.0 if self._last_evict is None else self._last_evict + P.ADD_EVICT_DELAY_S - w.now
+        epoch = server.epoch
+
+        def start() -> None:
+            if server.epoch == epoch and server.name in w.nodes and server.powered:
+                server.service = Service.RUNNING
+                self._members.topology_changed()
+
+        if wait > 0:
+            server.service = Service.STOPPED
+            w.after(wait, start)
+        else:
+            start()
 
     def install_node_os(
         self, name: str, os_name: str, *, memory_gb: float | None = None, cpus: int | None = None

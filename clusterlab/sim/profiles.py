@@ -277,3 +277,7 @@ OS_INSTALL_S: Final = 20 * 60.0
 def release_index(os_name: str) -> int:
     """Position of a release in :data:`RELEASES` (older releases are smaller)."""
     return RELEASES.index(os_name)
+
+
+#: §2.3 AddEvictDelay: seconds after an eviction before the cluster adds a node (the join waits).
+ADD_EVICT_DELAY_S: Final = 60.0

@@ -237,7 +237,8 @@ def remove_cluster_node(inv: Invocation) -> Iterable[Any]:
     description="Cluster OS Rolling Upgrade step 3 (§9.1): a reinstalled (or spare) server joins like any "
     "node. A node one release above the cluster functional level puts the cluster in mixed-OS mode (1548); "
     "it runs in compatibility mode until Update-ClusterFunctionalLevel. A node more than one release up, or "
-    "older than the functional level, is refused.",
+    "older than the functional level, is refused. Within AddEvictDelay (60 s) of an eviction the new node "
+    "waits before it joins (§2.3).",
     examples=(("Add-ClusterNode -Name HV01", "HV01, reinstalled with Windows Server 2016, joins the cluster."),),
 )
 def add_cluster_node(inv: Invocation) -> Iterable[Any]:
