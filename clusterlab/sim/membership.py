@@ -323,8 +323,9 @@ class Membership:
         w.after(P.JOIN_S, done)
 
     def _versions_on_join(self, n: Node, p: Partition) -> None:
-        """§9.1 mixed-OS mode: a node joining a membership that runs more than one release logs 1548; the
-        first node of a newer release than the core Cluster Group's owner takes the core resources."""
+        """§9.1 mixed-OS mode: a node joining while some member runs another release than the functional
+        level's logs 1548; the first node of a newer release than the core Cluster Group's owner takes the
+        core resources [S22]."""
         w = self.w
         if mixed_mode(w.profile.name, [w.nodes[m].os for m in p.members]):
             w.emit(
