@@ -45,7 +45,7 @@ EXPECTED: dict[str, list[str]] = {
         "13:21: steps[5].expect.event is the text '1135' (expected an integer event ID such as 1135)",
         "17:15: steps[6].quiz.answer: 3 is not an index into the 3 choices (expected 0 to 2: the first choice is 0)",
         "18:5: steps[7]: missing required key 'check' (expected an expectation: a mapping whose first key is one of "
-        "node, role, vm, csv, quorum, event, cau, file_server, guest_cluster, all, any, not)",
+        "node, role, vm, csv, quorum, event, cau, file_server, guest_cluster, cluster, all, any, not)",
         "20:5: steps[8] has none of the keys say, run, wait, at, expect, task, quiz (expected a step: a mapping with "
         "one of say, run, wait, at, expect, task, quiz)",
     ],

@@ -16,6 +16,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from clusterlab.lab import default_lab_path, load_lab
 from clusterlab.sim import Cluster, ClusterError, VmState
 from clusterlab.sim.cau import CauOptions
+from clusterlab.sim.profiles import VM_CONFIG_VERSION
+from clusterlab.sim.upgrade import join_refusal, version_key
 
 NODES = ["HV01", "HV02", "HV03", "HV04"]
 ROLES = ["DC01", "SQL01", "SQL02", "EXCH01", "TEST01", "DEV01", "Cluster Group"]
@@ -91,6 +93,8 @@ class ClusterMachine(RuleBasedStateMachine):
 
     @rule(n=node)
     def pause_resume(self, n: str) -> None:
+        if n not in self.c.node_names():  # evicted
+            return
         if self.c.node(n).state.value == "Paused":
             self._do(self.c.resume_node, n)
         else:
@@ -189,6 +193,36 @@ class ClusterMachine(RuleBasedStateMachine):
     def dynamic(self, on: bool) -> None:
         self._do(self.c.set_dynamic_quorum, on)
 
+    # §9.1 rolling upgrade and §9.3 configuration restore (the lab is 2022, the newest release: nodes can
+    # be evicted, reinstalled and added back; a 2019 reinstall is refused as older than the level)
+
+    @rule(n=node, force=st.booleans())
+    def evict(self, n: str, force: bool) -> None:
+        self._do(self.c.remove_node, n, force=force)
+
+    @rule(n=node, os=st.sampled_from(["2019", "2022"]))
+    def reinstall(self, n: str, os: str) -> None:
+        self._do(self.c.install_node_os, n, os)
+
+    @rule(n=node)
+    def add(self, n: str) -> None:
+        self._do(self.c.add_node, n)
+
+    @rule(what_if=st.booleans())
+    def raise_level(self, what_if: bool) -> None:
+        self._do(self.c.update_functional_level, what_if=what_if)
+
+    @rule(g=st.sampled_from(ROLES[:-1]))
+    def vm_version(self, g: str) -> None:
+        self._do(self.c.update_vm_version, g)
+
+    @rule(n=node, authoritative=st.booleans(), backup=st.booleans())
+    def backup_restore(self, n: str, authoritative: bool, backup: bool) -> None:
+        if backup:
+            self._do(self.c.backup_config)
+        else:
+            self._do(self.c.restore_config, n, authoritative=authoritative)
+
     @rule(seconds=st.sampled_from([1.0, 5.0, 19.0, 21.0, 60.0, 300.0, 3600.0]))
     def wait(self, seconds: float) -> None:
         self.c.advance(seconds)
@@ -237,6 +271,18 @@ class ClusterMachine(RuleBasedStateMachine):
             active = [n.node for n in run.nodes if not n.done and n.status not in ("Waiting", "Scanning", "Staging")]
             assert len(active) <= 1, f"CAU works on {active} at once"
             assert not self.c.cau.locked, "a run is under way on a locked cluster"
+        # §9.1: nodes and servers are apart; no configuration names an evicted node; nodes fit the level
+        assert not nodes.keys() & {x.name for x in s.servers}, "a server is also a node"
+        for g in s.groups:
+            assert set(g.preferred_owners) <= nodes.keys(), f"{g.name} prefers a node that is gone"
+        for r in s.resources:
+            assert set(r.possible_owners) <= nodes.keys(), f"{r.name} may run on a node that is gone"
+        for n in s.nodes:
+            assert join_refusal(s.os, n.os) is None, f"{n.name} runs {n.os} at functional level {s.os}"
+        for vm in s.vms:
+            if vm.state in (VmState.RUNNING, VmState.STARTING) and vm.host in nodes:
+                host_version = VM_CONFIG_VERSION[nodes[vm.host].os]
+                assert version_key(vm.version) <= version_key(host_version), f"{vm.name} too new for {vm.host}"
         in_maintenance = {c.name for c in s.csvs if c.maintenance}
         for vm in s.vms:
             if vm.csv in in_maintenance:

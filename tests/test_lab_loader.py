@@ -586,6 +586,7 @@ def test_expectations_follow_the_evaluator_tables() -> None:
                         "cau": "~",
                         "file_server": "FS1",
                         "guest_cluster": "GC1",
+                        "cluster": "~",
                     }[subject]
                     text = f"{{{subject}: {name}, {key}: {word}}}"
                 lab(

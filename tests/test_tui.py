@@ -517,3 +517,35 @@ def test_headless_packages_never_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+# rolling upgrade (§9.1) ---------------------------------------------------------------------
+
+
+def test_evicted_node_leaves_the_tables_and_comes_back_tagged_with_its_release(tmp_path: Path) -> None:
+    lab_file = tmp_path / "upgrade.yaml"
+    lab_file.write_text(
+        "format: 1\nos: 2012R2\ncluster:\n  nodes: [HV01, HV02, HV03]\n  csvs: [{name: CSV1}]\n"
+        "  vms: [{name: DC01, owner: HV01, csv: CSV1}]\n"
+    )
+
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        assert app.run_cmdline("Suspend-ClusterNode -Name HV01 -Drain")
+        app.advance_sim(120)
+        assert app.run_cmdline("Remove-ClusterNode -Name HV01")
+        app.advance_sim(1)
+        await pilot.pause()
+        table = nodes(app)
+        assert [table.ordered_rows[i].key.value for i in range(table.row_count)] == ["HV02", "HV03"]
+        assert app.run_cmdline("Install-LabNodeOS -Name HV01 -OS 2016")
+        app.advance_sim(1201)
+        assert app.run_cmdline("Add-ClusterNode -Name HV01")
+        app.advance_sim(30)
+        await pilot.pause()
+        assert [table.ordered_rows[i].key.value for i in range(table.row_count)] == ["HV02", "HV03", "HV01"]
+        assert cell(table, "HV01", 0) == "HV01 (2016)" and cell(table, "HV02", 0) == "HV02"
+        assert cell(table, "HV01", 1) == "Up"
+        assert "mixed-OS, level 8 (Windows Server 2012 R2)" in app.query_one(ClusterHeader).text
+        assert not error_notifications(app)
+
+    drive(scenario, app=make_app(load_lab(lab_file), paused=True))

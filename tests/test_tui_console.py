@@ -264,12 +264,12 @@ def test_tab_completes_and_cycles() -> None:
         await type_line(pilot, "Get-ClusterN", enter=False)
         await pilot.press("tab")
         assert prompt(app).value == "Get-ClusterNetwork"
-        assert prompt(app).completions == ("Get-ClusterNetwork", "Get-ClusterNode")
+        assert prompt(app).completions == ("Get-ClusterNetwork", "Get-ClusterNetworkInterface", "Get-ClusterNode")
         assert app.query_one("#completions").display
-        await pilot.press("tab")
+        await pilot.press("tab", "tab")
         assert prompt(app).value == "Get-ClusterNode"
         await pilot.press("shift+tab")
-        assert prompt(app).value == "Get-ClusterNetwork"
+        assert prompt(app).value == "Get-ClusterNetworkInterface"
         await pilot.press("tab", "space", "minus", "N", "tab")  # typing ends the cycle; -N -> -Name
         assert prompt(app).value == "Get-ClusterNode -Name"
         assert prompt(app).completions == ()

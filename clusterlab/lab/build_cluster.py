@@ -37,6 +37,7 @@ class ClusterBuild:
 
     spec: ClusterSpec
     node_paths: list[Path] = field(default_factory=list)
+    server_paths: list[Path] = field(default_factory=list)
     network_paths: list[Path] = field(default_factory=list)
     csv_paths: list[Path] = field(default_factory=list)
     vm_paths: list[Path] = field(default_factory=list)
@@ -53,22 +54,25 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
     build = ClusterBuild(ClusterSpec())
     base: Mapping[str, Any] = data.get("node_defaults") or {}
     nodes: list[NodeSpec] = []
-    for i, entry in enumerate(data.get("nodes") or []):
-        own = {"name": entry} if isinstance(entry, str) else entry
-        if not isinstance(own, dict) or "name" not in own:
-            continue
-        merged = {**base, **own}
-        nodes.append(
-            NodeSpec(
-                name=own["name"],
-                memory_gb=merged.get("memory_gb", 256.0),
-                cpus=merged.get("cpus", 32),
-                site=merged.get("site"),
-                node_weight=merged.get("node_weight", 1),
-                updates=_updates(own["updates"]) if own.get("updates") is not None else None,
+    servers: list[NodeSpec] = []
+    for section, out, paths in (("nodes", nodes, build.node_paths), ("servers", servers, build.server_paths)):
+        for i, entry in enumerate(data.get(section) or []):
+            own = {"name": entry} if isinstance(entry, str) else entry
+            if not isinstance(own, dict) or "name" not in own:
+                continue
+            merged = {**base, **own}
+            out.append(
+                NodeSpec(
+                    name=own["name"],
+                    memory_gb=merged.get("memory_gb", 256.0),
+                    cpus=merged.get("cpus", 32),
+                    site=merged.get("site"),
+                    node_weight=merged.get("node_weight", 1),
+                    os=own.get("os"),
+                    updates=_updates(own["updates"]) if own.get("updates") is not None else None,
+                )
             )
-        )
-        build.node_paths.append(("cluster", "nodes", i))
+            paths.append(("cluster", section, i))
 
     networks: list[NetworkSpec] = []
     raw_networks = data.get("networks")
@@ -174,6 +178,7 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
         ),
         remote_shutdown_firewall=data.get("remote_shutdown_firewall", True),
         administrative_access_point=data.get("administrative_access_point", "ActiveDirectoryAndDns"),
+        servers=tuple(servers),
     )
     return build
 

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from clusterlab.sim.profiles import PROFILES
 from clusterlab.sim.spec import NetworkRole, WitnessType
+from clusterlab.sim.upgrade import join_refusal
 
 from .build_cluster import ClusterBuild, starts_running
 from .problems import did_you_mean, one_of
@@ -31,6 +32,7 @@ _NOUNS: Final = {
     "event source": "node or role",
     "file server": "file server",
     "guest cluster": "guest cluster",
+    "any node": "node",  # a node, or a server that is not one (yet, or any more): expectations (§9.1)
 }
 _SECTIONS: Final[Mapping[str, tuple[Path, ...]]] = {
     "node": (("cluster", "nodes"),),
@@ -39,7 +41,8 @@ _SECTIONS: Final[Mapping[str, tuple[Path, ...]]] = {
     "role": (("cluster", "vms"), ("cluster", "file_servers")),
     "file server": (("cluster", "file_servers"),),
     "guest cluster": (("cluster", "guest_clusters"),),
-    "event source": (("cluster", "nodes"), ("cluster", "vms"), ("cluster", "csvs")),
+    "event source": (("cluster", "nodes"), ("cluster", "servers"), ("cluster", "vms"), ("cluster", "csvs")),
+    "any node": (("cluster", "nodes"), ("cluster", "servers")),
 }
 
 
@@ -48,7 +51,12 @@ _SECTIONS: Final[Mapping[str, tuple[Path, ...]]] = {
 
 def check_names(build: ClusterBuild, r: Reading) -> None:
     spec = build.spec
-    _unique("node", [n.name for n in spec.nodes], build.node_paths, r)
+    _unique(
+        "node",
+        [n.name for n in (*spec.nodes, *spec.servers)],
+        [*build.node_paths, *build.server_paths],
+        r,
+    )
     _unique("network", [n.name for n in spec.networks], build.network_paths, r)
     _unique("CSV", [c.name for c in spec.csvs], build.csv_paths, r)
     _unique("VM", [v.name for v in spec.vms], build.vm_paths, r, reserved=BUILTIN_ROLES, batches=build.batch_paths)
@@ -106,7 +114,8 @@ def check_references(build: ClusterBuild, r: Reading) -> list[tuple[Reference, s
         "role": roles,
         "file server": [f.name for f in spec.file_servers],
         "guest cluster": [g.name for g in spec.guest_clusters],
-        "event source": [n.name for n in spec.nodes]
+        "any node": [n.name for n in (*spec.nodes, *spec.servers)],
+        "event source": [n.name for n in (*spec.nodes, *spec.servers)]
         + roles
         + [spec.name]
         + [c.name for c in spec.csvs]
@@ -127,7 +136,7 @@ def check_references(build: ClusterBuild, r: Reading) -> list[tuple[Reference, s
             continue  # an entry that defines these names is itself invalid: its message says enough
         noun = " or ".join(_NOUNS[k] for k in ref.kinds)
         if ref.kinds not in shown:
-            names = [n for k in ref.kinds for n in (pools["node"] + roles if k == "event source" else pools[k])]
+            names = [n for k in ref.kinds for n in (pools["any node"] + roles if k == "event source" else pools[k])]
             names = list(dict.fromkeys(names))
             listed = one_of(names) if names else f"a {noun} defined in the cluster section; the lab defines none"
             shown[ref.kinds] = (names, listed)
@@ -165,6 +174,7 @@ class _HintBudget:
 def check_topology(build: ClusterBuild, r: Reading) -> None:
     spec = build.spec
     _check_quorum(build, r)
+    _check_node_releases(build, r)
     if spec.networks and all(n.role is NetworkRole.NONE for n in spec.networks):
         r.report_at(
             ("cluster", "networks"),
@@ -177,6 +187,22 @@ def check_topology(build: ClusterBuild, r: Reading) -> None:
         )
     _check_memory(build, r)
     _check_vm_settings(build, r)
+
+
+def _check_node_releases(build: ClusterBuild, r: Reading) -> None:
+    """§9.1: a node runs the lab's release or, mid-upgrade, the next one up (2012 R2 → 2016 first)."""
+    spec = build.spec
+    for node, path in zip(spec.nodes, build.node_paths, strict=True):
+        if node.os is None or node.os not in PROFILES or spec.os not in PROFILES:
+            continue
+        refusal = join_refusal(spec.os, node.os)
+        if refusal is not None:
+            where: Path = (*path, "os")
+            r.report_at(
+                where,
+                f"{label(where)}: node {node.name} cannot be in a cluster at functional level "
+                f"{PROFILES[spec.os].functional_level}: {refusal} (expected os {spec.os} or the next release up)",
+            )
 
 
 def _check_quorum(build: ClusterBuild, r: Reading) -> None:
@@ -371,7 +397,7 @@ def _check_expectation(exp: Any, path: Path, r: Reading) -> None:
             _check_expectation(item, (*path, "all" if "all" in exp else "any", j), r)
     if "not" in exp:
         _check_expectation(exp["not"], (*path, "not"), r)
-    for subject in ("quorum", "cau"):
+    for subject in ("quorum", "cau", "cluster"):
         inner = exp.get(subject)
         if isinstance(inner, Mapping):
             for key in inner:

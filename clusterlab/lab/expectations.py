@@ -6,27 +6,29 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from clusterlab.sim import Cluster, ClusterSnapshot
+from clusterlab.sim import PROFILES, Cluster, ClusterSnapshot
 
 from .steps import AllOf, AnyOf, Check, Expectation, NotOf
 
 #: Every subject and the keys it accepts (the loader validates against this table).
 SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = {
-    "node": ("state", "drain", "node_weight", "dynamic_weight", "roles"),
-    "role": ("state", "owner", "owner_not", "owner_in"),
-    "vm": ("state", "host", "downtime_max", "migrations", "storage"),
+    "node": ("state", "drain", "node_weight", "dynamic_weight", "roles", "os"),
+    "role": ("state", "owner", "owner_not", "owner_in", "preferred_owners"),
+    "vm": ("state", "host", "downtime_max", "migrations", "storage", "version"),
     "csv": ("owner", "state", "io", "maintenance", "redirected"),
     "quorum": ("state", "votes", "witness_vote", "forced"),
     "event": ("count", "min", "max", "source"),
     "cau": ("status", "nodes_updated", "failed_nodes", "locked"),
     "file_server": ("state", "owner", "connected", "disconnects", "transparent_failovers"),
     "guest_cluster": ("state", "owner", "failovers"),
+    "cluster": ("functional_level", "os", "mixed_mode", "nodes", "roles"),
 }
 
 SUBJECT_VALUES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "node": {
         "state": ("Up", "Down", "Paused", "Joining", "Isolated", "Quarantined"),
         "drain": ("NotInitiated", "InProgress", "Completed", "Failed"),
+        "os": tuple(PROFILES),
     },
     "role": {"state": ("Online", "Offline", "Failed", "PartialOnline", "Pending")},
     "vm": {
@@ -47,6 +49,7 @@ SUBJECT_VALUES: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "cau": {"status": ("NotStarted", "Running", "Succeeded", "Failed", "Cancelled")},
     "file_server": {"state": ("Online", "Offline", "Failed", "PartialOnline", "Pending")},
     "guest_cluster": {"state": ("Online", "Offline", "Pending")},
+    "cluster": {"os": tuple(PROFILES)},
 }
 
 
@@ -116,15 +119,34 @@ class Evaluator:
     # subjects ---------------------------------------------------------------------------
 
     def _node(self, exp: Check) -> Verdict:
-        n = self.snap.node(str(exp.name))
+        name = str(exp.name)
+        n = next((x for x in self.snap.nodes if x.name.lower() == name.lower()), None)
+        if n is None:
+            # §9.1: an evicted node (or a spare server) is no node of the cluster; only its release can match.
+            server = next((x for x in self.snap.servers if x.name.lower() == name.lower()), None)
+            what = f"a server running {server.os_display}, {server.state}" if server else "unknown"
+            ok = server is not None and set(exp.keys) == {"os"} and _eq(server.os, exp.keys["os"])
+            return Verdict(ok, describe(exp), f"{name} is not a node of the cluster ({what})")
         seen = {
             "state": n.state.value,
             "drain": n.drain_status.value,
             "node_weight": n.node_weight,
             "dynamic_weight": n.dynamic_weight,
             "roles": n.roles,
+            "os": n.os,
         }
         return self._compare(exp, seen, f"node {n.name}")
+
+    def _cluster(self, exp: Check) -> Verdict:
+        s = self.snap
+        seen = {
+            "functional_level": s.functional_level,
+            "os": s.os,
+            "mixed_mode": s.mixed_mode,
+            "nodes": [n.name for n in s.nodes],
+            "roles": [g.name for g in s.groups if not g.is_core],
+        }
+        return self._compare(exp, seen, "cluster")
 
     def _role(self, exp: Check) -> Verdict:
         g = self.snap.group(str(exp.name))
@@ -138,10 +160,15 @@ class Evaluator:
                 ok &= not _eq(g.owner, want)
             elif key == "owner_in":
                 ok &= any(_eq(g.owner, w) for w in want)
+            elif key == "preferred_owners":
+                ok &= [x.lower() for x in g.preferred_owners] == [str(x).lower() for x in want]
+        preferred = f", preferred owners {_show(g.preferred_owners)}" if "preferred_owners" in exp.keys else ""
         return Verdict(
             ok,
             describe(exp),
-            f"role {g.name} owner was {g.owner} (state {g.state.value}" + (f", {g.status}" if g.status else "") + ")",
+            f"role {g.name} owner was {g.owner} (state {g.state.value}"
+            + (f", {g.status}" if g.status else "")
+            + f"){preferred}",
         )
 
     def _vm(self, exp: Check) -> Verdict:
@@ -159,12 +186,14 @@ class Evaluator:
                 ok &= v.migrations == int(want)
             elif key == "storage":
                 ok &= _eq(v.csv or "", want)
+            elif key == "version":
+                ok &= _eq(v.version, str(want))
         unmonitored = " (Unmonitored)" if v.unmonitored else ""
         return Verdict(
             ok,
             describe(exp),
             f"vm {v.name} was {v.state.value}{unmonitored} on {v.host}, downtime {v.downtime_s:g} s, "
-            f"{v.migrations} migrations, stored on {v.csv or 'local storage'}",
+            f"{v.migrations} migrations, stored on {v.csv or 'local storage'}, version {v.version}",
         )
 
     def _csv(self, exp: Check) -> Verdict:
@@ -274,6 +303,7 @@ _CHECKS: Mapping[str, Callable[[Evaluator, Check], Verdict]] = {
     "cau": Evaluator._cau,
     "file_server": Evaluator._file_server,
     "guest_cluster": Evaluator._guest_cluster,
+    "cluster": Evaluator._cluster,
 }
 
 

@@ -18,7 +18,7 @@ import json
 from typing import Any, Final
 
 from clusterlab.sim.clock import DEFAULT_START
-from clusterlab.sim.profiles import DEFAULT_PROFILE, PROFILES
+from clusterlab.sim.profiles import DEFAULT_PROFILE, PROFILES, VM_CONFIG_VERSION
 from clusterlab.sim.spec import NetworkRole, Priority, WitnessType
 
 from .expectations import SUBJECT_KEYS, SUBJECT_VALUES
@@ -112,11 +112,17 @@ _NODE_FIELDS: Final = (
         "NodeWeight: 1 if the node has a quorum vote, 0 if not (default: node_defaults, else 1).",
     ),
     Field("updates", UPDATES, "Updates pending on this node (default: the cluster's updates)."),
+    Field(
+        "os",
+        Choice(tuple(PROFILES)),
+        "The Windows Server release on this node (default: the lab's os). A node one release above it "
+        "starts the lab in mixed-OS mode, half-way through a rolling upgrade (§9.1).",
+    ),
 )
 
 NODE: Final = Record(
     (Field("name", NODE_NAME, "The node's computer name, e.g. HV01.", required=True), *_NODE_FIELDS),
-    what="a node: a mapping with name, memory_gb, cpus, site, node_weight",
+    what="a node: a mapping with name, memory_gb, cpus, site, node_weight, os",
     description="A node with its own settings.",
 )
 
@@ -370,6 +376,17 @@ CLUSTER: Final = Record(
         ),
         Field("node_defaults", NODE_DEFAULTS, "Settings shared by every node.", default={}),
         Field(
+            "servers",
+            ListOf(
+                Union((NODE_NAME, NODE), what="a server name or a mapping with name"),
+                what="a list of server names or server mappings",
+                max_items=MAX_NODES,
+            ),
+            "Servers of the lab that are not cluster nodes at the start (spares), with the node keys: "
+            "Add-ClusterNode adds one, Install-LabNodeOS reinstalls one (§9.1).",
+            default=[],
+        ),
+        Field(
             "networks",
             ListOf(NETWORK, what="a list of networks", min_items=1),
             "Cluster networks (default: one ClusterAndClient network).",
@@ -446,7 +463,10 @@ _EXPECTATION_KEY_HINTS: Final = {
 EXPECTATION: Final = Ref("expectation", description="A condition on the cluster: its first key names the subject.")
 
 _SUBJECT_NAMES: Final[dict[str, tuple[Kind, str]]] = {
-    "node": (Name(what="a node name", refers=("node",)), "The node to check."),
+    "node": (
+        Name(what="a node name", refers=("any node",)),
+        "The node to check (an evicted node or a spare server is no node: only its os can be checked).",
+    ),
     "role": (
         Name(what="a role name", refers=("role",)),
         "The clustered role (a VM, Cluster Group, Available Storage).",
@@ -473,6 +493,7 @@ _SUBJECT_NAMES: Final[dict[str, tuple[Kind, str]]] = {
         ),
         "The run's status as shorthand, or leave empty and check the keys.",
     ),
+    "cluster": (Nothing(), "Leave empty (or give a mapping of the keys): the lab has one cluster."),
 }
 
 _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
@@ -482,12 +503,17 @@ _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
         "node_weight": (Integer(minimum=0, maximum=1), "NodeWeight (configured vote), 0 or 1."),
         "dynamic_weight": (Integer(minimum=0, maximum=1), "DynamicWeight (vote in force), 0 or 1."),
         "roles": (Integer(minimum=0), "How many roles the node owns."),
+        "os": (None, "The Windows Server release the node (or evicted server) runs (§9.1)."),
     },
     "role": {
         "state": (None, "The role's state."),
         "owner": (NODE_REF, "The node that owns the role."),
         "owner_not": (NODE_REF, "A node that must not own the role."),
         "owner_in": (ListOf(NODE_REF, what="a list of node names", min_items=1), "The owner is one of these nodes."),
+        "preferred_owners": (
+            ListOf(NODE_REF, what="a list of node names"),
+            "Exactly these preferred owners, in this order ([] for none).",
+        ),
     },
     "vm": {
         "state": (None, "The VM's state."),
@@ -495,6 +521,10 @@ _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
         "downtime_max": (Duration(), "At most this much time not running since lab start (30, 45s, 2m)."),
         "migrations": (Integer(minimum=0), "How many times the VM moved."),
         "storage": (CSV_REF, "The Cluster Shared Volume its files are on (Move-VMStorage changes it)."),
+        "version": (
+            Choice(tuple(VM_CONFIG_VERSION.values())),
+            "The VM configuration version (Update-VMVersion raises it, §9.1).",
+        ),
     },
     "csv": {
         "owner": (NODE_REF, "The coordinator node of the CSV."),
@@ -533,6 +563,20 @@ _KEY_KINDS: Final[dict[str, dict[str, tuple[Kind | None, str]]]] = {
         "owner": (VM_REF, "The member VM that owns the role."),
         "failovers": (Integer(minimum=0), "How many times the role moved between members."),
     },
+    "cluster": {
+        "functional_level": (Integer(minimum=1), "ClusterFunctionalLevel: 8 = 2012 R2, 9 = 2016 (§9.1)."),
+        "os": (None, "The release of the functional level: the release whose behaviour the cluster has."),
+        "mixed_mode": (Boolean(), "Some node runs another release than the functional level's (§9.1)."),
+        "nodes": (
+            ListOf(Name(what="a node name", refers=("any node",)), what="a list of node names"),
+            "Exactly these nodes are in the cluster's node list (Remove-ClusterNode / Add-ClusterNode change it).",
+        ),
+        "roles": (
+            ListOf(Text(min_length=1), what="a list of role names"),
+            "Exactly these clustered roles exist, besides Cluster Group and Available Storage (roles created "
+            "or removed during the lab count).",
+        ),
+    },
     "cau": {
         "status": (None, "The Cluster-Aware Updating run's status."),
         "nodes_updated": (Integer(minimum=0), "How many nodes were updated."),
@@ -555,7 +599,7 @@ def _key_field(subject: str, key: str) -> Field:
 def _subject(subject: str) -> Record:
     name_kind, text = _SUBJECT_NAMES.get(subject, (Anything(), f"The {subject} to check."))
     keys = tuple(_key_field(subject, k) for k in SUBJECT_KEYS[subject])
-    if subject in ("quorum", "cau"):
+    if subject in ("quorum", "cau", "cluster"):
         inner = Record(keys, what=f"a mapping of {subject} keys", description=f"The {subject} keys to check.")
         name_kind = Union((name_kind, inner), what=name_kind.expected())
     return Record(

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from clusterlab.sim import Cluster, ClusterError
+from clusterlab.sim import PROFILES, Cluster, ClusterError
+from clusterlab.sim.profiles import release_index
 
 from . import ast as A
 from .errors import ErrorRecord, ShellError
@@ -84,7 +85,9 @@ class Context:
 
     @property
     def profile(self) -> str:
-        return self.shell.cluster.profile.name
+        """The release whose cmdlets and output formats the console uses: the newest a node runs (§9.1:
+        a mixed-OS cluster is managed from an up-level node)."""
+        return self.shell.cluster.console_os
 
     @property
     def width(self) -> int:
@@ -330,7 +333,7 @@ class Shell:
         if found.min_os and not self._os_at_least(found.min_os):
             raise ShellError(
                 ErrorRecord(
-                    f"The term '{cmd.name}' is not available on {self.cluster.profile.display_name}: "
+                    f"The term '{cmd.name}' is not available on {PROFILES[self.cluster.console_os].display_name}: "
                     f"{found.name} exists from Windows Server {found.min_os}.",
                     "ObjectNotFound",
                     "",
@@ -418,8 +421,7 @@ class Shell:
         return max(1, len(self._line[cmd.pos : end].rstrip()))
 
     def _os_at_least(self, version: str) -> bool:
-        order = ["2012", "2012R2", "2016", "2019", "2022"]
-        return order.index(self.cluster.profile.name) >= order.index(version)
+        return release_index(self.cluster.console_os) >= release_index(version)
 
     # binding --------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ Build a :class:`Cluster` from a :class:`ClusterSpec`, send it commands, advance 
 """
 
 from .clock import CalendarClock
+from .clusdb import ConfigBackup
 from .cluster import Cluster
 from .errors import ClusterError, InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
 from .events import ClusterEvent, Level
@@ -28,6 +29,7 @@ from .snapshots import (
     QuorumSnapshot,
     ResourceSnapshot,
     ResourceState,
+    ServerSnapshot,
     VmSnapshot,
     VmState,
 )
@@ -57,6 +59,7 @@ __all__ = [
     "ClusterEvent",
     "ClusterSnapshot",
     "ClusterSpec",
+    "ConfigBackup",
     "CsvSnapshot",
     "CsvSpec",
     "DrainStatus",
@@ -85,6 +88,7 @@ __all__ = [
     "QuorumSpec",
     "ResourceSnapshot",
     "ResourceState",
+    "ServerSnapshot",
     "VmSnapshot",
     "VmSpec",
     "VmState",

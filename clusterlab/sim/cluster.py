@@ -7,13 +7,15 @@ illegal state; nothing else escapes. Queries return frozen snapshots.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar, TypeVar
 
 from . import profiles as P
 from .cau import Cau, default_updates
 from .clock import CalendarClock
-from .errors import InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
+from .clusdb import ClusDb, ConfigBackup, GroupConfig, capture
+from .errors import ClusterError, InvalidArgumentError, InvalidStateError, ObjectNotFoundError, QuorumError
 from .events import ClusterEvent
 from .guest import GuestCluster, GuestClusters, GuestClusterSnapshot
 from .membership import Membership
@@ -27,6 +29,7 @@ from .snapshots import (
     DrainStatus,
     FileServerSnapshot,
     GroupSnapshot,
+    GroupState,
     GroupType,
     MigrationSnapshot,
     NetworkSnapshot,
@@ -36,14 +39,18 @@ from .snapshots import (
     QuorumSnapshot,
     ResourceSnapshot,
     ResourceState,
+    ServerSnapshot,
     VmSnapshot,
     VmState,
 )
 from .spec import ClusterSpec, FileServerSpec, NetworkRole, Priority, VmSpec, WitnessType
+from .upgrade import check_level_update, display, join_refusal, level_text, mixed_mode, version_key
 
 T = TypeVar("T")
 
 CORE_GROUP = "Cluster Group"
+#: A computer or client access point name: 1–15 letters, digits or hyphens.
+_COMPUTER_NAME = re.compile(r"[A-Za-z0-9-]{1,15}")
 AVAILABLE_STORAGE = "Available Storage"
 
 
@@ -67,20 +74,30 @@ class Cluster:
         if spec.os not in P.PROFILES:
             raise InvalidArgumentError(f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)}).")
         self.spec = spec
-        self.profile = P.PROFILES[spec.os]
         self._disk_sizes: dict[str, float] = {}
-        self._role_names: set[str] = {CORE_GROUP.lower(), AVAILABLE_STORAGE.lower()}  # duplicate checks in O(1)
-        self._w = w = World(self.profile, spec.seed, CalendarClock(spec.clock), spec.name)
+        self._role_names: set[str] | None = {CORE_GROUP.lower(), AVAILABLE_STORAGE.lower()}  # while building
+        self._installing: set[str] = set()  # servers being reinstalled (§9.1), not just booting
+        self._last_evict: float | None = None  # §2.3 AddEvictDelay counts from here
+        self._w = w = World(P.PROFILES[spec.os], spec.seed, CalendarClock(spec.clock), spec.name)
         self._roles = Roles(w)
         self._members = Membership(w, self._roles)
+        self._clusdb = ClusDb(w, self._roles)
+        self._members.joined_hooks.append(self._clusdb.node_joined)
         self.cau = Cau(w, self._roles, self._members)
         self._guests = GuestClusters(w)
         self._roles.vm_listeners.append(self._guests.vm_changed)
         self._build(spec)
+        self._role_names = None
         default = spec.updates if spec.updates is not None else default_updates(self.profile, w.clock.at(0))
-        for ns in spec.nodes:
+        for ns in (*spec.nodes, *spec.servers):
             self.cau.set_updates(ns.name, ns.updates if ns.updates is not None else default)
         self.cau.firewall_enabled = spec.remote_shutdown_firewall
+
+    @property
+    def profile(self) -> P.OsProfile:
+        """The behaviour profile: the release of the cluster functional level (§9.1). In mixed-OS mode the
+        newer nodes run in compatibility mode, so this stays the older release until the level is raised."""
+        return self._w.profile
 
     # construction ----------------------------------------------------------------------
 
@@ -88,15 +105,29 @@ class Cluster:
         w = self._w
         if not spec.nodes:
             raise InvalidArgumentError("A cluster needs at least one node.")
-        for i, ns in enumerate(spec.nodes, start=1):
-            if ns.name.lower() in (n.lower() for n in w.nodes):
+        for i, ns in enumerate((*spec.nodes, *spec.servers), start=1):
+            if ns.name.lower() in (n.lower() for n in (*w.nodes, *w.servers)):
                 raise InvalidArgumentError(f"Duplicate node name '{ns.name}'.")
             if ns.node_weight not in (0, 1):
                 raise InvalidArgumentError(f"NodeWeight of '{ns.name}' must be 0 or 1.")
-            w.nodes[ns.name] = Node(ns.name, i, ns.memory_gb, ns.cpus, ns.site, ns.node_weight)
-            w.nodes[ns.name].migration_option = self.profile.default_migration_option
+            os_name = ns.os or spec.os
+            if os_name not in P.PROFILES:
+                raise InvalidArgumentError(
+                    f"Unknown OS '{os_name}' for '{ns.name}' (expected one of {', '.join(P.PROFILES)})."
+                )
+            node = Node(ns.name, i, ns.memory_gb, ns.cpus, ns.site, ns.node_weight, os=os_name)
+            node.migration_option = P.PROFILES[os_name].default_migration_option
+            if i <= len(spec.nodes):
+                refusal = join_refusal(spec.os, os_name)
+                if refusal is not None:
+                    raise InvalidArgumentError(f"Node '{ns.name}' cannot be a node of this cluster: {refusal}.")
+                w.nodes[ns.name] = node
+            else:
+                node.service = Service.STOPPED  # §9.1: a spare server, not clustered until Add-ClusterNode
+                w.servers[ns.name] = node
             if ns.site and ns.site not in w.sites:
                 w.sites.append(ns.site)
+        w.next_node_id = len(spec.nodes) + len(spec.servers) + 1
         metric_cluster, metric_client = 1000, 10000
         for net in spec.networks:
             if net.role is NetworkRole.CLUSTER_AND_CLIENT:
@@ -205,11 +236,20 @@ class Cluster:
             w.resources[name] = r
             w.witness_resource = r
 
+    def _claim_role_name(self, name: str) -> None:
+        """Role names are unique, ignoring case. While the lab is built a set keeps the check O(1) for
+        8,000 VMs; afterwards roles come and go (Remove-ClusterGroup, restores), so look at them."""
+        low = name.lower()
+        if self._role_names is not None:
+            if low in self._role_names:
+                raise InvalidArgumentError(f"Duplicate role name '{name}'.")
+            self._role_names.add(low)
+        elif any(g.lower() == low for g in self._w.groups):
+            raise InvalidArgumentError(f"Duplicate role name '{name}'.")
+
     def _add_vm(self, vs: VmSpec) -> None:
         w = self._w
-        if vs.name.lower() in self._role_names:
-            raise InvalidArgumentError(f"Duplicate role name '{vs.name}'.")
-        self._role_names.add(vs.name.lower())
+        self._claim_role_name(vs.name)
         if vs.memory_gb <= 0:
             raise InvalidArgumentError(f"VM '{vs.name}' needs a positive memory size.")
         for ref in (*vs.preferred_owners, *vs.possible_owners, *([vs.owner] if vs.owner else [])):
@@ -235,6 +275,7 @@ class Cluster:
         cfg.possible_owners = possible
         vmr.possible_owners = possible
         vm = Vm(vs.name, g, vs.memory_gb, vs.vhd_gb, vs.csv, vs.boot_s if vs.boot_s is not None else P.VM_BOOT_S)
+        vm.version = P.VM_CONFIG_VERSION[self.profile.name]  # §9.1: created at the cluster's release
         vm.dirty_mb_s = vs.dirty_mb_s if vs.dirty_mb_s is not None else P.DEFAULT_DIRTY_MB_S
         vm.monitored = list(vs.monitored_services)
         vm.protected_network = vs.protected_network
@@ -242,12 +283,10 @@ class Cluster:
         w.groups[vs.name] = g
         w.vms[vs.name] = vm
 
-    def _add_file_server(self, fs: FileServerSpec) -> None:
+    def _add_file_server(self, fs: FileServerSpec) -> Group:
         """A general-purpose file server or a Scale-Out File Server role (§5, continuous availability)."""
         w = self._w
-        if fs.name.lower() in self._role_names:
-            raise InvalidArgumentError(f"Duplicate role name '{fs.name}'.")
-        self._role_names.add(fs.name.lower())
+        self._claim_role_name(fs.name)
         if fs.type not in ("General", "ScaleOut"):
             raise InvalidArgumentError(f"File server '{fs.name}': type must be General or ScaleOut.")
         sofs = fs.type == "ScaleOut"
@@ -271,6 +310,7 @@ class Cluster:
         for r in g.resources:
             r.state = ResourceState.ONLINE
         w.groups[fs.name] = g
+        return g
 
     def file_servers(self) -> tuple[FileServerSnapshot, ...]:
         out = []
@@ -423,7 +463,12 @@ class Cluster:
         self._members.crash(n)
 
     def power_on_node(self, name: str) -> None:
-        """Lab repair: power the node on; ClusSvc starts after it boots and it joins."""
+        """Lab repair: power the node on; ClusSvc starts after it boots and it joins. A server that is
+        not a node (evicted while off, §9.1) just boots."""
+        server = next((x for x in self._w.servers.values() if x.name.lower() == str(name).lower()), None)
+        if server is not None:
+            self._boot_server(server)
+            return
         n = self._node(name)
         if n.powered or n.booting:
             raise InvalidStateError(f"Node '{n.name}' is already powered on.")
@@ -1442,6 +1487,561 @@ class Cluster:
             raise InvalidStateError(f"Resource '{r.name}' is not online ({r.state.value}).")
         self._roles.resource_failed(r)
 
+    # Cluster OS Rolling Upgrade (§9.1) --------------------------------------------------------
+
+    @property
+    def functional_level(self) -> int:
+        """ClusterFunctionalLevel: the level the cluster runs at (8 = 2012 R2, 9 = 2016, §9.1)."""
+        return self._w.profile.functional_level
+
+    @property
+    def mixed_mode(self) -> bool:
+        """§9.1: some node runs another release than the functional level's."""
+        return mixed_mode(self._w.profile.name, [n.os for n in self._w.nodes.values()])
+
+    @property
+    def console_os(self) -> str:
+        """The release the console's cmdlets come from: the newest a node runs (§9.1: manage a
+        mixed-OS cluster from an up-level node)."""
+        return max((n.os for n in self._w.nodes.values()), key=P.release_index, default=self._w.profile.name)
+
+    def _hosting(self, node: str) -> list[str]:
+        """Roles running, starting or moving on ``node`` (what stops an eviction without -Force)."""
+        w = self._w
+        out = []
+        for g in w.groups.values():
+            if g.is_core:
+                continue
+            vm = g.vm
+            here = g.owner == node and group_state(g) in ("Online", "PartialOnline", "Pending")
+            if vm is not None and (vm.host == node or vm.dest_host == node) and vm.state in ACTIVE_VM_STATES:
+                here = True
+            if here or g.migrating_to == node:
+                out.append(g.name)
+        return out
+
+    def remove_node(self, name: str, *, force: bool = False) -> None:
+        """Remove-ClusterNode (evict, §9.1 step 1): only a node that hosts no roles (drained, or down),
+        unless ``force``; refused for the last node and when the cluster would lose quorum."""
+        self._require_cluster()
+        self._busy_guard("evict nodes")
+        w = self._w
+        n = self._node(name)
+        if len(w.nodes) == 1:
+            raise InvalidStateError(
+                f"Node '{n.name}' is the last node of cluster '{w.name}' and cannot be evicted: "
+                "a cluster needs at least one node."
+            )
+        if n.is_member and not n.live:
+            raise InvalidStateError(
+                f"Node '{n.name}' is not responding but is still in the active membership: wait until the "
+                "cluster marks it Down (§2.1), then evict it."
+            )
+        if n.stopping or n.shutting_down:
+            raise InvalidStateError(f"Node '{n.name}' is stopping: evict it once it is Down.")
+        if not self._members.would_keep_quorum_after_evict(n):
+            raise QuorumError(
+                f"Evicting node '{n.name}' would cause cluster '{w.name}' to lose quorum: the remaining nodes "
+                "and the witness would not hold a majority of the votes."
+            )
+        hosting = self._hosting(n.name)
+        if hosting and not force:
+            shown = ", ".join(hosting[:5]) + (f" and {len(hosting) - 5} more" if len(hosting) > 5 else "")
+            raise InvalidStateError(
+                f"Node '{n.name}' is hosting clustered roles ({shown}): drain it first "
+                f"(Suspend-ClusterNode -Name {n.name} -Drain) or evict it with -Force (§9.1)."
+            )
+        if hosting and n.is_member:
+            # -Force: like Stop-ClusterNode the roles move away first, then the node is evicted.
+            def evict_when_stopped() -> None:
+                if n.name not in w.nodes or n.is_member or len(w.nodes) == 1:
+                    return
+                if self._hosting(n.name):  # a VM is still being saved there: evict once it is gone
+                    w.after(1.0, evict_when_stopped)
+                    return
+                self._evict(n)
+
+            # scheduled, not called: the move that finished last is still unwinding and may look the node up
+            self._members.stop_service(n, then=lambda: w.after(0, evict_when_stopped))
+            return
+        if hosting:  # VMs still run on a node outside the membership: they fail over
+            self._roles.nodes_removed([n.name], survivors=True)
+        self._evict(n)
+
+    def _evict(self, n: Node) -> None:
+        self._members.evict(n)
+        self._last_evict = self._w.now
+
+    def _server(self, name: str) -> Node:
+        return _lookup("server", self._w.servers, name)
+
+    def add_node(self, name: str) -> None:
+        """Add-ClusterNode (§9.1 step 3): a reinstalled or spare server joins like any node. A node one
+        release above the functional level puts the cluster in mixed-OS mode (1548 when it joins)."""
+        self._require_cluster()
+        self._busy_guard("add nodes")
+        w = self._w
+        existing = next((n for n in w.nodes if n.lower() == str(name).lower()), None)
+        if existing is not None:
+            raise InvalidStateError(f"'{existing}' is already a node of cluster '{w.name}'.")
+        server = self._server(name)
+        if server.booting:
+            raise InvalidStateError(
+                f"Server '{server.name}' is still being installed or booting: add it once it is up."
+            )
+        if not server.powered:
+            raise InvalidStateError(f"Server '{server.name}' is powered off: it cannot be reached.")
+        refusal = join_refusal(w.profile.name, server.os)
+        if refusal is not None:
+            raise InvalidStateError(f"Server '{server.name}' cannot be added to cluster '{w.name}': {refusal}.")
+        del w.servers[server.name]
+        server.id = w.next_node_id
+        w.next_node_id += 1
+        server.epoch += 1
+        server.paused = server.joining = server.stopping = server.shutting_down = server.prevent_quorum = False
+        server.drain_status = DrainStatus.NOT_INITIATED
+        w.nodes[server.name] = server  # the newest ID, so dict order stays node-ID order
+        for r in w.resources.values():
+            if r.possible_owners is not None:  # a new node becomes a possible owner of every resource
+                r.possible_owners.add(server.name)
+        w.emit("NodeAdded", server.name, node=server.name, os_display=display(server.os), id=server.id)
+        self._members.commit_votes()
+        # §2.3 AddEvictDelay: within 60 s of an eviction the new node's Cluster service waits to join.
+        wait = 0.0 if self._last_evict is None else self._last_evict + P.ADD_EVICT_DELAY_S - w.now
+        epoch = server.epoch
+
+        def start() -> None:
+            if server.epoch == epoch and server.name in w.nodes and server.powered:
+                server.service = Service.RUNNING
+                self._members.topology_changed()
+
+        if wait > 0:
+            server.service = Service.STOPPED
+            w.after(wait, start)
+        else:
+            start()
+
+    def install_node_os(
+        self, name: str, os_name: str, *, memory_gb: float | None = None, cpus: int | None = None
+    ) -> None:
+        """Lab: clean-install a server with ``os_name`` (§9.1 step 2). It must not be a cluster node (evict
+        it first); a name the lab does not know racks a new server. It is ready after OS_INSTALL_S."""
+        w = self._w
+        if os_name not in P.PROFILES:
+            close = difflib.get_close_matches(str(os_name), list(P.PROFILES), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise InvalidArgumentError(
+                f"Unknown Windows Server release '{os_name}' (expected one of {', '.join(P.PROFILES)}).{hint}"
+            )
+        node = next((n for n in w.nodes.values() if n.name.lower() == str(name).lower()), None)
+        if node is not None:
+            raise InvalidStateError(
+                f"'{node.name}' is a node of cluster '{w.name}': evict it first (Remove-ClusterNode -Name "
+                f"{node.name}). A rolling upgrade reinstalls evicted nodes (§9.1)."
+            )
+        if (memory_gb is not None and memory_gb <= 0) or (cpus is not None and cpus <= 0):
+            raise InvalidArgumentError("Memory and processors must be positive.")
+        server = next((n for n in w.servers.values() if n.name.lower() == str(name).lower()), None)
+        if server is None:
+            if not _COMPUTER_NAME.fullmatch(str(name)):
+                raise InvalidArgumentError(
+                    f"'{name}' is not a valid computer name (1 to 15 letters, digits or hyphens)."
+                )
+            template = next(iter(w.nodes.values()))
+            server = Node(
+                str(name),
+                0,
+                memory_gb if memory_gb is not None else template.memory_gb,
+                cpus if cpus is not None else template.cpus,
+                None,
+                1,
+                os=os_name,
+            )
+            w.servers[server.name] = server
+        elif memory_gb is not None or cpus is not None:
+            raise InvalidArgumentError("-MemoryGB and -Cpus describe a new server; an existing one keeps its hardware.")
+        if server.booting:
+            raise InvalidStateError(f"Server '{server.name}' is already being installed or booting.")
+        server.os = os_name
+        server.powered = False
+        server.booting = True
+        server.service = Service.STOPPED
+        server.epoch += 1
+        server.migration_option = P.PROFILES[os_name].default_migration_option
+        server.max_vm_migrations = server.max_storage_migrations = 2
+        server.unclean_exits.clear()
+        server.quarantined_until = None
+        epoch = server.epoch
+        self._installing.add(server.name)
+        w.emit("NodeOsInstalling", server.name, node=server.name, os_display=display(os_name))
+
+        def installed() -> None:
+            if server.epoch != epoch or server.name not in w.servers:
+                return
+            self._installing.discard(server.name)
+            server.booting = False
+            server.powered = True
+            w.emit("NodeOsInstalled", server.name, node=server.name, os_display=display(os_name))
+
+        w.after(P.OS_INSTALL_S, installed)
+
+    def _boot_server(self, server: Node) -> None:
+        w = self._w
+        if server.powered or server.booting:
+            raise InvalidStateError(f"Server '{server.name}' is already powered on.")
+        server.booting = True
+        server.epoch += 1
+        epoch = server.epoch
+        w.emit("NodePoweredOn", server.name, node=server.name)
+
+        def booted() -> None:
+            if server.epoch == epoch and server.name in w.servers:
+                server.booting = False
+                server.powered = True
+
+        w.after(P.NODE_BOOT_S, booted)
+
+    def servers(self) -> tuple[ServerSnapshot, ...]:
+        out = []
+        for s in self._w.servers.values():
+            if s.booting:
+                state = "Installing" if s.name in self._installing else "Booting"
+            else:
+                state = "Ready" if s.powered else "PoweredOff"
+            out.append(ServerSnapshot(s.name, s.os, display(s.os), state, s.memory_gb, s.cpus))
+        return tuple(out)
+
+    def _set_level(self, os_name: str) -> None:
+        """Switch the cluster's behaviour to ``os_name``'s profile (the functional level, §9.1)."""
+        w = self._w
+        old, new = w.profile, P.PROFILES[os_name]
+        w.profile = new
+        core = w.groups[CORE_GROUP]
+        qos = w.resources.get("Storage Qos Resource")
+        if new.compute_resiliency and qos is None:
+            r = self._add_resource(core, "Storage Qos Resource", "Storage QoS Policy Manager")
+            r.state = core.resources[0].state
+        elif not new.compute_resiliency and qos is not None:
+            core.resources.remove(qos)
+            del w.resources[qos.name]
+        if new.vm_load_balancing and not old.vm_load_balancing:
+            self._roles.auto_balancer_mode = 2  # §3.11: the 2016 default
+        elif not new.vm_load_balancing:
+            self._roles.auto_balancer_mode = 0
+        if new.name == "2022" and w.max_parallel_migrations is None:
+            w.max_parallel_migrations = 1  # §5.2
+        elif new.name != "2022":
+            w.max_parallel_migrations = None
+        w.drain_on_shutdown = w.drain_on_shutdown and new.drain_on_shutdown
+        if w.witness_resource is not None and w.witness.type is WitnessType.FILE_SHARE:
+            w.witness_resource.type = new.fsw_resource_type
+
+    def update_functional_level(self, *, what_if: bool = False) -> tuple[int, int]:
+        """Update-ClusterFunctionalLevel [-WhatIf] (§9.1): every node up-level and Up → the level rises (1594)
+        and the new release's behaviour starts; otherwise 1664 and an error naming the blocking nodes.
+        Returns (old level, new level)."""
+        self._require_cluster()
+        w = self._w
+        current = w.profile.name
+        check = check_level_update(current, [(n.name, n.os, self._node_state(n).value) for n in w.nodes.values()])
+        if check.target == current:
+            raise InvalidStateError(
+                f"The cluster functional level is already {level_text(current)} and every node runs "
+                f"{display(current)}: there is nothing to update."
+            )
+        if not check.ok:
+            reason = check.blockers()
+            if not what_if:
+                w.emit("FunctionalLevelUpdateFailed", w.name, old=level_text(current), reason=reason)
+            raise InvalidStateError(
+                f"The cluster functional level cannot be updated to {level_text(check.target)}: {reason} (§9.1)."
+            )
+        levels = (w.profile.functional_level, P.PROFILES[check.target].functional_level)
+        if what_if:
+            return levels
+        self._set_level(check.target)
+        w.emit(
+            "FunctionalLevelUpdated",
+            w.name,
+            old=levels[0],
+            new=levels[1],
+            os_display=display(check.target),
+        )
+        self._roles.arm_balancer()
+        return levels
+
+    def update_vm_version(self, name: str) -> tuple[str, str]:
+        """Update-VMVersion (§9.1): a VM that is off takes its host's configuration version, once the
+        functional level has reached the host's release. Returns (old, new)."""
+        w = self._w
+        v = self._vm(name)
+        if v.state in ACTIVE_VM_STATES:
+            raise InvalidStateError(
+                f"The virtual machine '{v.name}' is {v.state.value}: shut it down first (Update-VMVersion needs the "
+                "VM off, §9.1)."
+            )
+        if v.state is VmState.SAVED:
+            raise InvalidStateError(
+                f"The virtual machine '{v.name}' is Saved: its saved state belongs to configuration version "
+                f"{v.version}. Start it and shut it down first (the VM must be off, §9.1)."
+            )
+        host = w.nodes.get(v.host) or w.nodes.get(v.group.owner)
+        if host is None or not host.powered:
+            where = host.name if host is not None else v.host or "its host"
+            raise InvalidStateError(f"Hyper-V on '{where}' cannot be reached to update '{v.name}'.")
+        target = P.VM_CONFIG_VERSION[host.os]
+        if P.release_index(w.profile.name) < P.release_index(host.os):
+            raise InvalidStateError(
+                f"The configuration version of '{v.name}' cannot be raised to {target} yet: the cluster functional "
+                f"level is {level_text(w.profile.name)}, below its host {host.name}'s {display(host.os)}. Run "
+                "Update-ClusterFunctionalLevel first (§9.1)."
+            )
+        if version_key(v.version) >= version_key(target):
+            raise InvalidStateError(
+                f"The virtual machine '{v.name}' is already at configuration version {v.version}, the highest "
+                f"{host.name} ({display(host.os)}) supports."
+            )
+        old = v.version
+        v.version = target
+        w.emit("VmVersionUpdated", v.name, vm=v.name, old=old, new=target)
+        return old, target
+
+    # configuration backup and restore (§9.3) ---------------------------------------------------
+
+    def backup_config(self, label: str | None = None) -> ConfigBackup:
+        """Lab: back up the cluster configuration (a system-state backup's ClusDb). Needs a running cluster
+        with quorum, else 1540 (§9.3)."""
+        w = self._w
+        if not w.partitions:
+            w.emit("BackupNoQuorum", w.name)
+            raise QuorumError(
+                "The cluster configuration cannot be backed up: the cluster is not running with quorum "
+                "(event 1540, §9.3)."
+            )
+        backups = self._clusdb.backups
+        taken = {k.lower() for k in backups}
+        if label is not None:
+            label = str(label).strip()
+            if not label:
+                raise InvalidArgumentError("A backup name cannot be empty.")
+            if label.lower() in taken:
+                raise InvalidStateError(f"A cluster configuration backup named '{label}' already exists.")
+        else:
+            base = w.clock.at(w.now).strftime("%m/%d/%Y-%H:%M")  # like a wbadmin version identifier
+            label, i = base, 2
+            while label.lower() in taken:
+                label, i = f"{base}-{i}", i + 1
+        b = capture(w, self._roles, label)
+        backups[label] = b
+        w.emit("ConfigBackedUp", w.name, label=label, roles=len(b.groups))
+        return b
+
+    def config_backups(self) -> tuple[ConfigBackup, ...]:
+        return tuple(self._clusdb.backups.values())
+
+    @property
+    def restore_pending(self) -> bool:
+        """A configuration restore (§9.3) has not finished: its node's ClusSvc is still stopping, or it has
+        not joined (or formed) the cluster again."""
+        r = self._clusdb.restoring
+        if r is None:
+            return False
+        node, phase = r
+        n = self._w.nodes.get(node)
+        if phase == "starting" and (n is None or n.is_member or not n.powered):
+            self._clusdb.restoring = None
+            return False
+        return True
+
+    def _busy_guard(self, what: str) -> None:
+        """Membership changes wait for Stop-Cluster and configuration restores to finish."""
+        if self.restore_pending:
+            assert self._clusdb.restoring is not None
+            raise InvalidStateError(
+                f"A cluster configuration restore on '{self._clusdb.restoring[0]}' is in progress: {what} once "
+                "it has finished."
+            )
+        if self._members.cluster_stopping:
+            raise InvalidStateError(f"The cluster is stopping: {what} once it has stopped.")
+
+    def _backup(self, label: str | None) -> ConfigBackup:
+        backups = self._clusdb.backups
+        if not backups:
+            raise InvalidStateError("There is no cluster configuration backup: run Backup-LabClusterConfig first.")
+        if label is None:
+            return next(reversed(backups.values()))
+        return _lookup("cluster configuration backup", backups, str(label))
+
+    def restore_config(self, node: str, label: str | None = None, *, authoritative: bool = False) -> ConfigBackup:
+        """Lab: restore the cluster configuration from a backup on ``node`` (§9.3).
+
+        Non-authoritative: the node's ClusSvc stops (its roles move away), its copy is restored, it
+        starts and rejoins, receiving the current configuration: nothing changes. Authoritative:
+        ClusSvc stops everywhere, the backup becomes the configuration, the node starts and the others
+        join taking it; changes made after the backup are lost."""
+        w = self._w
+        n = self._node(node)
+        b = self._backup(label)
+        self._busy_guard("restore the configuration")
+
+        def refuse(reason: str, error: type[ClusterError] = InvalidStateError) -> ClusterError:
+            w.emit("RestorePreFailure", n.name, label=b.label, node=n.name, reason=reason)
+            return error(f"The cluster configuration cannot be restored on '{n.name}': {reason} (§9.3).")
+
+        if not n.powered or n.booting:
+            raise refuse("the node is powered off")
+        if n.stopping or n.shutting_down:
+            raise refuse("the node is stopping")
+        if n.joining:
+            raise refuse("the node is joining the cluster")
+        if not authoritative:
+            others = [m for m in w.members() if m != n.name and w.nodes[m].live]
+            if not w.partitions or not others:
+                raise refuse(
+                    "a non-authoritative restore takes the current configuration from the other running nodes, "
+                    "and none runs the cluster; use -Authoritative to make the backup the configuration"
+                )
+            if n.is_member and not self._members.would_keep_quorum_without(n):
+                raise refuse("restarting its Cluster service would cost the cluster its quorum", QuorumError)
+
+            def restored() -> None:
+                self._clusdb.restoring = (n.name, "starting")
+                if not n.powered:
+                    return
+                n.service = Service.STOPPED
+                self._clusdb.stale[n.name] = b.label
+                w.emit("ConfigRestoredNonAuthoritative", n.name, node=n.name, label=b.label)
+                self._members.start_service(n, False, False)
+
+            self._clusdb.restoring = (n.name, "stopping")
+            if n.is_member:
+                self._members.stop_service(n, then=restored)
+            else:
+                restored()
+            return b
+        w.emit("ConfigRestoring", n.name, label=b.label, node=n.name, taken=b.taken_at)
+
+        def stopped() -> None:
+            self._clusdb.restoring = (n.name, "starting")
+            applied = self._clusdb.apply(
+                b,
+                create_file_server=self._recreate_file_server,
+                remove_group=self._delete_group,
+                install_witness=self._restore_witness,
+            )
+            if b.functional_level_os != w.profile.name:
+                misfits = [x.name for x in w.nodes.values() if join_refusal(b.functional_level_os, x.os)]
+                if misfits:
+                    applied.problems.append(
+                        f"functional level {level_text(b.functional_level_os)} does not fit {', '.join(misfits)}"
+                    )
+                else:
+                    self._set_level(b.functional_level_os)
+            detail = []
+            if applied.removed:
+                detail.append("roles created since the backup removed: " + ", ".join(applied.removed))
+            if applied.recreated:
+                detail.append("roles re-created: " + ", ".join(applied.recreated))
+            detail.append(f"{len(b.groups)} roles and the cluster settings as of {b.taken_at}")
+            w.emit("ConfigRestored", n.name, node=n.name, label=b.label, detail="; ".join(detail))
+            if applied.problems:
+                w.emit("RestorePostFailure", n.name, label=b.label, node=n.name, reason="; ".join(applied.problems))
+            self._clusdb.stale.clear()
+            if n.powered and n.service is Service.STOPPED:
+                self._members.start_service(n, False, False)
+
+            def others() -> None:
+                if any(x.powered and not x.booting and x.service is Service.STOPPED for x in w.nodes.values()):
+                    self._members.start_cluster()
+
+            w.after(P.JOIN_S, others)
+
+        self._clusdb.restoring = (n.name, "stopping")
+        if w.partitions:
+            self._members.stop_cluster(on_stopped=stopped)
+        else:
+            for x in w.nodes.values():  # nodes waiting to form stop too
+                if x.powered and x.service is Service.RUNNING:
+                    x.service = Service.STOPPED
+                    x.joining = False
+                    x.epoch += 1
+                    w.emit("NodeStopped", x.name, node=x.name)
+            stopped()
+        return b
+
+    def _recreate_file_server(self, gc: GroupConfig) -> Group:
+        g = self._add_file_server(
+            FileServerSpec(
+                gc.name,
+                "ScaleOut" if gc.type is GroupType.SCALE_OUT_FILE_SERVER else "General",
+                shares=gc.shares,
+                clients=gc.clients,
+            )
+        )
+        for r in g.resources:
+            r.state = ResourceState.OFFLINE
+        self._w.emit("GroupCreated", g.name, group=g.name, what="restored from a configuration backup")
+        return g
+
+    def _delete_group(self, g: Group, what: str = "not in the restored configuration") -> None:
+        w = self._w
+        g.epoch += 1
+        g.claim = False
+        for r in g.resources:
+            r.state = ResourceState.OFFLINE
+            w.resources.pop(r.name, None)
+        del w.groups[g.name]
+        w.emit("GroupDeleted", g.name, group=g.name, what=what)
+
+    def _restore_witness(self, witness: Witness) -> None:
+        w = self._w
+        healthy = w.witness.healthy if witness.type is w.witness.type and witness.path == w.witness.path else True
+        w.witness = Witness(witness.type, witness.path, healthy)
+        self._install_witness(w.groups[CORE_GROUP])
+
+    def remove_group(self, name: str, *, remove_resources: bool = False) -> None:
+        """Remove-ClusterGroup -RemoveResources: the role goes offline and leaves the configuration.
+        Core groups cannot be removed; VM roles are refused (a VM outside the cluster is not simulated)."""
+        self._require_cluster()
+        g = self._group(name)
+        if g.is_core:
+            raise InvalidStateError(f"'{g.name}' is a core cluster group and cannot be removed.")
+        if g.vm is not None:
+            raise InvalidStateError(
+                f"'{g.name}' is a virtual machine role: removing it would leave the VM running outside the cluster, "
+                "which clusterlab does not simulate."
+            )
+        if g.resources and not remove_resources:
+            raise InvalidStateError(
+                f"The clustered role '{g.name}' still contains resources: use -RemoveResources to delete them too."
+            )
+        if group_state(g) is not GroupState.OFFLINE:
+            self._roles.take_offline_now(g, reason="the role is being removed")
+        self._delete_group(g, "Remove-ClusterGroup")
+
+    def add_file_server_role(self, name: str, *, scale_out: bool = True) -> str:
+        """Add-ClusterScaleOutFileServerRole: a new Scale-Out File Server role, online on the best node."""
+        self._require_cluster()
+        w = self._w
+        if not isinstance(name, str) or not _COMPUTER_NAME.fullmatch(name):
+            raise InvalidArgumentError(
+                f"'{name}' is not a valid client access point name (1 to 15 letters, digits or hyphens)."
+            )
+        if name.lower() in (g.lower() for g in w.groups) or name in w.resources:
+            raise InvalidStateError(f"A clustered role or resource named '{name}' already exists.")
+        g = self._add_file_server(FileServerSpec(name, "ScaleOut" if scale_out else "General", shares=(), clients=0))
+        for r in g.resources:
+            r.state = ResourceState.OFFLINE
+        g.owner = ""
+        result = self._roles._place(g, self._roles._book(), "role created", Mode.BEST, allow_preempt=False)
+        w.emit("GroupCreated", g.name, group=g.name, what="Add-ClusterScaleOutFileServerRole")
+        if result.node is None:
+            g.owner = next(iter(w.nodes))
+            self._roles._mark_waiting(g, result)
+            return g.name
+        self._roles.bring_online(g, result.node)
+        return g.name
+
     # snapshots -------------------------------------------------------------------------
 
     def _node_state(self, n: Node) -> NodeState:
@@ -1489,6 +2089,7 @@ class Cluster:
             csvs_coordinated=tuple(sorted(c.name for c in w.csvs.values() if c.owner == n.name and n.is_member)),
             pending_updates=self.cau.pending_count(n.name),
             update_phase=self.cau.phase(n.name),
+            os=n.os,
         )
 
     def group(self, name: str) -> GroupSnapshot:
@@ -1540,6 +2141,7 @@ class Cluster:
             migration_progress=self._migration_progress(vm),
             dirty_mb_s=vm.dirty_mb_s,
             unmonitored=vm.group.unmonitored_until is not None,
+            version=vm.version,
         )
 
     def _migration_state(self, vm: Vm) -> str:
@@ -1625,6 +2227,9 @@ class Cluster:
             networks=tuple(self._network_snapshot(net) for net in w.networks.values()),
             csvs=tuple(self._csv_snapshot(c) for c in w.csvs.values()),
             file_servers=self.file_servers(),
+            functional_level=self.functional_level,
+            mixed_mode=self.mixed_mode,
+            servers=self.servers(),
         )
 
     def _csv_snapshot(self, c: Csv) -> CsvSnapshot:

@@ -682,6 +682,134 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "Clustered role '{group}' will fail back to '{node}' in its failback window at {when}.",
         channel="Operational",
     ),
+    # Cluster OS Rolling Upgrade (§9.1) and node eviction.
+    EventKind("NodeEvicted", 1011, W, "Cluster node '{node}' has been evicted from the failover cluster."),
+    EventKind(
+        "NodeCleanup",
+        4621,
+        I,
+        "Cluster node '{node}' was successfully removed from the cluster: its cluster configuration was cleaned up.",
+    ),
+    EventKind(
+        "NodeCleanupPending",
+        None,
+        W,
+        "Node '{node}' could not be reached when it was evicted: its cluster configuration is cleaned up when it "
+        "is reinstalled or next started.",
+        channel="Operational",
+    ),
+    EventKind(
+        "NodeAdded",
+        None,
+        I,
+        "Node '{node}' ({os_display}) was added to the cluster as node ID {id}; its Cluster service starts and joins.",
+        channel="Operational",
+    ),
+    EventKind(
+        "VersionCompatible",
+        1548,
+        W,
+        "The Cluster service has detected that node '{node}' is running a different but compatible version of the "
+        "operating system ({os_display}). The cluster runs in mixed-OS mode at functional level {level} until "
+        "Update-ClusterFunctionalLevel.",
+    ),
+    EventKind(
+        "FunctionalLevelUpdated",
+        1594,
+        I,
+        "The cluster functional level was upgraded from {old} to {new} ({os_display}): the features of this "
+        "release are now in use.",
+    ),
+    EventKind(
+        "FunctionalLevelUpdateFailed",
+        1664,
+        E,
+        "The cluster functional level could not be upgraded from {old}: {reason}.",
+    ),
+    EventKind(
+        "NodeOsInstalling",
+        None,
+        W,
+        "Lab: server '{node}' is being reinstalled with {os_display} (clean install, §9.1).",
+        channel="Lab",
+    ),
+    EventKind(
+        "NodeOsInstalled",
+        None,
+        I,
+        "Lab: server '{node}' runs {os_display} and can be added to the cluster (Add-ClusterNode).",
+        channel="Lab",
+    ),
+    EventKind(
+        "VmVersionUpdated",
+        None,
+        I,
+        "The configuration version of virtual machine '{vm}' was updated from {old} to {new}.",
+        channel="Hyper-V",
+    ),
+    EventKind("GroupCreated", None, I, "Clustered role '{group}' was created ({what}).", channel="Operational"),
+    EventKind("GroupDeleted", None, W, "Clustered role '{group}' was removed ({what}).", channel="Operational"),
+    # Cluster configuration backup and restore (§9.3).
+    EventKind(
+        "BackupNoQuorum",
+        1540,
+        E,
+        "The backup operation for the cluster configuration data has been aborted because quorum for the cluster "
+        "has not yet been achieved.",
+    ),
+    EventKind(
+        "ConfigBackedUp",
+        None,
+        I,
+        "The cluster configuration was backed up as '{label}' ({roles} clustered roles).",
+        channel="Operational",
+    ),
+    EventKind(
+        "RestorePreFailure",
+        1542,
+        E,
+        "The restore of the cluster configuration from backup '{label}' on node '{node}' could not start: {reason}.",
+    ),
+    EventKind(
+        "RestorePostFailure",
+        1543,
+        E,
+        "After the restore of the cluster configuration from backup '{label}' on node '{node}', part of it could "
+        "not be applied: {reason}.",
+    ),
+    EventKind(
+        "ConfigRestoredNonAuthoritative",
+        None,
+        I,
+        "Node '{node}': its copy of the cluster database was restored from backup '{label}' (non-authoritative). "
+        "When its Cluster service starts it joins and receives the current configuration from the other nodes, "
+        "so the cluster's configuration does not change.",
+        channel="Operational",
+    ),
+    EventKind(
+        "ConfigSynced",
+        None,
+        I,
+        "Node '{node}' joined and received the current cluster configuration from the other nodes; the "
+        "configuration restored from backup '{label}' was replaced.",
+        channel="Operational",
+    ),
+    EventKind(
+        "ConfigRestoring",
+        None,
+        W,
+        "Authoritative restore of backup '{label}' on node '{node}': the Cluster service stops on every node; "
+        "configuration changes made since the backup ({taken}) will be lost.",
+        channel="Operational",
+    ),
+    EventKind(
+        "ConfigRestored",
+        None,
+        W,
+        "Node '{node}' restored the cluster configuration from backup '{label}' (authoritative): {detail}. The "
+        "other nodes take this configuration when they start.",
+        channel="Operational",
+    ),
 )
 
 del C, E, W, I

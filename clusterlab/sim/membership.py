@@ -10,7 +10,7 @@ from before the failure, and losers stop ClusSvc (1177) and keep trying to rejoi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import profiles as P
 from .errors import InvalidStateError, QuorumError
@@ -24,12 +24,17 @@ from .quorum import (
     majority,
 )
 from .roles import Roles
+from .snapshots import DrainStatus
+from .upgrade import display, level_text, mixed_mode
 
 
 class Membership:
     def __init__(self, world: World, roles: Roles) -> None:
         self.w = world
         self.roles = roles
+        #: called with a node's name each time it joins the active membership
+        self.joined_hooks: list[Callable[[str], None]] = []
+        self.cluster_stopping = False  # Stop-Cluster is saving the roles before ClusSvc stops everywhere
 
     # votes -----------------------------------------------------------------------------
 
@@ -329,12 +334,35 @@ class Membership:
             target.members = w.sort_nodes([*target.members, n.name])
             n.partition = target
             w.emit("NodeJoined", n.name, node=n.name)
+            self._versions_on_join(n, target)
             self.commit_votes()
             self.roles.resiliency.rejoined(n.name)
             self.roles.node_joined(n.name)
+            for hook in tuple(self.joined_hooks):
+                hook(n.name)
             self.try_join_all()
 
         w.after(P.JOIN_S, done)
+
+    def _versions_on_join(self, n: Node, p: Partition) -> None:
+        """§9.1 mixed-OS mode: a node joining while some member runs another release than the functional
+        level's logs 1548; the first node of a newer release than the core Cluster Group's owner takes the
+        core resources [S22]."""
+        w = self.w
+        if mixed_mode(w.profile.name, [w.nodes[m].os for m in p.members]):
+            w.emit(
+                "VersionCompatible",
+                n.name,
+                node=n.name,
+                os_display=display(n.os),
+                level=level_text(w.profile.name),
+            )
+        core = w.groups.get("Cluster Group")
+        owner = w.nodes.get(core.owner) if core is not None else None
+        newer = owner is not None and P.release_index(n.os) > P.release_index(owner.os)
+        if core is not None and owner is not None and newer and owner.is_member and owner.live and n.can_host:
+            w.emit("GroupMoved", core.name, group=core.name, source=core.owner, target=n.name)
+            core.owner = n.name
 
     def _form(self, names: list[str], forced: bool) -> None:
         w = self.w
@@ -483,7 +511,7 @@ class Membership:
             return
         self.try_join_all()
 
-    def stop_cluster(self) -> None:
+    def stop_cluster(self, on_stopped: Callable[[], None] | None = None) -> None:
         """Stop-Cluster: every role goes offline with its offline action (VMs saved) and keeps its
         persistent state, then ClusSvc stops on every node at once; the last committed votes stay,
         so Start-Cluster forms again with them."""
@@ -491,6 +519,7 @@ class Membership:
         if not w.partitions:
             raise InvalidStateError("The cluster is not running.")
         w.emit("ClusterStopping", w.name)
+        self.cluster_stopping = True
         running = [
             g
             for g in sorted(w.groups.values(), key=lambda g: g.name)
@@ -501,6 +530,7 @@ class Membership:
         def stop_all() -> None:
             # every node's ClusSvc: members, and nodes that were joining or waiting meanwhile
             # (a pending join finds its node no longer live and gives up)
+            self.cluster_stopping = False
             for n in w.nodes.values():
                 if n.partition is None and not (n.powered and n.service is Service.RUNNING):
                     continue
@@ -512,6 +542,8 @@ class Membership:
             w.partitions.clear()
             self.roles.cluster_down()
             self.roles.migrations.topology_changed()
+            if on_stopped is not None:
+                on_stopped()
 
         def one_saved() -> None:
             nonlocal left
@@ -605,7 +637,7 @@ class Membership:
             n.stopping = True
             self.roles.evacuate(n.name, off)
 
-    def stop_service(self, n: Node) -> None:
+    def stop_service(self, n: Node, then: Callable[[], None] | None = None) -> None:
         w = self.w
         if not n.is_member or not n.live:
             raise InvalidStateError(f"The Cluster service on node '{n.name}' is not running.")
@@ -637,5 +669,101 @@ class Membership:
             w.emit("NodeStopped", n.name, node=n.name)
             self.commit_votes()
             self.topology_changed()
+            if then is not None:
+                then()
 
         self.roles.evacuate(n.name, left)
+
+    # eviction and adding nodes (§9.1) ----------------------------------------------------------
+
+    def would_keep_quorum_after_evict(self, n: Node) -> bool:
+        """Remove-ClusterNode is refused if the cluster would lose quorum: the node's vote leaves the
+        configuration (not just the membership), so the arithmetic is redone without it (§1.5, §9.1)."""
+        w = self.w
+        p = w.primary()
+        if p is None:
+            return False
+        if p.forced:
+            return True
+        rest = [m for m in w.node_order() if m != n.name]
+        members = [m for m in p.members if m != n.name and w.nodes[m].live and not w.nodes[m].stopping]
+        if not members:
+            return False
+        weights = {m: w.nodes[m].node_weight for m in rest}
+        witness_up = w.witness.configured and w.witness.healthy
+        if w.dynamic_quorum:
+            after = assign_votes(
+                rest,
+                weights,
+                members,
+                witness_configured=w.witness.configured,
+                witness_healthy=w.witness.healthy,
+                dynamic_quorum=True,
+                lower_priority_node=w.lower_quorum_priority_node if w.lower_quorum_priority_node != n.name else None,
+                previous_zeroed=None,
+                choose=lambda names: sorted(names, key=lambda x: w.nodes[x].id)[0],
+                dynamic_witness=w.profile.dynamic_witness,
+            )
+            held = sum(after.dynamic[m] for m in members) + (after.witness if witness_up else 0)
+            return majority(held, after.total())
+        total = configured_votes(rest, weights, w.witness.configured)
+        held = sum(weights[m] for m in members) + (1 if witness_up else 0)
+        return majority(held, total)
+
+    def evict(self, n: Node) -> None:
+        """Remove-ClusterNode (§9.1 step 1): the node leaves the membership and the cluster's node list; its
+        vote leaves the quorum arithmetic, and every reference to it in the configuration goes (1011, then
+        4621 once its cluster configuration is cleaned up). The caller has checked that it hosts nothing."""
+        w, roles = self.w, self.roles
+        name = n.name
+        roles.cancel_migrations_touching(name)
+        roles.storage.host_gone(name)
+        roles.move_core_groups_off(name)
+        p = n.partition
+        if p is not None:
+            p.members = [m for m in p.members if m != name]
+            n.partition = None
+            if not p.members:
+                w.partitions.remove(p)
+        n.epoch += 1  # its pending joins and boots are void
+        if n.booting:
+            n.booting = False  # it finishes booting as a server outside the cluster
+            n.powered = True
+        n.joining = n.paused = n.stopping = n.shutting_down = n.prevent_quorum = False
+        n.drain_status = DrainStatus.NOT_INITIATED
+        n.quarantined_until = None
+        n.unclean_exits.clear()
+        n.service = Service.STOPPED  # the Failover Clustering configuration is removed
+        del w.nodes[name]
+        w.servers[name] = n
+        remaining = w.node_order()
+        hosts = [m for m in remaining if w.nodes[m].can_host] or remaining
+        for g in w.groups.values():
+            # §3.6: evicted nodes leave preferred and possible owner lists.
+            g.preferred_owners = [o for o in g.preferred_owners if o != name]
+            for r in g.resources:
+                if r.possible_owners is not None:
+                    r.possible_owners.discard(name)
+            if g.drained_from == name:
+                g.drained_from = None
+            if g.owner == name:  # an offline role it owned: ownership moves to another node
+                g.owner = hosts[0]
+            if g.vm is not None and g.vm.host == name and g.vm.state not in ACTIVE_VM_STATES:
+                g.vm.host = g.owner
+        for c in w.csvs.values():
+            c.paths_lost.discard(name)
+            if c.owner == name:
+                c.owner = ""
+        if w.lower_quorum_priority_node == name:
+            w.lower_quorum_priority_node = None
+        w.emit("NodeEvicted", name, node=name)
+        if n.powered:
+            w.emit("NodeCleanup", name, node=name)
+        else:
+            w.emit("NodeCleanupPending", name, node=name)
+        self.commit_votes()
+        if w.partitions:
+            roles.move_core_groups()
+            roles.assign_csvs()
+            roles.storage.nodes_changed()
+        self.topology_changed()

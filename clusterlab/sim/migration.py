@@ -151,6 +151,11 @@ class Migrations:
         self._pump()
         return m
 
+    def fail(self, m: Migration, why: str) -> None:
+        """The VM went offline under the migration: it fails now and frees its destination memory."""
+        self._update()
+        self._finish(m, MigrationState.FAILURE, why)
+
     def cancel(self, m: Migration, why: str = "canceled by the administrator") -> None:
         self._update()
         self._finish(m, MigrationState.CANCELED, why)

@@ -43,6 +43,7 @@ class Node:
     cpus: int
     site: str | None
     node_weight: int
+    os: str = ""  # §9.1: the Windows Server release installed on it (a PROFILES key)
     powered: bool = True
     service: Service = Service.RUNNING
     partition: Partition | None = None
@@ -172,6 +173,7 @@ class Vm:
     switch: str = "External"  # the virtual switch its network adapter is connected to
     protected_network: bool = True  # §7.2: every vNIC is a protected network by default
     critical_since: float | None = None  # entered Paused-Critical at (its AutomaticCriticalErrorActionTimeout runs)
+    version: str = ""  # §9.1 VM configuration version (Update-VMVersion raises it)
 
 
 @dataclass(eq=False)
@@ -229,6 +231,9 @@ class World:
         self.dynamic_quorum = True
         self.lower_quorum_priority_node: str | None = None
         self.enforced_anti_affinity = False
+        #: §9.1: servers that are not cluster nodes: evicted nodes (to be reinstalled) and spare servers.
+        self.servers: dict[str, Node] = {}
+        self.next_node_id = 1  # §9.1: a node added back gets a new, higher node ID
         #: §5.2 2022 cluster-wide MaximumParallelMigrations (default 1 after the 2022-09 CU [S30]);
         #: None on older profiles, where each host's MaximumVirtualMachineMigrations applies.
         self.max_parallel_migrations: int | None = 1 if profile.name == "2022" else None
@@ -278,6 +283,12 @@ class World:
         for m in p.members:
             self.nodes[m].partition = p
         return p
+
+    def node_named(self, name: str) -> Node:
+        """A cluster node, or a server that was one: a timer set before an eviction (§9.1) may still ask
+        about the node it concerned. A server is no member, so it cannot host anything."""
+        node = self.nodes.get(name)
+        return node if node is not None else self.servers[name]
 
     def sort_nodes(self, names: list[str] | set[str]) -> list[str]:
         return sorted(names, key=lambda n: self.nodes[n].id)

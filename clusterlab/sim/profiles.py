@@ -288,3 +288,40 @@ CAU_SCRIPT_S: Final = 30.0
 CAU_RETRY_S: Final = 60.0
 #: "Working on updates" during the restart, before the ordinary boot (not in the reference).
 CAU_REBOOT_APPLY_S: Final = 180.0
+
+# Cluster OS Rolling Upgrade (§9.1) ---------------------------------------------------------
+
+#: Windows Server releases, oldest first: a rolling upgrade adds nodes one release up.
+RELEASES: Final = ("2012", "2012R2", "2016", "2019", "2022")
+#: §9.1 restrictions: 2012 R2 → 2016 is the first supported hop (no 2008/2008 R2/2012) [S22].
+ROLLING_UPGRADE_FROM: Final = "2012R2"
+#: §9.1 Update-VMVersion: the VM configuration version a host of each release upgrades a VM to.
+#: 5.0 (2012 R2) is in §9.1. §9.1 quotes [S22]'s example "5.0 → 7.0" for 2016, written during the
+#: preview; a 2016 RTM host's default is 8.0, which we use. 4.0 (2012), 9.0 (2019) and 10.0 (2022)
+#: are not in the reference: UNVERIFIED assumptions (the Hyper-V defaults widely quoted for them).
+VM_CONFIG_VERSION: Final = MappingProxyType(
+    {"2012": "4.0", "2012R2": "5.0", "2016": "8.0", "2019": "9.0", "2022": "10.0"}
+)
+#: §11.1 Get-ClusterNode MajorVersion / MinorVersion / BuildNumber of each release (the RTM builds).
+OS_VERSION: Final = MappingProxyType(
+    {
+        "2012": (6, 2, 9200),
+        "2012R2": (6, 3, 9600),
+        "2016": (10, 0, 14393),
+        "2019": (10, 0, 17763),
+        "2022": (10, 0, 20348),
+    }
+)
+#: §9.1 step 2: a clean install of the new release plus the Hyper-V and Failover Clustering
+#: features, until the server is reachable again. Not in the reference (hardware dependent);
+#: 20 minutes is an assumption for a modern rack server.
+OS_INSTALL_S: Final = 20 * 60.0
+
+
+def release_index(os_name: str) -> int:
+    """Position of a release in :data:`RELEASES` (older releases are smaller)."""
+    return RELEASES.index(os_name)
+
+
+#: §2.3 AddEvictDelay: seconds after an eviction before the cluster adds a node (the join waits).
+ADD_EVICT_DELAY_S: Final = 60.0

@@ -293,6 +293,11 @@ class Roles:
     def take_offline_now(self, g: Group, reason: str) -> None:
         """The owner left the cluster: resources offline, VM off, pending work void."""
         self.resiliency.forget(g)
+        m = self.migrations.current(g)
+        if m is not None:
+            # Fail it now: waiting for its next step would leave the destination's memory
+            # reserved while placement already counts it free (memory over-commit, found by fuzzing).
+            self.migrations.fail(m, reason)
         g.epoch += 1
         g.claim = False
         g.status = ""
@@ -340,7 +345,7 @@ class Roles:
 
             def online() -> None:
                 try:
-                    if g.epoch == epoch and w.nodes[node].can_host:
+                    if g.epoch == epoch and w.node_named(node).can_host:
                         self._set_resources(g, ResourceState.ONLINE)
                         w.emit("GroupOnline", g.name, group=g.name)
                 finally:
@@ -354,13 +359,13 @@ class Roles:
         w.emit("GroupStarting", g.name, group=g.name, node=node)
 
         def start() -> None:
-            if g.epoch != epoch or not w.nodes[node].live:
+            if g.epoch != epoch or not w.node_named(node).live:
                 return  # a dead host cannot start it; its detection will fail the role over
             self.set_vm(vm, VmState.STARTING, host=node)
 
         def finish() -> None:
             try:
-                if g.epoch != epoch or not w.nodes[node].live:
+                if g.epoch != epoch or not w.node_named(node).live:
                     return
                 vres = self.vm_resource(g)
                 failing = [r for r in g.resources if r.fail_next > 0 or node in r.fail_on]
@@ -565,7 +570,7 @@ class Roles:
                 if on_saved:
                     on_saved()
                 return
-            if w.nodes[host].powered:
+            if w.node_named(host).powered:
                 self.set_vm(vm, VmState.SAVED)
             self._set_resources(g, ResourceState.OFFLINE)
             w.emit("GroupOffline", g.name, group=g.name)
@@ -811,7 +816,7 @@ class Roles:
             epoch = g.epoch
 
             def restart() -> None:
-                if g.epoch == epoch and w.nodes[node].can_host:
+                if g.epoch == epoch and w.node_named(node).can_host:
                     self.bring_online(g, node)
 
             w.after(P.RESTART_DELAY_S, restart)
@@ -901,7 +906,7 @@ class Roles:
                 g.claim = True
 
                 def restore_here() -> None:
-                    if g.owner == target and w.nodes[target].can_host and g.status == "Moving":
+                    if g.owner == target and w.node_named(target).can_host and g.status == "Moving":
                         self.bring_online(g, target, from_saved=True)
 
                 w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore_here)
@@ -911,13 +916,13 @@ class Roles:
         def then() -> None:
             if on_saved:
                 on_saved()
-            if g.owner != target or not w.nodes[target].can_host:
+            if g.owner != target or not w.node_named(target).can_host:
                 return
-            cold = offline != "save" or not w.nodes[source].powered or vm.state is VmState.OFF
+            cold = offline != "save" or not w.node_named(source).powered or vm.state is VmState.OFF
             g.claim = True
 
             def restore() -> None:
-                if g.owner == target and w.nodes[target].can_host and g.status == "Moving":
+                if g.owner == target and w.node_named(target).can_host and g.status == "Moving":
                     self.bring_online(g, target, from_saved=not cold)
 
             w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore)
@@ -1380,7 +1385,7 @@ class Roles:
         at = w.clock.next_hour_start(w.now, g.failback_window[0])
 
         def window_opened() -> None:
-            if g.drained_from == node and w.nodes[node].can_host:
+            if g.drained_from == node and w.node_named(node).can_host:
                 self.failback_drained(node, "Policy")
 
         w.after(at - w.now, window_opened)

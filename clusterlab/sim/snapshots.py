@@ -102,6 +102,7 @@ class NodeSnapshot:
     csvs_coordinated: tuple[str, ...]
     pending_updates: int = 0  # §8: updates the CAU scan would find applicable
     update_phase: str = ""  # §8.1: the node's phase in the Updating Run under way ('' if none)
+    os: str = ""  # §9.1: the node's release (a PROFILES key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,7 @@ class VmSnapshot:
     migration_progress: float = 0.0  # percent
     dirty_mb_s: float = 20.0
     unmonitored: bool = False  # §7.3: its host is Isolated; the cluster does not monitor it
+    version: str = ""  # §9.1 VM configuration version
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +242,18 @@ class CsvSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerSnapshot:
+    """A server of the lab that is not a cluster node: evicted (to be reinstalled, §9.1) or a spare."""
+
+    name: str
+    os: str
+    os_display: str
+    state: str  # Installing / Booting / PoweredOff / Ready
+    memory_gb: float
+    cpus: int
+
+
+@dataclass(frozen=True, slots=True)
 class ClusterSnapshot:
     time: float
     calendar: datetime
@@ -254,6 +268,11 @@ class ClusterSnapshot:
     networks: tuple[NetworkSnapshot, ...]
     csvs: tuple[CsvSnapshot, ...]
     file_servers: tuple[FileServerSnapshot, ...] = ()
+    #: §9.1 ClusterFunctionalLevel (``os`` above is its release: the cluster's behaviour)
+    functional_level: int = 0
+    #: §9.1: some node runs another release than the functional level's
+    mixed_mode: bool = False
+    servers: tuple[ServerSnapshot, ...] = ()
 
     def node(self, name: str) -> NodeSnapshot:
         for n in self.nodes:

@@ -69,6 +69,7 @@ class NodeSpec:
     node_weight: int = 1  # §1.4 ⚠ API says 0, Learn says all nodes vote: we default to 1.
     #: pending updates on this node; None = the cluster's ``updates``
     updates: tuple[UpdateSpec, ...] | None = None
+    os: str | None = None  # §9.1: its release; None = the cluster's (a lab may start mid-upgrade)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,3 +176,5 @@ class ClusterSpec:
     #: §8.3/§8.4: the Remote Shutdown firewall rule group is enabled on the nodes; if not, an
     #: Updating Run fails unless it is started with -EnableFirewallRules.
     remote_shutdown_firewall: bool = True
+    #: §9.1: servers that are not nodes yet (Add-ClusterNode joins them); ``os`` None = the cluster's.
+    servers: tuple[NodeSpec, ...] = ()

@@ -306,6 +306,12 @@ class Storage:
             )
         self._pump()
 
+    def host_gone(self, node: str) -> None:
+        """The node left the cluster for good (evicted, §9.1): copies it was running or had queued fail."""
+        for m in list(self.moves):
+            if m.host == node and m.state in ("Queued", "Copying"):
+                self._finish_move(m, ok=False, why=f"{node} was evicted from the cluster")
+
     def current_move(self, vm: Vm) -> StorageMove | None:
         for m in self.moves:
             if m.vm is vm and m.state in ("Queued", "Copying"):

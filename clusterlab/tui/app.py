@@ -715,7 +715,7 @@ class ClusterLabApp(App[LabChoice | None]):
         file_servers = {f.name: f for f in snap.file_servers}
         with self.batch_update():
             self._show_header(snap)
-            nodes.sync([(n.name, node_row(n)) for n in snap.nodes])
+            nodes.sync([(n.name, node_row(n, snap.os)) for n in snap.nodes])
             roles.sync(
                 [
                     (

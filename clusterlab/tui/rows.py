@@ -142,14 +142,16 @@ def node_state_cell(n: NodeSnapshot) -> Cell:
     return Cell(state, _NODE_STATE_TONE.get(state, Tone.NORMAL))
 
 
-def node_row(n: NodeSnapshot) -> Row:
+def node_row(n: NodeSnapshot, cluster_os: str = "") -> Row:
+    """A node's cells; its release follows its name when it differs from the cluster's (§9.1 mixed-OS mode)."""
     votes_tone = Tone.NORMAL if n.dynamic_weight else Tone.MUTED
     used = n.memory_used_gb
     mem_tone = Tone.WARN if n.memory_total_gb and used / n.memory_total_gb >= 0.9 else Tone.NORMAL
     if not n.powered_on:
         mem_tone = Tone.MUTED
+    name = f"{n.name} ({n.os})" if cluster_os and n.os and n.os != cluster_os else n.name
     return (
-        Cell(n.name, Tone.STRONG),
+        Cell(name, Tone.STRONG),
         node_state_cell(n),
         Cell(f"{n.node_weight}/{n.dynamic_weight}", votes_tone),
         Cell(f"{_gb(used)}/{_gb(n.memory_total_gb)} GB", mem_tone),
@@ -356,7 +358,9 @@ def speed_text(speed: float) -> str:
 
 
 def identity_text(snap: ClusterSnapshot) -> str:
-    """``HVCLUS · Windows Server 2022``."""
+    """``HVCLUS · Windows Server 2022``; in mixed-OS mode the functional level too (§9.1)."""
+    if snap.mixed_mode:
+        return f"{snap.name} · mixed-OS, level {snap.functional_level} ({snap.os_display})"
     return f"{snap.name} · {snap.os_display}"
 
 

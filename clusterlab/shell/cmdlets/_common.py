@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from clusterlab.sim import Cluster, ClusterSnapshot, GroupSnapshot, NodeSnapshot, ObjectNotFoundError
+from clusterlab.sim.profiles import OS_VERSION
 
 from ..objects import PSObject, make
 from ..registry import Invocation, Param
@@ -15,14 +16,6 @@ FC = "Microsoft.FailoverClusters.PowerShell."
 NONE_ID = 4294967295  # 0xFFFFFFFF: "not set" in the cluster API (§3.4, §6.1)
 
 INPUT = Param("InputObject", kind="object", pipeline=True, help="An object from the pipeline.")
-
-VERSIONS = {
-    "2012": (6, 2, 9200),
-    "2012R2": (6, 3, 9600),
-    "2016": (10, 0, 14393),
-    "2019": (10, 0, 17763),
-    "2022": (10, 0, 20348),
-}
 
 
 def matches(name: str, patterns: Sequence[str] | None) -> bool:
@@ -76,7 +69,8 @@ def require_target(inv: Invocation, param: str = "Name") -> str:
 
 
 def node_obj(c: Cluster, n: NodeSnapshot) -> PSObject:
-    major, minor, build = VERSIONS.get(c.profile.name, (10, 0, 20348))
+    # §9.1/§11.1: each node reports its own release (they differ during a rolling upgrade).
+    major, minor, build = OS_VERSION.get(n.os or c.profile.name, (10, 0, 20348))
     return make(
         FC + "ClusterNode",
         {

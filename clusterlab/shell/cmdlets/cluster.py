@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from clusterlab.sim import Cluster, NetworkRole
+from clusterlab.sim import PROFILES, Cluster, NetworkRole
 from clusterlab.sim.clock import format_elapsed
 
 from ..formatting import View, register_view
@@ -43,7 +43,7 @@ def cluster_obj(c: Cluster) -> PSObject:
         "DynamicQuorum": 1 if q.dynamic_quorum else 0,
         "WitnessDynamicWeight": q.witness_dynamic_weight,
         "LowerQuorumPriorityNodeID": q.lower_quorum_priority_node_id or 0,
-        "ClusterFunctionalLevel": c.profile.functional_level,
+        "ClusterFunctionalLevel": c.functional_level,  # §9.1: the current level, raised by Update-...
         "SameSubnetDelay": hb["SameSubnetDelay"],
         "SameSubnetThreshold": hb["SameSubnetThreshold"],
         "CrossSubnetDelay": hb["CrossSubnetDelay"],
@@ -321,6 +321,17 @@ def validation(c: Cluster) -> list[tuple[str, str, str]]:
                 "Inventory",
                 "Warning",
                 "Nodes not in active membership were not validated: " + ", ".join(n.name for n in down) + ".",
+            )
+        )
+    if s.mixed_mode:
+        releases = sorted({PROFILES[n.os].display_name for n in s.nodes})
+        rows.append(
+            (
+                "System Configuration",
+                "Warning",
+                f"Validate Operating System Version: the nodes run {' and '.join(releases)} (mixed-OS mode, "
+                f"functional level {s.functional_level}). Finish the rolling upgrade and run "
+                "Update-ClusterFunctionalLevel (§9.1).",
             )
         )
     cluster_nets = [n for n in s.networks if n.role != "None"]
@@ -803,3 +814,40 @@ def add_csv(inv: Invocation) -> Iterable[Any]:
 def remove_csv(inv: Invocation) -> Iterable[Any]:
     inv.ctx.cluster.remove_csv(require_target(inv))
     return []
+
+
+@cmdlet(
+    "Update-ClusterFunctionalLevel",
+    "Updates the functional level of a mixed-version cluster once every node runs the newer release.",
+    (
+        Param("Name", kind="string", position=0, aliases=("Cluster",), help="The cluster (this lab has one)."),
+        Param("Force", kind="switch", help="Do not ask for confirmation (clusterlab never asks)."),
+        INPUT,
+    ),
+    process=False,
+    min_os="2016",
+    noun_type="UpdateClusterFunctionalLevelCommand",
+    description="Cluster OS Rolling Upgrade, the last step and the point of no return (§9.1): every node must "
+    "run the newer release and be Up (not Paused or Down). Then ClusterFunctionalLevel rises (1594) and the "
+    "release's features start working; otherwise 1664 and the nodes that block it are named. -WhatIf only "
+    "checks.",
+    examples=(
+        ("Update-ClusterFunctionalLevel -WhatIf", "Checks whether the level can be raised."),
+        ("Update-ClusterFunctionalLevel", "Raises ClusterFunctionalLevel from 8 to 9 after a 2012 R2 → 2016 upgrade."),
+    ),
+)
+def update_cluster_functional_level(inv: Invocation) -> Iterable[Any]:
+    from ..session import FormattedText
+
+    c = inv.ctx.cluster
+    _this_cluster(inv)
+    if inv.switch("WhatIf"):
+        old, new = c.update_functional_level(what_if=True)
+        return [
+            FormattedText(
+                f'What if: Performing the operation "Update-ClusterFunctionalLevel" on target "{c.name}": '
+                f"ClusterFunctionalLevel {old} -> {new}.\n"
+            )
+        ]
+    c.update_functional_level()
+    return [cluster_obj(c)]

@@ -220,3 +220,48 @@ def set_cluster_owner_node(inv: Invocation) -> Iterable[Any]:
     else:
         raise inv.fail("Specify -Group or -Resource.", "InvalidArgument")
     return []
+
+
+@cmdlet(
+    "Add-ClusterScaleOutFileServerRole",
+    "Creates a Scale-Out File Server role (continuously available shares on the CSVs).",
+    (
+        Param("Name", kind="string", position=0, mandatory=True, help="The role's client access point name."),
+        Param("Wait", kind="int", help="Seconds to wait for the role to come online (0 = return at once)."),
+    ),
+    process=False,
+    noun_type="AddClusterScaleOutFileServerRoleCommand",
+    examples=(("Add-ClusterScaleOutFileServerRole -Name SOFS2", "A new SOFS role, online on the best node."),),
+)
+def add_cluster_sofs_role(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = inv.get("Name")
+    if not name:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
+        )
+    role = c.add_file_server_role(str(name), scale_out=True)
+    wait_for(inv, lambda: c.group(role).state.value in ("Online", "Failed"), inv.get("Wait"))
+    return [group_obj(c, c.group(role))]
+
+
+@cmdlet(
+    "Remove-ClusterGroup",
+    "Removes a clustered role (resource group) from the failover cluster.",
+    (
+        NAME,
+        Param("RemoveResources", kind="switch", help="Also deletes the role's resources (required when it has any)."),
+        Param("Force", kind="switch", help="Do not ask for confirmation (clusterlab never asks)."),
+        INPUT,
+    ),
+    noun_type="RemoveClusterGroupCommand",
+    description="The role is taken offline and deleted from the cluster configuration. Virtual machine roles "
+    "are not removed in clusterlab (the VM would live on outside the cluster, which is not simulated).",
+    examples=(("Remove-ClusterGroup -Name SOFS2 -RemoveResources -Force", "Deletes the SOFS2 role."),),
+)
+def remove_cluster_group(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = inv.get("Name") or [require_target(inv)]
+    for name in names:
+        c.remove_group(str(name), remove_resources=inv.switch("RemoveResources"))
+    return []

@@ -5,13 +5,15 @@ They use the ``Lab`` noun prefix so nobody mistakes them for product cmdlets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from clusterlab.sim import PROFILES, Cluster, ConfigBackup, ServerSnapshot
+
 from ..formatting import View, register_view
-from ..objects import make
+from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
-from ._common import node_obj
+from ._common import node_obj, select, wait_for
 
 
 def _exactly_one(inv: Invocation, choices: tuple[str, ...], what: str) -> str:
@@ -253,7 +255,8 @@ def repair_lab_fault(inv: Invocation) -> Iterable[Any]:
 
 @cmdlet(
     "Start-LabNode",
-    "Lab-only: powers a node on (it boots, then its Cluster service starts and joins).",
+    "Lab-only: powers a node on (it boots, then its Cluster service starts and joins); a server that is not a "
+    "node just boots.",
     (Param("Name", kind="string", position=0, mandatory=True),),
     module="Lab",
     lab_only=True,
@@ -267,4 +270,184 @@ def start_lab_node(inv: Invocation) -> Iterable[Any]:
             "Cannot process command because of one or more missing mandatory parameters: Name.", "InvalidArgument"
         )
     c.power_on_node(str(name))
+    server = next((s for s in c.servers() if s.name.lower() == str(name).lower()), None)
+    if server is not None:  # a server outside the cluster (evicted while off): it just boots
+        return [server_obj(server)]
     return [node_obj(c, c.node(str(name)))]
+
+
+# Cluster OS Rolling Upgrade (§9.1) -----------------------------------------------------------------
+
+register_view("LabServer", lambda profile: View(("Name", "OperatingSystem", "State", "MemoryGB")))
+register_view("LabClusterConfigBackup", lambda profile: View(("Name", "Taken", "Roles", "FunctionalLevel")))
+
+
+def server_obj(s: ServerSnapshot) -> PSObject:
+    return make(
+        "ClusterLab.LabServer",
+        {
+            "Name": s.name,
+            "OperatingSystem": s.os_display,
+            "OS": s.os,
+            "State": s.state,
+            "MemoryGB": s.memory_gb,
+            "Cpus": s.cpus,
+        },
+    )
+
+
+@cmdlet(
+    "Install-LabNodeOS",
+    "Lab-only: clean-installs a server that is not a cluster node (an evicted node, or a new server) with a "
+    "Windows Server release, with Hyper-V and Failover Clustering.",
+    (
+        Param("Name", kind="string", position=0, mandatory=True, help="The server: an evicted node or a new name."),
+        Param("OS", kind="enum", position=1, mandatory=True, choices=tuple(PROFILES), help="The release to install."),
+        Param("MemoryGB", kind="float", help="A new server's memory (default: like the cluster's first node)."),
+        Param("Cpus", kind="int", help="A new server's logical processors (default: like the first node)."),
+        Param("Wait", kind="switch", help="Waits until the installation has finished."),
+    ),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    description="Cluster OS Rolling Upgrade step 2 (§9.1): evict the node (Remove-ClusterNode), reinstall it "
+    "with the next release (in-place upgrades are discouraged and not simulated), then Add-ClusterNode. The "
+    "installation takes 20 simulated minutes.",
+    examples=(
+        ("Install-LabNodeOS -Name HV01 -OS 2016", "Reinstalls the evicted HV01 with Windows Server 2016."),
+        ("Install-LabNodeOS -Name HV05 -OS 2016 -MemoryGB 512", "Racks and installs a new server HV05."),
+    ),
+)
+def install_lab_node_os(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = inv.get("Name")
+    os_name = inv.get("OS")
+    if not name or not os_name:
+        missing = ", ".join(p for p, v in (("Name", name), ("OS", os_name)) if not v)
+        raise inv.fail(
+            f"Cannot process command because of one or more missing mandatory parameters: {missing}.",
+            "InvalidArgument",
+        )
+    memory = inv.get("MemoryGB")
+    cpus = inv.get("Cpus")
+    c.install_node_os(
+        str(name),
+        str(os_name),
+        memory_gb=float(memory) if memory is not None else None,
+        cpus=int(cpus) if cpus is not None else None,
+    )
+    server = next(s for s in c.servers() if s.name.lower() == str(name).lower())
+    if inv.switch("Wait"):
+        wait_for(inv, _installed(c, server.name))
+    else:
+        c.advance(0)
+    return [server_obj(next(s for s in c.servers() if s.name == server.name))]
+
+
+def _installed(c: Cluster, name: str) -> Callable[[], bool]:
+    return lambda: any(s.name == name and s.state != "Installing" for s in c.servers())
+
+
+@cmdlet(
+    "Get-LabServer",
+    "Lab-only: the lab's servers that are not cluster nodes (evicted nodes, spares) with their release and state.",
+    (Param("Name", kind="strings", position=0, help="Server name(s); wildcards allowed."),),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    examples=(("Get-LabServer", "Which servers are being installed or are ready for Add-ClusterNode."),),
+)
+def get_lab_server(inv: Invocation) -> Iterable[Any]:
+    servers = {s.name: s for s in inv.ctx.cluster.servers()}
+    names = select("server", list(servers), inv.get("Name"), inv)
+    return [server_obj(servers[n]) for n in names]
+
+
+# Cluster configuration backup and restore (§9.3) ---------------------------------------------------
+
+
+def backup_obj(b: ConfigBackup) -> PSObject:
+    return make(
+        "ClusterLab.LabClusterConfigBackup",
+        {
+            "Name": b.label,
+            "Taken": b.taken_at,
+            "Roles": len(b.groups),
+            "FunctionalLevel": PROFILES[b.functional_level_os].functional_level,
+            "Witness": b.witness_type.value,
+        },
+    )
+
+
+@cmdlet(
+    "Backup-LabClusterConfig",
+    "Lab-only: backs up the cluster configuration (the cluster database of a system-state backup).",
+    (Param("Name", kind="string", position=0, help="A name for the backup (default: its date and time)."),),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    description="§9.3: needs a running cluster with quorum (else event 1540). It records the configuration "
+    "the cluster database holds — roles and their policies (preferred and possible owners, failback, "
+    "priority, anti-affinity, persistent state), VM monitoring items, quorum and witness settings, node "
+    "weights, network roles and the cluster common properties — not where roles run or which nodes are up.",
+    examples=(("Backup-LabClusterConfig -Name before-change", "Backs up the configuration as 'before-change'."),),
+)
+def backup_lab_cluster_config(inv: Invocation) -> Iterable[Any]:
+    name = inv.get("Name")
+    return [backup_obj(inv.ctx.cluster.backup_config(str(name) if name is not None else None))]
+
+
+@cmdlet(
+    "Get-LabClusterConfigBackup",
+    "Lab-only: lists the cluster configuration backups taken with Backup-LabClusterConfig.",
+    (Param("Name", kind="strings", position=0, help="Backup name(s); wildcards allowed."),),
+    module="Lab",
+    lab_only=True,
+    process=False,
+)
+def get_lab_cluster_config_backup(inv: Invocation) -> Iterable[Any]:
+    backups = {b.label: b for b in inv.ctx.cluster.config_backups()}
+    names = select("cluster configuration backup", list(backups), inv.get("Name"), inv)
+    return [backup_obj(backups[n]) for n in names]
+
+
+@cmdlet(
+    "Restore-LabClusterConfig",
+    "Lab-only: restores the cluster configuration from a backup on one node, non-authoritatively (the node "
+    "catches up with the cluster) or authoritatively (the whole cluster goes back to the backup).",
+    (
+        Param("Node", kind="string", mandatory=True, help="The node the backup is restored on."),
+        Param("Name", kind="string", position=0, help="The backup (default: the latest)."),
+        Param("Authoritative", kind="switch", help="Roll the whole cluster back to the backup."),
+        Param("Wait", kind="switch", help="Waits until the node (or the cluster) runs again."),
+    ),
+    module="Lab",
+    lab_only=True,
+    process=False,
+    description="§9.3. Non-authoritative: the node's Cluster service stops (its roles move away), its copy is "
+    "restored, and when it rejoins it receives the current configuration from the other nodes — nothing "
+    "changes. -Authoritative: the Cluster service stops on every node (roles saved), the backup becomes the "
+    "configuration — changes made since it was taken are lost — then the node starts and the others join "
+    "taking that configuration; roles come back as the backup says.",
+    examples=(
+        ("Restore-LabClusterConfig -Node HV02", "HV02 restores the latest backup, rejoins and catches up."),
+        (
+            "Restore-LabClusterConfig before-change -Node HV01 -Authoritative",
+            "The cluster goes back to the configuration of 'before-change'.",
+        ),
+    ),
+)
+def restore_lab_cluster_config(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    node = inv.get("Node")
+    if not node:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: Node.", "InvalidArgument"
+        )
+    name = inv.get("Name")
+    b = c.restore_config(str(node), str(name) if name is not None else None, authoritative=inv.switch("Authoritative"))
+    if inv.switch("Wait"):
+        wait_for(inv, lambda: not c.restore_pending)
+    else:
+        c.advance(0)
+    return [backup_obj(b)]

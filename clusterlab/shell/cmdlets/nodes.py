@@ -156,6 +156,14 @@ def suspend_cluster_node(inv: Invocation) -> Iterable[Any]:
     return out
 
 
+def _evicted(c: Cluster, name: str) -> Callable[[], bool]:
+    return lambda: name not in c.node_names()
+
+
+def _up(c: Cluster, name: str) -> Callable[[], bool]:
+    return lambda: c.node(name).state.value == "Up"
+
+
 def _drain_done(c: Cluster, name: str) -> Callable[[], bool]:
     return lambda: c.node(name).drain_status.value != "InProgress"
 
@@ -184,4 +192,65 @@ def resume_cluster_node(inv: Invocation) -> Iterable[Any]:
     for name in names:
         c.resume_node(name, inv.get("Failback", "NoFailback"))
         out.append(node_obj(c, c.node(name)))
+    return out
+
+
+@cmdlet(
+    "Remove-ClusterNode",
+    "Removes (evicts) a node from a failover cluster.",
+    (
+        Param("Name", kind="strings", position=0, by_property=True, help="Name of the cluster node(s) to evict."),
+        Param("Force", kind="switch", help="Evicts a node that still hosts roles: they move away first."),
+        Param("Wait", kind="int", help="With -Force: seconds to wait for the roles to move and the node to go."),
+        INPUT,
+    ),
+    noun_type="RemoveClusterNodeCommand",
+    description="Cluster OS Rolling Upgrade step 1 (§9.1): drain the node, then evict it. A node that hosts "
+    "roles is refused unless -Force; so are the last node and an eviction that would lose quorum. The node "
+    "leaves the node list, its vote leaves the quorum arithmetic, and it leaves preferred and possible owner "
+    "lists (1011, then 4621 when its cluster configuration has been cleaned up).",
+    examples=(
+        ("Suspend-ClusterNode HV01 -Drain -Wait; Remove-ClusterNode HV01", "Drains HV01, then evicts it."),
+        ("Remove-ClusterNode HV02 -Force", "Evicts HV02 after moving its roles away."),
+    ),
+)
+def remove_cluster_node(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = inv.get("Name") or [require_target(inv)]
+    for name in names:
+        node = c.node(name).name
+        c.remove_node(node, force=inv.switch("Force"))
+        wait_for(inv, _evicted(c, node), inv.get("Wait"))
+    return []
+
+
+@cmdlet(
+    "Add-ClusterNode",
+    "Adds a node (server) to a failover cluster.",
+    (
+        Param("Name", kind="strings", position=0, by_property=True, help="Name of the server(s) to add."),
+        Param("NoStorage", kind="switch", help="Does not add the server's local disks (clusterlab has none)."),
+        Param("Wait", kind="int", help="Seconds to wait for the node to join (0 = return at once)."),
+        INPUT,
+    ),
+    noun_type="AddClusterNodeCommand",
+    description="Cluster OS Rolling Upgrade step 3 (§9.1): a reinstalled (or spare) server joins like any "
+    "node. A node one release above the cluster functional level puts the cluster in mixed-OS mode (1548); "
+    "it runs in compatibility mode until Update-ClusterFunctionalLevel. A node more than one release up, or "
+    "older than the functional level, is refused. Within AddEvictDelay (60 s) of an eviction the new node "
+    "waits before it joins (§2.3).",
+    examples=(("Add-ClusterNode -Name HV01", "HV01, reinstalled with Windows Server 2016, joins the cluster."),),
+)
+def add_cluster_node(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = inv.get("Name") or [require_target(inv)]
+    out = []
+    for name in names:
+        c.add_node(name)
+        node = c.node(name).name
+        if inv.has("Wait"):
+            wait_for(inv, _up(c, node), inv.get("Wait"))
+        else:
+            c.advance(0)
+        out.append(node_obj(c, c.node(node)))
     return out

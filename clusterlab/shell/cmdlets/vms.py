@@ -13,8 +13,6 @@ from ..objects import PSObject, make
 from ..registry import Invocation, Param, cmdlet
 from ._common import guid, require_target, select, target_name, wait_for
 
-VERSION = {"2012": "4.0", "2012R2": "5.0", "2016": "8.0", "2019": "9.0", "2022": "10.0"}
-
 
 def _view(profile: str) -> View:
     cols: list[str | Column] = [
@@ -45,7 +43,7 @@ def vm_obj(c: Cluster, v: VmSnapshot) -> PSObject:
             "MemoryStartup": int(v.memory_gb * 1024**3),
             "Uptime": timedelta(seconds=int(v.uptime_s)),
             "Status": "Operating normally",
-            "Version": VERSION.get(c.profile.name, "10.0"),
+            "Version": v.version,  # §9.1 configuration version (Update-VMVersion raises it)
             "ComputerName": v.host,
             "IsClustered": True,
             "Path": f"C:\\ClusterStorage\\{v.csv or 'Volume1'}\\{v.name}",
@@ -162,6 +160,37 @@ def save_vm(inv: Invocation) -> Iterable[Any]:
     c.stop_group(name, "save")
     wait_for(inv, lambda: _settled(c, name))
     return [vm_obj(c, c.vm(name))] if inv.switch("Passthru") else []
+
+
+@cmdlet(
+    "Update-VMVersion",
+    "Updates the configuration version of a virtual machine to the version its host supports.",
+    (
+        Param("Name", kind="strings", position=0, by_property=True, help="VM name(s)."),
+        Param("VM", kind="object", pipeline=True),
+        Param("Force", kind="switch", help="Do not ask for confirmation (clusterlab never asks)."),
+        Param("Passthru", kind="switch"),
+    ),
+    module="Hyper-V",
+    min_os="2016",
+    noun_type="UpdateVMVersion",
+    description="After a rolling upgrade (§9.1): the VM must be off (not running, not saved), and the cluster "
+    "functional level must have reached its host's release — until Update-ClusterFunctionalLevel the VMs keep "
+    "the old version so they can still move to down-level nodes. The upgrade cannot be undone.",
+    examples=(("Stop-VM DC01; Update-VMVersion DC01 -Force; Start-VM DC01", "DC01 goes from 5.0 to 8.0."),),
+)
+def update_vm_version(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    if inv.has("VM") and not inv.has("Name"):
+        inv.args["Name"] = [str(inv.get("VM"))]
+    names = inv.get("Name") or [require_target(inv)]
+    out = []
+    for name in names:
+        vm = c.vm(str(name)).name
+        c.update_vm_version(vm)
+        if inv.switch("Passthru"):
+            out.append(vm_obj(c, c.vm(vm)))
+    return out
 
 
 # hosts and migrations -------------------------------------------------------------------
