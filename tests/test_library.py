@@ -86,6 +86,10 @@ def _cockpit(lab: Lab) -> tuple[Walkthrough, list[str]]:
                 wt.poll()
         else:
             wt.poll()
+    for index in sorted(wt.s.done - wt.s.revealed):
+        problems.append(
+            f"step {index + 1}: the task was done before the learner acted ({wt.steps[index].text.strip()})"
+        )
     return wt, problems
 
 
