@@ -178,6 +178,7 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
         ),
         remote_shutdown_firewall=data.get("remote_shutdown_firewall", True),
         administrative_access_point=data.get("administrative_access_point", "ActiveDirectoryAndDns"),
+        created=data.get("created", True),
         servers=tuple(servers),
     )
     return build

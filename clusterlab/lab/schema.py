@@ -432,6 +432,13 @@ CLUSTER: Final = Record(
             default=[],
         ),
         Field(
+            "created",
+            Boolean(),
+            "false: the nodes are servers with the Failover Clustering feature, not a cluster yet — the lab "
+            "starts before New-Cluster (no CSVs, roles or witness then).",
+            default=True,
+        ),
+        Field(
             "administrative_access_point",
             Choice(("ActiveDirectoryAndDns", "Dns", "None")),
             "New-Cluster -AdministrativeAccessPoint: ActiveDirectoryAndDns, Dns (an AD-detached cluster, 2012 R2+) "

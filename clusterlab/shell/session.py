@@ -37,6 +37,11 @@ COMMON = (
 )
 
 
+#: Modules whose cmdlets need a cluster (FailoverClusters, CAU); before New-Cluster only these run.
+NEED_A_CLUSTER = frozenset({"FailoverClusters", "ClusterAwareUpdating"})
+WITHOUT_A_CLUSTER = frozenset({"New-Cluster", "Test-Cluster"})
+
+
 @dataclass(frozen=True, slots=True)
 class FormattedText:
     """What Format-Table / Format-List / Out-String emit: already-rendered text."""
@@ -346,6 +351,14 @@ class Shell:
                 )
             )
         inv = Invocation(found, self.ctx, line=self._line, pos=cmd.pos, length=self._span(cmd))
+        if not self.cluster.created and found.module in NEED_A_CLUSTER and found.name not in WITHOUT_A_CLUSTER:
+            raise ShellError(
+                inv.record(
+                    f"There is no cluster on these servers yet: validate them with Test-Cluster -Node "
+                    f"{', '.join(s.name for s in self.cluster.servers())}, then create it with New-Cluster.",
+                    "ObjectNotFound",
+                )
+            )
         inv.args = self._bind(found, cmd, inv, current)
         silent = str(inv.args.get("ErrorAction", "")).lower() in ("silentlycontinue", "ignore")
         before = len(self._errors)

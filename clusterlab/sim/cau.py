@@ -531,8 +531,8 @@ class Cau:
         return True
 
     def _online(self, node: str) -> bool:
-        n = self.w.nodes[node]
-        return n.is_member and n.live
+        n = self.w.nodes.get(node)  # an evicted node (Remove-ClusterNode) is gone
+        return n is not None and n.is_member and n.live
 
     def _update_node(self, run: _Run, nr: _NodeRun) -> Generator[simpy.Event, Any, bool]:
         lost, unwatch = self._watch_down(nr.node)
@@ -545,9 +545,9 @@ class Cau:
         w = self.w
         o = run.options
         env = w.env
-        n = w.nodes[nr.node]
         if not self._online(nr.node):
             return self._node_failed(run, nr, "the node is not an active member of the cluster")
+        n = w.nodes[nr.node]
         epoch = n.epoch
         if o.pre_update_script:
             self._set(run, nr, "PreUpdateScript", o.pre_update_script)
@@ -620,6 +620,8 @@ class Cau:
         # §8.1 step 4: restart if required, back within RebootTimeoutMinutes.
         if reboot:
             self._set(run, nr, "Restarting", f"RebootTimeoutMinutes {o.reboot_timeout_min}")
+            if nr.node not in w.nodes:
+                return self._node_failed(run, nr, "the node was evicted from the cluster")
             joined = self._watch_joined(nr.node)
             self.members.restart_for_update(n, P.CAU_REBOOT_APPLY_S)
             yield env.any_of([joined, env.timeout(o.reboot_timeout_min * 60)])
@@ -662,7 +664,7 @@ class Cau:
         ev = w.env.event()
 
         def watch(e: Any) -> None:
-            if e.source == node and e.name in ("NodeCrashed", "NodeRemoved") and not ev.triggered:
+            if e.source == node and e.name in ("NodeCrashed", "NodeRemoved", "NodeEvicted") and not ev.triggered:
                 ev.succeed()
 
         return ev, w.bus.subscribe(watch)
@@ -682,8 +684,8 @@ class Cau:
     def _resume(self, nr: _NodeRun, failback: str, on_done: Callable[[], None] | None = None) -> bool:
         """Take the node out of maintenance (Resume-ClusterNode -Failback …) if it is back;
         ``on_done`` once the failbacks have ended (at once if it is not back)."""
-        n = self.w.nodes[nr.node]
-        if not (n.is_member and n.live):
+        n = self.w.nodes.get(nr.node)
+        if n is None or not (n.is_member and n.live):
             if on_done is not None:
                 on_done()
             return False

@@ -76,6 +76,7 @@ class Cluster:
         self.spec = spec
         self._disk_sizes: dict[str, float] = {}
         self._role_names: set[str] | None = {CORE_GROUP.lower(), AVAILABLE_STORAGE.lower()}  # while building
+        self._aap = spec.administrative_access_point
         self._installing: set[str] = set()  # servers being reinstalled (§9.1), not just booting
         self._last_evict: float | None = None  # §2.3 AddEvictDelay counts from here
         self._w = w = World(P.PROFILES[spec.os], spec.seed, CalendarClock(spec.clock), spec.name)
@@ -117,7 +118,7 @@ class Cluster:
                 )
             node = Node(ns.name, i, ns.memory_gb, ns.cpus, ns.site, ns.node_weight, os=os_name)
             node.migration_option = P.PROFILES[os_name].default_migration_option
-            if i <= len(spec.nodes):
+            if spec.created and i <= len(spec.nodes):
                 refusal = join_refusal(spec.os, os_name)
                 if refusal is not None:
                     raise InvalidArgumentError(f"Node '{ns.name}' cannot be a node of this cluster: {refusal}.")
@@ -154,23 +155,22 @@ class Cluster:
                 )
             w.csvs[cs.name] = Csv(cs.name, cs.size_gb)
 
-        first = next(iter(w.nodes))
-        core = Group(CORE_GROUP, GroupType.CLUSTER, first, priority=P.PRIORITY_HIGH, is_core=True)
-        aap = spec.administrative_access_point
-        if aap not in ("ActiveDirectoryAndDns", "Dns", "None"):
-            raise InvalidArgumentError("AdministrativeAccessPoint must be ActiveDirectoryAndDns, Dns or None.")
-        if aap != "ActiveDirectoryAndDns" and self.profile.name == "2012":
-            raise InvalidArgumentError("Clusters without an Active Directory name arrived with Windows Server 2012 R2.")
-        if aap != "None":  # §9.2: None = no network name and no IP address in the core group
-            self._add_resource(core, "Cluster IP Address", "IP Address")
-            self._add_resource(core, "Cluster Name", "Network Name")
-        self._install_witness(core)
-        if self.profile.compute_resiliency:
-            self._add_resource(core, "Storage Qos Resource", "Storage QoS Policy Manager")
-        self._add_resource(core, "Virtual Machine Cluster WMI", "Virtual Machine Cluster WMI")
-        w.groups[CORE_GROUP] = core
-        storage = Group(AVAILABLE_STORAGE, GroupType.AVAILABLE_STORAGE, first, is_core=True)
-        w.groups[AVAILABLE_STORAGE] = storage
+        self._check_access_point(spec.administrative_access_point)
+        if not spec.created:
+            # AZ-801 "create a cluster": the servers are ready, the cluster is New-Cluster's to make.
+            if (
+                spec.csvs
+                or spec.vms
+                or spec.file_servers
+                or spec.guest_clusters
+                or q.witness.type is not WitnessType.NONE
+            ):
+                raise InvalidArgumentError(
+                    "A cluster that is not created yet (created: false) has no CSVs, roles or witness: "
+                    "add them after New-Cluster."
+                )
+            return
+        core, storage = self._create_core_groups(next(iter(w.nodes)), spec.administrative_access_point)
         for ds in spec.disks:
             if w.witness_resource is not None and ds.name == w.witness_resource.name:
                 self._disk_sizes[ds.name] = ds.size_gb  # the disk witness lives in the Cluster Group
@@ -208,6 +208,87 @@ class Cluster:
             )
             self._guests.add(gc)
         self._guests.start()
+
+    def _check_access_point(self, aap: str) -> None:
+        if aap not in ("ActiveDirectoryAndDns", "Dns", "None"):
+            raise InvalidArgumentError("AdministrativeAccessPoint must be ActiveDirectoryAndDns, Dns or None.")
+        if aap != "ActiveDirectoryAndDns" and self.profile.name == "2012":
+            raise InvalidArgumentError("Clusters without an Active Directory name arrived with Windows Server 2012 R2.")
+
+    def _create_core_groups(self, first: str, aap: str) -> tuple[Group, Group]:
+        """The Cluster Group (name, IP, witness …) and Available Storage, owned by ``first``."""
+        w = self._w
+        core = Group(CORE_GROUP, GroupType.CLUSTER, first, priority=P.PRIORITY_HIGH, is_core=True)
+        if aap != "None":  # §9.2: None = no network name and no IP address in the core group
+            self._add_resource(core, "Cluster IP Address", "IP Address")
+            self._add_resource(core, "Cluster Name", "Network Name")
+        self._install_witness(core)
+        if self.profile.compute_resiliency:
+            self._add_resource(core, "Storage Qos Resource", "Storage QoS Policy Manager")
+        self._add_resource(core, "Virtual Machine Cluster WMI", "Virtual Machine Cluster WMI")
+        w.groups[CORE_GROUP] = core
+        storage = Group(AVAILABLE_STORAGE, GroupType.AVAILABLE_STORAGE, first, is_core=True)
+        w.groups[AVAILABLE_STORAGE] = storage
+        return core, storage
+
+    @property
+    def created(self) -> bool:
+        """False until New-Cluster when the lab starts from servers (``created: false``)."""
+        return bool(self._w.groups)
+
+    def new_cluster(
+        self, name: str, nodes: Sequence[str], *, no_storage: bool = False, aap: str = "ActiveDirectoryAndDns"
+    ) -> None:
+        """New-Cluster -Name -Node [-NoStorage] [-AdministrativeAccessPoint] (AZ-801 create a cluster)."""
+        w = self._w
+        if self.created:
+            raise InvalidStateError(f"These servers already form the cluster '{w.name}'.")
+        if not name or len(name) > 15:
+            raise InvalidArgumentError("A cluster name is 1 to 15 letters, digits or hyphens.")
+        if not nodes:
+            raise InvalidArgumentError("New-Cluster needs -Node: the servers that form the cluster.")
+        self._check_access_point(aap)
+        chosen: list[Node] = []
+        for ref in nodes:
+            n = _lookup("server", w.servers, ref)
+            if n in chosen:
+                raise InvalidArgumentError(f"'{n.name}' is named twice.")
+            if not n.powered or n.booting or n.name in self._installing:
+                raise InvalidStateError(f"Server '{n.name}' is not running: power it on first.")
+            if n.os != self.profile.name:
+                raise InvalidArgumentError(
+                    f"Server '{n.name}' runs Windows Server {n.os}: every node of a new cluster runs the same "
+                    f"release ({self.profile.display_name})."
+                )
+            chosen.append(n)
+        w.name = name
+        self._aap = aap
+        for n in chosen:
+            del w.servers[n.name]
+            n.service = Service.RUNNING
+            w.nodes[n.name] = n
+        w.nodes = {k: w.nodes[k] for k in sorted(w.nodes, key=lambda k: w.nodes[k].id)}
+        core, storage = self._create_core_groups(chosen[0].name, aap)
+        added = []
+        if not no_storage:  # §4.1: eligible shared disks go to Available Storage
+            for ds in self.spec.disks:
+                self._add_resource(storage, ds.name, "Physical Disk")
+                self._disk_sizes[ds.name] = ds.size_gb
+                added.append(ds.name)
+        w.new_partition([n.name for n in chosen])
+        w.votes = self._members.compute_votes(list(w.nodes), VoteAssignment({}, 0, None))
+        for g in (core, storage):
+            for r in g.resources:
+                r.state = ResourceState.ONLINE
+        self._roles.assign_csvs()
+        w.emit(
+            "ClusterCreated",
+            name,
+            cluster=name,
+            nodes=", ".join(n.name for n in chosen),
+            storage=", ".join(added) or "none",
+        )
+        self._members.try_join_all()
 
     def _add_resource(self, g: Group, name: str, rtype: str, threshold: int = P.RESTART_THRESHOLD_OTHER) -> Resource:
         r = Resource(name, rtype, g, restart_threshold=threshold)
@@ -379,7 +460,7 @@ class Cluster:
     @property
     def administrative_access_point(self) -> str:
         """§9.2: ActiveDirectoryAndDns, Dns (AD-detached) or None."""
-        return self.spec.administrative_access_point
+        return self._aap
 
     @property
     def clock(self) -> CalendarClock:

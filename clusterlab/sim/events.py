@@ -544,6 +544,14 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "Shared VHDX '{file}' attached to '{vm}' (guest cluster '{cluster}').",
         channel="Guest",
     ),
+    EventKind(
+        "ClusterCreated",
+        None,
+        I,
+        "The failover cluster '{cluster}' was created with the nodes {nodes}; disks added to Available "
+        "Storage: {storage}.",
+        channel="Operational",
+    ),
     EventKind("SiteAdded", None, I, "Site fault domain '{site}' was created.", channel="Operational"),
     EventKind("NodeSiteSet", None, I, "Cluster node '{node}' is now in site '{site}'.", channel="Operational"),
     EventKind(

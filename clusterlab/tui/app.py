@@ -849,6 +849,9 @@ class ClusterLabApp(App[LabChoice | None]):
             records = [ErrorRecord(f"Unexpected error: {type(exc).__name__}: {exc}", "NotSpecified")]
         if records:
             console.errors((r.render() for r in records), self.shell.width)
+        if self.shell.prompt != console.prompt:  # New-Cluster named the cluster
+            console.prompt = self.shell.prompt
+            self.query_one(ConsolePrompt).set_prompt(self.shell.prompt)
         changed = not typed or self._cluster_changed(before, seq)
         if changed:
             self._write_log([LogEntry(EntryKind.COMMAND, clock, f"PS> {cmdline}")])

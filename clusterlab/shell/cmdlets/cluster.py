@@ -308,6 +308,59 @@ def get_cluster_shared_volume(inv: Invocation) -> Iterable[Any]:
 # Test-Cluster --------------------------------------------------------------------------
 
 
+def server_validation(c: Cluster, names: list[str]) -> list[tuple[str, str, str]]:
+    """Test-Cluster -Node on servers that are not a cluster yet (AZ-801: validate before New-Cluster)."""
+    servers = {s.name.lower(): s for s in c.servers()}
+    rows: list[tuple[str, str, str]] = []
+    chosen = []
+    for name in names:
+        s = servers.get(name.lower())
+        if s is None:
+            rows.append(("Inventory", "Failed", f"'{name}' is not one of this lab's servers."))
+        else:
+            chosen.append(s)
+    if not chosen:
+        return rows or [("Inventory", "Failed", "Name the servers to validate: Test-Cluster -Node HV01, HV02.")]
+    rows.append(("Inventory", "Success", "List Nodes: " + ", ".join(s.name for s in chosen) + "."))
+    off = [s.name for s in chosen if s.state != "Ready"]
+    if off:
+        rows.append(("Inventory", "Failed", "Not reachable (powered off or installing): " + ", ".join(off) + "."))
+    releases = sorted({s.os for s in chosen})
+    if len(releases) > 1:
+        rows.append(
+            (
+                "System Configuration",
+                "Failed",
+                "Validate Operating System Version: the servers run different releases (" + ", ".join(releases) + ").",
+            )
+        )
+    else:
+        rows.append(("System Configuration", "Success", f"Validate Operating System Version: all run {releases[0]}."))
+    if len(chosen) < 2:
+        rows.append(("Cluster Configuration", "Warning", "A one-node cluster has no failover: add a second node."))
+    nets = [n for n in c.snapshot().networks if n.role != "None"]
+    if len(nets) < 2:
+        rows.append(
+            ("Network", "Warning", f"Only {len(nets)} network connects the servers: a single point of failure.")
+        )
+    else:
+        rows.append(("Network", "Success", f"{len(nets)} networks connect every server."))
+    disks = c.spec.disks
+    if disks:
+        rows.append(
+            (
+                "Storage",
+                "Success",
+                "List Potential Cluster Disks: " + ", ".join(d.name for d in disks) + " (New-Cluster adds them to "
+                "Available Storage unless -NoStorage).",
+            )
+        )
+    else:
+        rows.append(("Storage", "Warning", "No shared disk is visible to every server: a CSV needs one."))
+    rows.append(("Hyper-V Configuration", "Success", "The Hyper-V role is installed on every server."))
+    return rows
+
+
 def validation(c: Cluster) -> list[tuple[str, str, str]]:
     """(category, result, message) rows of a validation run over the simulated configuration."""
     s = c.snapshot()
@@ -472,7 +525,9 @@ def test_cluster(inv: Invocation) -> Iterable[Any]:
         ]
     include = [i.lower() for i in inv.get("Include") or []]
     ignore = [i.lower() for i in inv.get("Ignore") or []]
-    rows = [r for r in validation(c) if (not include or r[0].lower() in include) and r[0].lower() not in ignore]
+    nodes = [str(n) for n in inv.get("Node") or []]
+    found = validation(c) if c.created else server_validation(c, nodes)
+    rows = [r for r in found if (not include or r[0].lower() in include) and r[0].lower() not in ignore]
     when = c.clock.at(c.now)
     name = inv.get("ReportName") or f"Validation Report {when:%Y.%m.%d} At {when:%H.%M.%S}"
     worst = (
@@ -495,6 +550,46 @@ def test_cluster(inv: Invocation) -> Iterable[Any]:
         + (" Review the warnings before relying on this configuration." if worst != "Success" else "")
     )
     return [FormattedText("\n".join(lines) + "\n")]
+
+
+@cmdlet(
+    "New-Cluster",
+    "Creates a failover cluster from servers that have the Failover Clustering feature.",
+    (
+        Param("Name", kind="string", position=0, mandatory=True, help="The cluster name (1-15 characters)."),
+        Param("Node", kind="strings", help="The servers that form the cluster."),
+        Param("StaticAddress", kind="strings", help="The cluster IP address (recorded)."),
+        Param("NoStorage", kind="switch", help="Do not add the eligible shared disks to Available Storage."),
+        Param(
+            "AdministrativeAccessPoint",
+            kind="enum",
+            choices=("ActiveDirectoryAndDns", "Dns", "None"),
+            aliases=("aap",),
+            help="Dns: an AD-detached cluster; None: no cluster name or IP address (§9.2).",
+        ),
+        Param("IgnoreNetwork", kind="strings", help="Networks not to use (recorded)."),
+        Param("Force", kind="switch", help="Do not ask for confirmation."),
+    ),
+    process=False,
+    noun_type="NewClusterCommand",
+    examples=(
+        ("Test-Cluster -Node HV01, HV02, HV03", "Validate the servers first."),
+        ("New-Cluster -Name HVCLUS -Node HV01, HV02, HV03 -StaticAddress 10.0.0.50", "Create the cluster."),
+    ),
+)
+def new_cluster(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = str(inv.get("Name") or "")
+    nodes = [str(n) for n in inv.get("Node") or []]
+    if not nodes:
+        raise inv.fail("New-Cluster needs -Node: the servers that form the cluster.", "InvalidArgument")
+    c.new_cluster(
+        name,
+        nodes,
+        no_storage=inv.switch("NoStorage"),
+        aap=str(inv.get("AdministrativeAccessPoint") or "ActiveDirectoryAndDns"),
+    )
+    return [cluster_obj(c)]
 
 
 # Get-ClusterLog --------------------------------------------------------------------------

@@ -355,6 +355,12 @@ class ConsolePrompt(Vertical):
     def input(self) -> CommandInput:
         return self.query_one(CommandInput)
 
+    def set_prompt(self, prompt: str) -> None:
+        """``PS HVCLUS>`` follows the cluster's name (New-Cluster names it)."""
+        if prompt != self._prompt:
+            self._prompt = prompt
+            self.query_one("#prompt", Static).update(f"[b $text-primary]{escape(prompt)}[/]")
+
     def on_descendant_focus(self) -> None:
         self.input.placeholder = self.FOCUSED_HINT
         self.add_class("-active")
