@@ -1650,6 +1650,8 @@ class Cluster:
         self._evict(n)
 
     def _evict(self, n: Node) -> None:
+        # §7.3: nothing to wait for any more: its Unmonitored VMs fail over now.
+        self._roles.resiliency.end_now(n.name, "the node was evicted")
         self._members.evict(n)
         self._last_evict = self._w.now
 

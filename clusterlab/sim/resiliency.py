@@ -156,6 +156,8 @@ class Resiliency:
                 g.status = ""
             vm = g.vm
             assert vm is not None
+            if not g.intended_online:
+                continue  # stopped meanwhile (Stop-ClusterGroup, CSV maintenance): it stays off
             if vm.state is VmState.PAUSED_CRITICAL and self.roles.storage.vm_can_run(vm, node):
                 self.roles.set_vm(vm, VmState.RUNNING)
             elif vm.state not in ACTIVE_VM_STATES:

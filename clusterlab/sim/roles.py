@@ -1027,6 +1027,7 @@ class Roles:
     def stop_group(self, g: Group, action: str = "save") -> None:
         """Take a role offline. VMs: ``save`` (OfflineAction 1, the default), ``shutdown``
         (guest shutdown through the integration service) or ``turnoff`` (§3.13)."""
+        self.resiliency.forget(g)
         g.intended_online = False
         g.waiting = False
         vm = g.vm
