@@ -1544,6 +1544,12 @@ class Cluster:
     def set_enforced_anti_affinity(self, enforced: bool) -> None:
         self._w.enforced_anti_affinity = enforced
 
+    def set_failover_period(self, name: str, hours: int) -> None:
+        """(Get-ClusterGroup X).FailoverPeriod = hours (§3.4, default 6)."""
+        if not 1 <= hours <= 1193:
+            raise InvalidArgumentError("FailoverPeriod is in hours, from 1 to 1193.")
+        self._group(name).failover_period_h = hours
+
     def set_failover_threshold(self, name: str, threshold: int | None) -> None:
         if threshold is not None and threshold < 0:
             raise InvalidArgumentError("FailoverThreshold cannot be negative.")
@@ -2193,7 +2199,9 @@ class Cluster:
             auto_failback=g.auto_failback,
             failback_window=g.failback_window,
             anti_affinity=tuple(g.anti_affinity),
-            failover_count=sum(1 for t in g.failover_times if now - t < P.FAILOVER_PERIOD_S),
+            failover_count=sum(1 for t in g.failover_times if now - t < g.failover_period_h * 3600.0),
+            failover_threshold=g.failover_threshold,
+            failover_period_h=g.failover_period_h,
             status=g.status,
             last_placement=g.last_placement,
             is_core=g.is_core,

@@ -552,6 +552,13 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "Storage: {storage}.",
         channel="Operational",
     ),
+    EventKind(
+        "CsvIoResumed",
+        None,
+        I,
+        "Cluster Shared Volume '{csv}' resumed I/O with '{node}' as its coordinator.",
+        channel="Operational",
+    ),
     EventKind("SiteAdded", None, I, "Site fault domain '{site}' was created.", channel="Operational"),
     EventKind("NodeSiteSet", None, I, "Cluster node '{node}' is now in site '{site}'.", channel="Operational"),
     EventKind(

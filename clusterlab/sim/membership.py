@@ -42,6 +42,9 @@ class Membership:
         w = self.w
         prev = previous if previous is not None else w.votes
         lower = w.lower_quorum_priority_node
+        zeroed = prev.zeroed
+        if w.preferred_site and zeroed in w.nodes and w.nodes[zeroed].site == w.preferred_site:
+            zeroed = None  # §1.7 [S66]: a PreferredSite moves the tie-breaker out of that site at once
         return assign_votes(
             w.node_order(),
             {n: node.node_weight for n, node in w.nodes.items()},
@@ -50,7 +53,7 @@ class Membership:
             witness_healthy=w.witness.healthy,
             dynamic_quorum=w.dynamic_quorum,
             lower_priority_node=lower,
-            previous_zeroed=prev.zeroed,
+            previous_zeroed=zeroed,
             choose=self._tie_breaker,
             dynamic_witness=w.profile.dynamic_witness,
         )

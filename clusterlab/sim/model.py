@@ -118,6 +118,7 @@ class Group:
     resources: list[Resource] = field(default_factory=list)
     failover_times: list[float] = field(default_factory=list)
     failover_threshold: int | None = None  # None = N − 1 (§3.4)
+    failover_period_h: int = 6  # §3.4 FailoverPeriod (hours)
     status: str = ""
     epoch: int = 0  # bumped whenever a pending transition is superseded
     last_placement: PlacementExplanation | None = None

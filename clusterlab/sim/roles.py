@@ -447,7 +447,7 @@ class Roles:
 
     def _allow_failover(self, g: Group) -> bool:
         now = self.w.now
-        g.failover_times = [t for t in g.failover_times if now - t < P.FAILOVER_PERIOD_S]
+        g.failover_times = [t for t in g.failover_times if now - t < g.failover_period_h * 3600.0]
         if len(g.failover_times) >= self.failover_threshold(g):
             self._leave_failed(g, "failover threshold exceeded")
             self.w.emit("GroupTerminalFailure", g.name, group=g.name)

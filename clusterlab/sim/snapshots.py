@@ -133,6 +133,8 @@ class GroupSnapshot:
     last_placement: PlacementExplanation | None
     is_core: bool
     resiliency_period: int = -1  # §7.3 ResiliencyPeriod (s), −1 = the cluster default
+    failover_threshold: int | None = None  # §3.4: None = N − 1 (shown as 4294967295)
+    failover_period_h: int = 6  # §3.4 FailoverPeriod (hours)
     unmonitored_until: float | None = None  # §7.3: Unmonitored on an isolated node; fails over then
     preferred_site: str | None = None  # §1.7 group PreferredSite (2016+)
 

@@ -168,7 +168,13 @@ class Storage:
             return
         csv.owner = target
         # §4.2: I/O is queued while the new coordinator takes over; VMs keep running.
-        csv.paused_until = w.now + P.CSV_COORDINATOR_PAUSE_S
+        csv.paused_until = until = w.now + P.CSV_COORDINATOR_PAUSE_S
+
+        def resumed() -> None:  # an event at the end of the pause: views and expectations see it then
+            if csv.paused_until == until:
+                w.emit("CsvIoResumed", csv.name, csv=csv.name, node=csv.owner)
+
+        w.after(P.CSV_COORDINATOR_PAUSE_S, resumed)
         self.reflow()  # with redirected access on, the new coordinator's own I/O is direct
 
     def _inaccessible(self, csv: Csv) -> None:

@@ -108,8 +108,8 @@ def group_obj(c: Cluster, g: GroupSnapshot) -> PSObject:
             "IsCoreGroup": g.is_core,
             "Description": "",
             "PersistentState": 1 if g.state.value == "Online" else 0,
-            "FailoverThreshold": NONE_ID,
-            "FailoverPeriod": 6,
+            "FailoverThreshold": NONE_ID if g.failover_threshold is None else g.failover_threshold,
+            "FailoverPeriod": g.failover_period_h,
             "AutoFailbackType": 1 if g.auto_failback else 0,
             "FailbackWindowStart": window[0] if window else NONE_ID,
             "FailbackWindowEnd": window[1] if window else NONE_ID,
@@ -129,6 +129,7 @@ def group_obj(c: Cluster, g: GroupSnapshot) -> PSObject:
             "FailbackWindowStart": lambda v: _set_window(c, g.name, "start", _int(v)),
             "FailbackWindowEnd": lambda v: _set_window(c, g.name, "end", _int(v)),
             "FailoverThreshold": lambda v: c.set_failover_threshold(g.name, None if _int(v) == NONE_ID else _int(v)),
+            "FailoverPeriod": lambda v: c.set_failover_period(g.name, _int(v)),
         },
     )
     if c.profile.compute_resiliency:

@@ -287,7 +287,8 @@ def invoke_cau_run(inv: Invocation) -> Iterable[Any]:
         return []
     options = _options(inv)
     if inv.switch("WhatIf"):
-        return [f"What if: Performing an Updating Run on '{c.name}' with {k}={v}" for k, v in options.describe(0)]
+        count = len(c.snapshot().nodes)
+        return [f"What if: Performing an Updating Run on '{c.name}' with {k}={v}" for k, v in options.describe(count)]
     run = c.cau.start(options)
     wait_for(inv, lambda: c.cau.current is None, inv.get("Wait"), default_s=7 * 24 * 3600.0)
     last = c.cau.last()
