@@ -526,6 +526,7 @@ class ClusterLabApp(App[LabChoice | None]):
         if lab is not None and lab.steps:
             self.walkthrough = Walkthrough(lab, cluster, self._walkthrough_run, state=walkthrough_state)
         self._polling = False
+        self._finish_saved = False  # the finished lab was saved (and announced) once
         self._last_output = ""
         self._walkthrough_index = -1
         self.shell = shell or Shell(cluster, width=120, blocking=False)
@@ -919,6 +920,8 @@ class ClusterLabApp(App[LabChoice | None]):
             bottom.set_class(pane == name, f"-pane-{name}")
         self.query_one(PaneTabs).show(pane)
         self._leave_hidden_migrations()
+        if pane == "lab":  # lines added while it was hidden: show the newest
+            self.call_after_refresh(self.query_one(LabView).follow)
 
     def _leave_hidden_migrations(self) -> None:
         """The Migrations or Storage view was the table keys act on and is now hidden: the roles table takes over."""
@@ -1074,6 +1077,11 @@ class ClusterLabApp(App[LabChoice | None]):
         view = self.query_one(LabView)
         if lines:
             view.add(lines)
+            if not self.split and self.pane != "lab" and any(
+                line.kind in ("done", "quiz", "end") for line in lines
+            ):
+                # the learner acted elsewhere (a key switched to Migrations): the lab has moved on
+                self._show_pane("lab")
             if self.journal is not None:
                 with contextlib.suppress(OSError):
                     self.journal.mark(self.cluster.now, f"step {wt.progress[0]}")
@@ -1101,6 +1109,9 @@ class ClusterLabApp(App[LabChoice | None]):
             return
         try:
             if wt.finished:
+                if self._finish_saved:
+                    return
+                self._finish_saved = True
                 store.finished(lab.id, wt.score.points, wt.score.max_points)
                 self.notify(f"Lab complete: {wt.score.text()}", title=lab.title, timeout=10)
             else:

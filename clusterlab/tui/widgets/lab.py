@@ -76,6 +76,10 @@ class LabView(Vertical):
         box.mount_all(widgets)
         box.scroll_end(animate=False)
 
+    def follow(self) -> None:
+        """Scroll to the newest narration."""
+        self.query_one("#lab-narration", VerticalScroll).scroll_end(animate=False)
+
     def status(self, text: str | None, *, met: bool = False) -> None:
         """The pinned line: the task and whether its check holds, or the quiz keys; None hides it."""
         pinned = self.query_one("#lab-status", Static)
