@@ -16,6 +16,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from textual.pilot import Pilot  # noqa: E402
 
+from clusterlab.lab import load_lab, resolve_lab  # noqa: E402
 from clusterlab.tui import ClusterLabApp, make_app  # noqa: E402
 from clusterlab.tui.widgets import CommandInput, SnapshotTable  # noqa: E402
 
@@ -50,6 +51,16 @@ async def _cau_run(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.press("U")
     for _ in range(50):
         app.advance_sim(60)
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def _walkthrough(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """The 74-409 quorum walkthrough: its narration, a wrong then a right quiz answer, the next task."""
+    await pilot.pause()
+    await pilot.press("2")  # a wrong answer first
+    await pilot.press("4")  # then the right one: the explanation follows, then the next task
+    await pilot.pause()
     app.clear_notifications()
     await pilot.pause()
 
@@ -140,6 +151,9 @@ async def _paused_critical(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+#: Shots on another lab than the default one: name -> shipped lab id (opened as a walkthrough).
+LABS = {"walkthrough-120x40": "74409-quorum", "walkthrough-80x24": "74409-quorum"}
+
 SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("start-120x40", (120, 40), _start),
     ("crash-hv02-120x40", (120, 40), _crash_hv02),
@@ -150,6 +164,8 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("cau-run-120x40", (120, 40), _cau_run),
     ("cau-run-80x24", (80, 24), _cau_run),
     ("cau-run-200x50", (200, 50), _cau_run),
+    ("walkthrough-120x40", (120, 40), _walkthrough),
+    ("walkthrough-80x24", (80, 24), _walkthrough),
     ("light-theme-120x40", (120, 40), _light_theme),
     ("palette-120x40", (120, 40), _palette),
     ("console-120x40", (120, 40), _console),
@@ -168,7 +184,11 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
 
 
 async def shoot(name: str, size: tuple[int, int], scenario: Scenario) -> Path:
-    app = make_app(paused=True)
+    lab_id = LABS.get(name)
+    if lab_id is not None:
+        app = make_app(load_lab(resolve_lab(lab_id)), paused=True, walkthrough=True)
+    else:
+        app = make_app(paused=True)
     async with app.run_test(size=size) as pilot:
         await scenario(app, pilot)
         await pilot.pause()
