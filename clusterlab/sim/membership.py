@@ -475,14 +475,19 @@ class Membership:
         for CAU to resume."""
         w = self.w
         w.emit("NodeShuttingDown", n.name, node=n.name, restart=" to restart (Cluster-Aware Updating)")
+        self._power_off_gracefully(n)
+        self.power_on(n, keep_paused=True, extra_s=apply_s)
+
+    def _power_off_gracefully(self, n: Node) -> None:
+        """An orderly OS shutdown: ClusSvc leaves, the host powers off; whatever still ran there
+        (a drain that could not finish) dies with the OS and fails over."""
         self._leave_gracefully(n)
         n.powered = False
         n.epoch += 1
         self.roles.host_powered_off(n.name)
         if self.roles.groups_on([n.name]):
-            self.roles.nodes_removed([n.name], survivors=bool(w.partitions))
+            self.roles.nodes_removed([n.name], survivors=bool(self.w.partitions))
         self.topology_changed()
-        self.power_on(n, keep_paused=True, extra_s=apply_s)
 
     def _leave_gracefully(self, n: Node) -> None:
         """ClusSvc stops in order: out of the membership without a regroup (NodeStopped, not 1135)."""
@@ -618,14 +623,7 @@ class Membership:
                 return
             done = True
             n.paused = False
-            self._leave_gracefully(n)
-            n.powered = False
-            n.epoch += 1
-            self.roles.host_powered_off(n.name)
-            if self.roles.groups_on([n.name]):
-                # A drain that could not finish: what is left dies with the OS and fails over.
-                self.roles.nodes_removed([n.name], survivors=bool(w.partitions))
-            self.topology_changed()
+            self._power_off_gracefully(n)
             if restart:
                 self.power_on(n)
 

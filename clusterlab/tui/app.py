@@ -1077,9 +1077,7 @@ class ClusterLabApp(App[LabChoice | None]):
         view = self.query_one(LabView)
         if lines:
             view.add(lines)
-            if not self.split and self.pane != "lab" and any(
-                line.kind in ("done", "quiz", "end") for line in lines
-            ):
+            if not self.split and self.pane != "lab" and any(line.kind in ("done", "quiz", "end") for line in lines):
                 # the learner acted elsewhere (a key switched to Migrations): the lab has moved on
                 self._show_pane("lab")
             if self.journal is not None:
