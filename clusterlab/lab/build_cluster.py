@@ -179,6 +179,11 @@ def build_cluster(data: Mapping[str, Any], os_name: str, seed: int, clock: datet
         remote_shutdown_firewall=data.get("remote_shutdown_firewall", True),
         administrative_access_point=data.get("administrative_access_point", "ActiveDirectoryAndDns"),
         created=data.get("created", True),
+        exported_vms=tuple(
+            (str(e["path"]), str(e["name"]), float(e.get("memory_gb", 4.0)), float(e.get("vhd_gb", 60.0)))
+            for e in data.get("exported_vms") or []
+            if isinstance(e, dict) and "name" in e and "path" in e
+        ),
         servers=tuple(servers),
     )
     return build

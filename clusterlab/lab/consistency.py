@@ -105,12 +105,13 @@ def _unique(
 def check_references(build: ClusterBuild, r: Reading) -> list[tuple[Reference, str]]:
     """Report names that do not exist; return each reference written in another case with its defined spelling."""
     spec = build.spec
-    roles = [v.name for v in spec.vms] + [f.name for f in spec.file_servers] + list(BUILTIN_ROLES)
+    imported = [name for _folder, name, _mem, _vhd in spec.exported_vms]  # Import-VM may bring them in
+    roles = [v.name for v in spec.vms] + imported + [f.name for f in spec.file_servers] + list(BUILTIN_ROLES)
     witness = spec.quorum.witness
     pools: dict[str, list[str]] = {
         "node": [n.name for n in spec.nodes],
         "csv": [c.name for c in spec.csvs] + [d.name for d in spec.disks],  # a disk can become a CSV
-        "vm": [v.name for v in spec.vms],
+        "vm": [v.name for v in spec.vms] + imported,
         "role": roles,
         "file server": [f.name for f in spec.file_servers],
         "guest cluster": [g.name for g in spec.guest_clusters],

@@ -432,6 +432,25 @@ CLUSTER: Final = Record(
             default=[],
         ),
         Field(
+            "exported_vms",
+            ListOf(
+                Record(
+                    (
+                        Field("name", Name(what="a VM name"), "The exported VM's name.", required=True),
+                        Field(
+                            "path", Text(min_length=1), "The export folder's parent, e.g. E:\\Exports.", required=True
+                        ),
+                        Field("memory_gb", Number(), "Its startup memory in GB.", default=4.0),
+                        Field("vhd_gb", Number(), "The size of its virtual hard disks in GB.", default=60.0),
+                    ),
+                    what="an exported VM: a mapping with name, path, memory_gb, vhd_gb",
+                ),
+                what="a list of exported VMs",
+            ),
+            "VMs exported from elsewhere, waiting in <path>\\<name> for Import-VM (simulated folders).",
+            default=[],
+        ),
+        Field(
             "created",
             Boolean(),
             "false: the nodes are servers with the Failover Clustering feature, not a cluster yet — the lab "

@@ -45,6 +45,7 @@ from .snapshots import (
 )
 from .spec import ClusterSpec, FileServerSpec, NetworkRole, Priority, VmSpec, WitnessType
 from .upgrade import check_level_update, display, join_refusal, level_text, mixed_mode, version_key
+from .vmfiles import ExportedVm, VmFiles
 
 T = TypeVar("T")
 
@@ -87,8 +88,24 @@ class Cluster:
         self.cau = Cau(w, self._roles, self._members)
         self._guests = GuestClusters(w)
         self._roles.vm_listeners.append(self._guests.vm_changed)
+        self._files = VmFiles(w)
         self._build(spec)
         self._role_names = None
+        for folder, vm_name, mem, vhd in spec.exported_vms:
+            full = folder.replace("/", "\\").rstrip("\\") + "\\" + vm_name
+            ext = "xml" if self.profile.name in ("2012", "2012R2") else "vmcx"
+            ident = self._files.id_of(f"export:{full}")
+            self._files.add_export(
+                ExportedVm(
+                    full,
+                    vm_name,
+                    ident,
+                    mem,
+                    vhd,
+                    P.VM_CONFIG_VERSION.get(spec.os, ""),
+                    f"{full}\\Virtual Machines\\{ident}.{ext}",
+                )
+            )
         default = spec.updates if spec.updates is not None else default_updates(self.profile, w.clock.at(0))
         for ns in (*spec.nodes, *spec.servers):
             self.cau.set_updates(ns.name, ns.updates if ns.updates is not None else default)
@@ -1464,7 +1481,114 @@ class Cluster:
         assert g.last_placement is not None
         return g.last_placement
 
+    # VMs that are not clustered: export, import, make highly available ------------------------
+
+    def exports(self) -> tuple[ExportedVm, ...]:
+        return tuple(self._files.exports.values())
+
+    def export_vm(self, name: str, path: str) -> ExportedVm:
+        """Export-VM -Name -Path: the export is there when the copy ends (a running VM too, 2012 R2+)."""
+        vm = self._vm(name)
+        e, seconds = self._files.export(vm, path)
+        w = self._w
+        w.emit("VmExportStarted", vm.name, vm=vm.name, folder=e.folder, gb=f"{vm.vhd_gb:g}")
+
+        def done() -> None:
+            self._files.add_export(e)
+            w.emit("VmExported", vm.name, vm=vm.name, folder=e.folder)
+
+        w.after(seconds, done)
+        return e
+
+    def import_vm(
+        self,
+        path: str,
+        host: str | None = None,
+        *,
+        copy: bool = False,
+        new_id: bool = False,
+        vhd_path: str | None = None,
+    ) -> str:
+        """Import-VM -Path [-Copy] [-GenerateNewId] [-VhdDestinationPath] on ``host`` (default: the first Up node)."""
+        w = self._w
+        if host is None:
+            up = [n for n in w.node_order() if w.nodes[n].is_member and w.nodes[n].live]
+            if not up:
+                raise InvalidStateError("No node is running to import the VM on.")
+            target = up[0]
+        else:
+            target = self._node(host).name
+            if not w.nodes[target].powered:
+                raise InvalidStateError(f"'{target}' is powered off.")
+        return self._files.import_vm(path, target, copy=copy, new_id=new_id, vhd_path=vhd_path).name
+
+    def add_vm_role(self, vm_name: str) -> None:
+        """Add-ClusterVirtualMachineRole -VMName: a VM that is not clustered becomes a clustered role."""
+        self._require_cluster()
+        w = self._w
+        vm = _lookup("virtual machine", w.standalone, vm_name)
+        if vm.csv is None:
+            raise InvalidStateError(
+                f"The files of '{vm.name}' are on the local storage of {vm.host}: a clustered VM must be on a "
+                "Cluster Shared Volume (or SOFS share) so that another node can run it. Import it with "
+                "-Copy -VhdDestinationPath C:\\ClusterStorage\\<CSV>\\... or move its storage first."
+            )
+        if not (w.nodes.get(vm.host) and w.nodes[vm.host].is_member):
+            raise InvalidStateError(f"'{vm.host}' is not an active member of the cluster.")
+        self._claim_role_name_now(vm.name)
+        g = vm.group
+        g.owner = vm.host
+        running = vm.state in ACTIVE_VM_STATES
+        g.intended_online = running
+        g.claim = running
+        cfg = self._add_resource(g, f"{VM_CONFIG_RESOURCE} {vm.name}", VM_CONFIG_RESOURCE)
+        vmr = self._add_resource(g, f"{VM_RESOURCE} {vm.name}", VM_RESOURCE, P.RESTART_THRESHOLD_VM)
+        state = ResourceState.ONLINE if running else ResourceState.OFFLINE
+        cfg.state = ResourceState.ONLINE
+        vmr.state = state
+        del w.standalone[vm.name]
+        w.groups[vm.name] = g
+        w.emit("VmMadeHighlyAvailable", vm.name, vm=vm.name, node=vm.host)
+
+    def _claim_role_name_now(self, name: str) -> None:
+        if any(g.lower() == name.lower() for g in self._w.groups):
+            raise InvalidArgumentError(f"Duplicate role name '{name}'.")
+
+    def _standalone_power(self, vm: Vm, start: bool, action: str = "save") -> None:
+        """Start-VM / Stop-VM / Save-VM on a VM that is not clustered: its host does it alone."""
+        w, roles = self._w, self._roles
+        if start:
+            if vm.state in ACTIVE_VM_STATES:
+                raise InvalidStateError(f"The virtual machine '{vm.name}' is already running.")
+            host = w.nodes.get(vm.host) or w.servers.get(vm.host)
+            if host is None or not host.powered:
+                raise InvalidStateError(f"'{vm.host}' is not running.")
+            roles.set_vm(vm, VmState.STARTING)
+
+            def booted() -> None:
+                if vm.state is VmState.STARTING:
+                    roles.set_vm(vm, VmState.RUNNING)
+
+            w.after(vm.boot_s, booted)
+            return
+        if vm.state not in ACTIVE_VM_STATES:
+            raise InvalidStateError(f"The virtual machine '{vm.name}' is not running.")
+        if action == "turnoff":
+            roles.set_vm(vm, VmState.OFF)
+            return
+        roles.set_vm(vm, VmState.SAVING if action == "save" else VmState.STOPPING)
+        end = VmState.SAVED if action == "save" else VmState.OFF
+
+        def stopped() -> None:
+            if vm.state in (VmState.SAVING, VmState.STOPPING):
+                roles.set_vm(vm, end)
+
+        w.after(roles.save_s(vm), stopped)
+
     def start_group(self, name: str) -> None:
+        if name in self._w.standalone or name.lower() in (v.lower() for v in self._w.standalone):
+            self._standalone_power(_lookup("virtual machine", self._w.standalone, name), True)
+            return
         self._require_cluster()
         g = self._reachable_group(name)
         if group_state(g) in ("Online", "Pending") and g.intended_online:
@@ -1480,6 +1604,9 @@ class Cluster:
         """Stop-ClusterGroup (``save``, the VM's OfflineAction) or Stop-VM (``shutdown``/``turnoff``)."""
         if action not in ("save", "shutdown", "turnoff"):
             raise InvalidArgumentError(f"Unknown offline action '{action}'.")
+        if name.lower() in (v.lower() for v in self._w.standalone):
+            self._standalone_power(_lookup("virtual machine", self._w.standalone, name), False, action)
+            return
         self._require_cluster()
         g = self._reachable_group(name)
         if g.is_core:
@@ -2232,6 +2359,7 @@ class Cluster:
             migration_progress=self._migration_progress(vm),
             dirty_mb_s=vm.dirty_mb_s,
             unmonitored=vm.group.unmonitored_until is not None,
+            clustered=vm.name not in self._w.standalone,
             version=vm.version,
         )
 

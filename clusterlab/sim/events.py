@@ -559,6 +559,24 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "Cluster Shared Volume '{csv}' resumed I/O with '{node}' as its coordinator.",
         channel="Operational",
     ),
+    EventKind(
+        "VmExportStarted", None, I, "Exporting virtual machine '{vm}' to '{folder}' ({gb} GB).", channel="Hyper-V"
+    ),
+    EventKind("VmExported", None, I, "Virtual machine '{vm}' was exported to '{folder}'.", channel="Hyper-V"),
+    EventKind(
+        "VmImported",
+        None,
+        I,
+        "Virtual machine '{vm}' was imported on '{host}' ({how}, files in '{where}'); it is not highly available.",
+        channel="Hyper-V",
+    ),
+    EventKind(
+        "VmMadeHighlyAvailable",
+        None,
+        I,
+        "Virtual machine '{vm}' is now a clustered role owned by '{node}'.",
+        channel="Operational",
+    ),
     EventKind("SiteAdded", None, I, "Site fault domain '{site}' was created.", channel="Operational"),
     EventKind("NodeSiteSet", None, I, "Cluster node '{node}' is now in site '{site}'.", channel="Operational"),
     EventKind(

@@ -247,6 +247,8 @@ class World:
         self.resiliency_default_period = P.RESILIENCY_DEFAULT_PERIOD_S
         self.quarantine_threshold = P.QUARANTINE_THRESHOLD
         self.quarantine_duration = int(P.QUARANTINE_DURATION_S)
+        #: VMs registered on a host but not clustered (imported, §12.1 "import, export and copy VMs")
+        self.standalone: dict[str, Vm] = {}
         #: §1.7 site awareness (2016+): fault domains of type Site and the cluster's PreferredSite
         self.sites: list[str] = []
         self.preferred_site: str | None = None

@@ -153,6 +153,9 @@ class Roles:
                     book.aa[g.owner].append((cls, g.name))
                 if g.vm.state is VmState.RUNNING:
                     book.victims[g.owner].append(Victim(g.name, g.priority, g.vm.memory_gb))
+        for vm in self.w.standalone.values():  # VMs that are not clustered still use the host's memory
+            if vm.host in book.claimed and vm.state in ACTIVE_VM_STATES:
+                book.claimed[vm.host] += vm.memory_gb
         return book
 
     def _loads(self, book: _Book) -> list[NodeLoad]:

@@ -156,6 +156,7 @@ class VmSnapshot:
     migration_progress: float = 0.0  # percent
     dirty_mb_s: float = 20.0
     unmonitored: bool = False  # §7.3: its host is Isolated; the cluster does not monitor it
+    clustered: bool = True  # False: imported, not (yet) a clustered role
     version: str = ""  # §9.1 VM configuration version
 
 

@@ -171,6 +171,8 @@ class ClusterSpec:
     #: §9.2 New-Cluster -AdministrativeAccessPoint: ActiveDirectoryAndDns (default), Dns (AD-detached,
     #: 2012 R2+) or None (no cluster name or IP address at all).
     administrative_access_point: str = "ActiveDirectoryAndDns"
+    #: VMs exported from elsewhere, waiting in a folder for Import-VM: (folder, name, memory GB, VHD GB)
+    exported_vms: tuple[tuple[str, str, float, float], ...] = ()
     #: False: the nodes are servers with the Failover Clustering feature, not a cluster yet (New-Cluster)
     created: bool = True
     #: §8: updates pending on every node (CAU); None = a typical month's set for the OS (profiles).

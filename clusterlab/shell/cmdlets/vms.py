@@ -45,7 +45,7 @@ def vm_obj(c: Cluster, v: VmSnapshot) -> PSObject:
             "Status": "Operating normally",
             "Version": v.version,  # §9.1 configuration version (Update-VMVersion raises it)
             "ComputerName": v.host,
-            "IsClustered": True,
+            "IsClustered": v.clustered,
             "Path": f"C:\\ClusterStorage\\{v.csv or 'Volume1'}\\{v.name}",
             "VMId": guid("vm:" + v.name),
             "Downtime": timedelta(seconds=int(v.downtime_s)),
@@ -653,3 +653,91 @@ def add_vm_hard_disk_drive(inv: Invocation) -> Iterable[Any]:
     if inv.switch("Passthru"):
         return [_disk(vm, len(c.vm_disks(vm)) - 1, full, True)]
     return []
+
+
+@cmdlet(
+    "Export-VM",
+    "Exports a VM's configuration and virtual hard disks to a folder (a running VM too, from 2012 R2).",
+    (
+        Param("Name", kind="string", position=0, aliases=("VMName",), help="The VM to export."),
+        Param("Path", kind="string", position=1, help="The folder; the export goes to <Path>\\<Name>."),
+        Param("Passthru", kind="switch"),
+    ),
+    module="Hyper-V",
+    process=False,
+    noun_type="ExportVM",
+    examples=(("Export-VM -Name APP01 -Path E:\\Exports", "Writes E:\\Exports\\APP01 (simulated)."),),
+)
+def export_vm(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = require_target(inv)
+    path = inv.get("Path")
+    if not path:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: Path.", "InvalidArgument"
+        )
+    e = c.export_vm(name, str(path))
+    wait_for(inv, lambda: any(x.folder == e.folder for x in c.exports()), None, default_s=24 * 3600.0)
+    return []
+
+
+@cmdlet(
+    "Import-VM",
+    "Imports an exported VM: in place, restored (-Copy) or as a copy with a new ID (-Copy -GenerateNewId). "
+    "It is not highly available until Add-ClusterVirtualMachineRole.",
+    (
+        Param("Path", kind="string", position=0, help="The export folder or its configuration file."),
+        Param("Copy", kind="switch", help="Copy the files instead of registering them where they are."),
+        Param("GenerateNewId", kind="switch", help="Give the copy a new VM ID (with -Copy)."),
+        Param("VhdDestinationPath", kind="string", help="With -Copy: where the VHDs go (a CSV path for a cluster)."),
+        Param("VirtualMachinePath", kind="string", help="With -Copy: where the configuration goes (recorded)."),
+        Param("ComputerName", kind="string", help="The host to import on (default: the first node that is Up)."),
+        Param("Register", kind="switch", help="Register in place (the default without -Copy)."),
+    ),
+    module="Hyper-V",
+    process=False,
+    noun_type="ImportVM",
+    examples=(
+        (
+            "Import-VM -Path E:\\Exports\\LEGACY01 -Copy -GenerateNewId "
+            "-VhdDestinationPath C:\\ClusterStorage\\CSV1\\LEGACY01",
+            "A copy on a CSV, ready to be made highly available.",
+        ),
+    ),
+)
+def import_vm(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    path = inv.get("Path")
+    if not path:
+        raise inv.fail(
+            "Cannot process command because of one or more missing mandatory parameters: Path.", "InvalidArgument"
+        )
+    name = c.import_vm(
+        str(path),
+        inv.get("ComputerName"),
+        copy=inv.switch("Copy"),
+        new_id=inv.switch("GenerateNewId"),
+        vhd_path=inv.get("VhdDestinationPath"),
+    )
+    return [vm_obj(c, c.vm(name))]
+
+
+@cmdlet(
+    "Add-ClusterVirtualMachineRole",
+    "Makes a VM highly available: it becomes a clustered role that fails over (its files must be on a CSV).",
+    (
+        Param("VMName", kind="string", position=0, aliases=("VirtualMachine",), help="The VM."),
+        Param("Name", kind="string", help="The role's name (this lab: the VM's name)."),
+        Param("Cluster", kind="string", help="The cluster (this lab has one)."),
+    ),
+    process=False,
+    noun_type="AddClusterVirtualMachineRoleCommand",
+    examples=(("Add-ClusterVirtualMachineRole -VMName LEGACY01", "LEGACY01 becomes a clustered role."),),
+)
+def add_cluster_virtual_machine_role(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = require_target(inv, "VMName")
+    c.add_vm_role(name)
+    from ._common import group_obj
+
+    return [group_obj(c, c.group(name))]
