@@ -149,7 +149,10 @@ class Evaluator:
         return self._compare(exp, seen, "cluster")
 
     def _role(self, exp: Check) -> Verdict:
-        g = self.snap.group(str(exp.name))
+        try:
+            g = self.snap.group(str(exp.name))
+        except KeyError:  # removed (Remove-ClusterGroup) or not made highly available yet
+            return Verdict(False, describe(exp), f"there is no clustered role named {exp.name}")
         ok = True
         for key, want in exp.keys.items():
             if key == "state":
@@ -172,7 +175,10 @@ class Evaluator:
         )
 
     def _vm(self, exp: Check) -> Verdict:
-        v = self.snap.vm(str(exp.name))
+        try:
+            v = self.snap.vm(str(exp.name))
+        except KeyError:  # not imported yet
+            return Verdict(False, describe(exp), f"there is no virtual machine named {exp.name}")
         ok = True
         for key, want in exp.keys.items():
             if key == "state":
