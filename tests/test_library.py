@@ -99,30 +99,7 @@ def test_lab_plays_with_every_check_passing(path: Path) -> None:
     assert not failures, "\n".join(failures)
 
 
-def _level_raise_from_2012r2_fails() -> bool:
-    """Known simulator bug: after Update-ClusterFunctionalLevel raises a 2012 R2 cluster to 2016, the cluster
-    object (Update-ClusterFunctionalLevel's output, Get-Cluster) fails with KeyError 'CrossSiteDelay' — the
-    heartbeat settings keep the 2012 R2 keys. Labs that raise the level from 2012 R2 print that error."""
-    lab = load_lab_text(
-        'format: 1\nos: "2012R2"\ncluster:\n  nodes: [{name: HV01, os: 2016}, {name: HV02, os: 2016}]\n', "probe.yaml"
-    )
-    return bool(Shell(Cluster(lab.spec), blocking=False).run("Update-ClusterFunctionalLevel").errors)
-
-
-#: Labs whose cockpit run meets a known simulator bug, with the probe that says whether it is still there.
-_KNOWN_SIM_BUGS = {"74409-upgrade": _level_raise_from_2012r2_fails}
-
-
-def _cockpit_params(paths: list[Path]) -> list[object]:
-    params: list[object] = []
-    for p in paths:
-        probe = _KNOWN_SIM_BUGS.get(p.stem)
-        marks = [pytest.mark.xfail(probe(), reason=probe.__doc__ or "", strict=True)] if probe else []
-        params.append(pytest.param(p, id=p.stem, marks=marks))
-    return params
-
-
-@pytest.mark.parametrize("path", _cockpit_params(LABS))
+@pytest.mark.parametrize("path", LABS, ids=_ids(LABS))
 def test_lab_plays_in_the_cockpit(path: Path) -> None:
     lab = load_lab(path)
     wt, problems = _cockpit(lab)

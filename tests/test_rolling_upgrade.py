@@ -366,3 +366,19 @@ def test_a_node_added_right_after_an_eviction_waits_for_add_evict_delay() -> Non
     assert c.node("HV04").state.value == "Down" and c.node("HV04").clussvc == "Stopped"
     c.advance(15)
     assert c.node("HV04").state.value == "Up"
+
+
+def test_get_cluster_works_after_the_level_is_raised_to_2016() -> None:
+    """The 2016 heartbeat settings (CrossSiteDelay/Threshold) arrive with the level (§2.2)."""
+    from clusterlab.lab import load_lab_text
+    from clusterlab.shell import Shell
+    from clusterlab.sim import Cluster
+
+    lab = load_lab_text(
+        'format: 1\nos: "2012R2"\ncluster:\n  nodes: [{name: HV01, os: 2016}, {name: HV02, os: 2016}]\n', "x"
+    )
+    shell = Shell(Cluster(lab.spec), blocking=False)
+    assert not shell.run("Update-ClusterFunctionalLevel").errors
+    out = shell.run("Get-Cluster | Format-List ClusterFunctionalLevel, CrossSiteDelay, CrossSiteThreshold")
+    assert not out.errors
+    assert "ClusterFunctionalLevel : 9" in out.output and "CrossSiteThreshold     : 20" in out.output

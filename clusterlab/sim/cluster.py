@@ -1949,6 +1949,12 @@ class Cluster:
         elif new.name != "2022":
             w.max_parallel_migrations = None
         w.drain_on_shutdown = w.drain_on_shutdown and new.drain_on_shutdown
+        if new.compute_resiliency:  # §2.2: 2016+ site thresholds ([S7] 1000 ms × 20)
+            w.heartbeat.setdefault("CrossSiteDelay", 1000)
+            w.heartbeat.setdefault("CrossSiteThreshold", 20)
+        else:
+            w.heartbeat.pop("CrossSiteDelay", None)
+            w.heartbeat.pop("CrossSiteThreshold", None)
         if w.witness_resource is not None and w.witness.type is WitnessType.FILE_SHARE:
             w.witness_resource.type = new.fsw_resource_type
 
