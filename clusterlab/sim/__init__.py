@@ -32,6 +32,7 @@ from .snapshots import (
     ServerSnapshot,
     VmSnapshot,
     VmState,
+    WhatIf,
 )
 from .spec import (
     ClusterSpec,
@@ -92,6 +93,7 @@ __all__ = [
     "VmSnapshot",
     "VmSpec",
     "VmState",
+    "WhatIf",
     "WitnessSpec",
     "WitnessType",
 ]

@@ -21,7 +21,7 @@ from .guest import GuestCluster, GuestClusters, GuestClusterSnapshot
 from .membership import Membership
 from .model import ACTIVE_VM_STATES, Csv, Group, Network, Node, Resource, Service, Vm, Witness, World
 from .placement import Mode
-from .quorum import VoteAssignment, votes_needed
+from .quorum import VoteAssignment, configured_votes, judge_sides, majority, votes_needed
 from .roles import VM_CONFIG_RESOURCE, VM_RESOURCE, Roles, group_state
 from .snapshots import (
     ClusterSnapshot,
@@ -42,6 +42,7 @@ from .snapshots import (
     ServerSnapshot,
     VmSnapshot,
     VmState,
+    WhatIf,
 )
 from .spec import ClusterSpec, FileServerSpec, NetworkRole, Priority, VmSpec, WitnessType
 from .upgrade import check_level_update, display, join_refusal, level_text, mixed_mode, version_key
@@ -2378,6 +2379,62 @@ class Cluster:
     def _migration_progress(self, vm: Vm) -> float:
         m = self._roles.migrations.current(vm.group)
         return self._roles.migrations.progress(m)[0] if m is not None else 0.0
+
+    def what_if(self) -> tuple[WhatIf, ...]:
+        """For every member and the witness: does the cluster keep quorum if it fails next?
+
+        The same rules as a real regroup (§1.12): the survivors are judged against the vote set in
+        force before the failure; a split among them is judged side by side; the witness goes to
+        the side that owns the Cluster Group. Nothing is simulated or drawn at random here."""
+        w = self._w
+        p = w.primary()
+        if p is None or p.forced:
+            return ()
+        before = w.votes
+        out: list[WhatIf] = []
+        for m in p.members:
+            survivors = [x for x in p.members if x != m and w.nodes[x].live]
+            sides = w.components(survivors)
+            witness_side = self._predicted_witness_side(sides, m)
+            verdicts = judge_sides(sides, before, witness_side)
+            best = max(verdicts, key=lambda v: v.votes, default=None)
+            survives = any(v.has_quorum for v in verdicts)
+            votes = best.votes if best is not None else 0
+            total = before.total()
+            if not survives:
+                why = f"the rest would hold {votes} of {total} votes, not a majority"
+            elif len(sides) > 1:
+                why = f"the nodes left would split; one side keeps {votes} of {total} votes"
+            else:
+                why = f"{votes} of {total} votes remain"
+            out.append(WhatIf(m, survives, votes, total, why))
+        if w.witness.configured and w.witness.healthy:
+            weights = {n: node.node_weight for n, node in w.nodes.items()}
+            node_votes = sum(weights[x] for x in p.members)
+            if w.dynamic_quorum:
+                survives = node_votes > 0
+                total = node_votes
+                why = "the witness vote is dropped; dynamic quorum counts the nodes' votes"
+            else:
+                total = configured_votes(w.node_order(), weights, True)
+                survives = majority(node_votes, total)
+                why = f"static quorum: {node_votes} of {total} configured votes remain"
+            out.append(WhatIf("witness", survives, node_votes, total, why))
+        return tuple(out)
+
+    def _predicted_witness_side(self, sides: list[list[str]], failed: str) -> int | None:
+        w = self._w
+        if not (w.witness.configured and w.witness.healthy):
+            return None
+        able = [i for i, side in enumerate(sides) if any(w.reaches_witness(x) for x in side)]
+        if not able:
+            return None
+        core = w.groups.get(CORE_GROUP)
+        owner = core.owner if core is not None else None
+        for i in able:
+            if owner in sides[i]:
+                return i
+        return able[0] if len(able) == 1 else None  # a race the model draws at random: no sure answer
 
     def quorum(self) -> QuorumSnapshot:
         w = self._w

@@ -90,12 +90,35 @@ class Membership:
         self._check_forced_end()
         if new.total() == 0:
             self._no_votes_left()
+        elif not w.dynamic_quorum:
+            self._check_static_majority()
 
     def _no_votes_left(self) -> None:
         """No node votes and the witness is gone: nothing can hold a majority (§1.1)."""
         w = self.w
         for p in list(w.partitions):
             if p.forced:
+                continue
+            for m in p.members:
+                w.emit("QuorumLost", m, node=m)
+                w.nodes[m].partition = None
+            w.partitions.remove(p)
+            self.roles.partition_lost(p.members)
+        if not w.partitions:
+            self.roles.cluster_down()
+        self.roles.migrations.topology_changed()
+
+    def _check_static_majority(self) -> None:
+        """Static quorum (DynamicQuorum 0, §1.5): the configured votes do not adjust, so losing a vote
+        holder outside a regroup — the witness — can leave a partition without a majority (1177)."""
+        w = self.w
+        total = w.votes.total()
+        for p in list(w.partitions):
+            if p.forced:
+                continue
+            witness = w.votes.witness if w.witness.healthy and any(w.reaches_witness(m) for m in p.members) else 0
+            present = sum(w.votes.dynamic.get(m, 0) for m in p.members) + witness
+            if majority(present, total):
                 continue
             for m in p.members:
                 w.emit("QuorumLost", m, node=m)

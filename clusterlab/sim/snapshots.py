@@ -297,6 +297,17 @@ class ClusterSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class WhatIf:
+    """Quorum what-if: what happens if this voter fails next (the simulation's own rules, §1.12)."""
+
+    voter: str  # a node name, or "witness"
+    survives: bool
+    votes: int  # votes the survivors hold, judged against the vote set before the failure
+    total: int
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class CauNodeResult:
     """One node of an Updating Run (§8.1, §8.6 NodeResults / NodeStatusNotifications)."""
 

@@ -1,0 +1,66 @@
+"""Quorum what-if (cockpit issue, item 5): the prediction for each voter holds against actually failing it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from clusterlab.sim import Cluster
+from tests.builders import build
+
+Setup = Callable[[Cluster], None]
+
+
+def crash(*nodes: str) -> Setup:
+    def run(c: Cluster) -> None:
+        for n in nodes:
+            c.crash_node(n)
+        c.advance(60)
+
+    return run
+
+
+def nothing(c: Cluster) -> None:
+    return None
+
+
+CASES: list[tuple[str, dict[str, object], Setup]] = [
+    ("4 nodes + FSW", {"nodes": 4, "witness": "FileShare"}, nothing),
+    ("4 nodes + FSW, two down", {"nodes": 4, "witness": "FileShare"}, crash("HV01", "HV02")),
+    ("2 nodes + disk witness", {"nodes": 2, "witness": "Disk"}, nothing),
+    ("2 nodes + disk witness, one down", {"nodes": 2, "witness": "Disk"}, crash("HV02")),
+    ("3 nodes, no witness, one down", {"nodes": 3}, crash("HV03")),
+    ("static quorum, 3 nodes + witness, one down", {"nodes": 3, "witness": "Cloud", "dynamic": False}, crash("HV01")),
+    ("static quorum, 4 nodes, no witness", {"nodes": 4, "dynamic": False}, nothing),
+    ("2012 R2, 4 nodes, no witness, one down", {"nodes": 4, "os": "2012R2"}, crash("HV04")),
+]
+
+
+def make(kw: dict[str, object], setup: Setup) -> Cluster:
+    c = build(**kw)  # type: ignore[arg-type]
+    setup(c)
+    return c
+
+
+@pytest.mark.parametrize(("label", "kw", "setup"), CASES, ids=[c[0] for c in CASES])
+def test_the_prediction_for_every_voter_matches_failing_it(label: str, kw: dict[str, object], setup: Setup) -> None:
+    predictions = make(kw, setup).what_if()
+    assert predictions, label
+    for p in predictions:
+        c = make(kw, setup)
+        if p.voter == "witness":
+            c.fail_witness()
+        else:
+            c.crash_node(p.voter)
+        c.advance(120)
+        assert (c.quorum().state == "Up") == p.survives, f"{label}: {p}"
+
+
+def test_a_prediction_says_why() -> None:
+    c = build(2, witness="Disk", dynamic=False)
+    c.crash_node("HV02")
+    c.advance(60)
+    (node, witness) = c.what_if()
+    assert node.voter == "HV01" and not node.survives and "not a majority" in node.why
+    assert witness.voter == "witness" and not witness.survives and "static quorum: 1 of 3" in witness.why
