@@ -745,7 +745,7 @@ class ClusterLabApp(App[LabChoice | None]):
             tabs.set_count("storage", storage_attention(snap))
             tabs.set_count("cau", 1 if run is not None and run.status == "Running" else 0)
             self._show_details()
-            self.query_one("#summary", LinesView).show(cluster_summary(snap))
+            self.query_one("#summary", LinesView).show(cluster_summary(snap, self.cluster.what_if()))
             if new_events:
                 self._write_log(self._event_entry(e) for e in new_events)
         self._sync_keys()

@@ -25,6 +25,7 @@ from clusterlab.sim import (
     QuorumSnapshot,
     VmSnapshot,
     VmState,
+    WhatIf,
 )
 from clusterlab.tui.actions import (
     BLOCK_REDIRECTED,
@@ -495,8 +496,27 @@ def migration_details(m: MigrationSnapshot) -> str:
     return text
 
 
-def cluster_summary(snap: ClusterSnapshot) -> list[Cell]:
-    """Quorum, witness, networks and CSVs: the parts of the cluster that are not nodes or roles."""
+def what_if_lines(predictions: Sequence[WhatIf]) -> list[Cell]:
+    """``if one fails next: HV01 ✔ HV02 ✔ witness ✔`` and, in red, the voters whose loss stops the cluster."""
+    if not predictions:
+        return []
+
+    def label(p: WhatIf) -> str:
+        return "witness" if p.voter == "witness" else p.voter
+
+    safe = [label(p) for p in predictions if p.survives]
+    fatal = [label(p) for p in predictions if not p.survives]
+    lines = []
+    if safe:
+        lines.append(Cell("  survives losing: " + ", ".join(safe), Tone.GOOD))
+    if fatal:
+        lines.append(Cell("  loses quorum if it loses: " + ", ".join(fatal), Tone.BAD))
+    return lines
+
+
+def cluster_summary(snap: ClusterSnapshot, what_if: Sequence[WhatIf] = ()) -> list[Cell]:
+    """Quorum (with the what-if for the next failure), witness, networks and CSVs: the parts of the
+    cluster that are not nodes or roles."""
     q = snap.quorum
     lines = [
         Cell("Quorum", Tone.STRONG),
@@ -516,6 +536,7 @@ def cluster_summary(snap: ClusterSnapshot) -> list[Cell]:
     else:
         lines.append(Cell("  no witness", Tone.MUTED))
     lines.append(Cell("  members: " + (", ".join(q.members) or "none"), Tone.NORMAL if q.members else Tone.BAD))
+    lines.extend(what_if_lines(what_if))
     lines.append(Cell("Networks", Tone.STRONG))
     width = max((len(n.name) for n in snap.networks), default=0)
     state_width = max((len(n.state) for n in snap.networks), default=0)
