@@ -18,7 +18,7 @@ from clusterlab.lab import default_lab_path, export_lab, load_lab, load_lab_text
 from clusterlab.lab.player import Player
 from clusterlab.sim import Cluster, ClusterEvent
 from clusterlab.tui import ClusterLabApp, make_app
-from tests.test_tui import drive
+from tests.test_tui import drive, log_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,3 +188,56 @@ def test_the_exported_lab_is_a_valid_lab_file(tmp_path: Path) -> None:
     text = export_lab(read_journal(path), title="My afternoon")
     lab = load_lab_text(text, "export")
     assert lab.title == "My afternoon" and [type(s).__name__ for s in lab.steps] == ["Run", "At", "Run", "At"]
+
+
+def test_b_steps_back_before_the_last_command_and_the_journal_follows(tmp_path: Path) -> None:
+    path = tmp_path / "back.jsonl"
+    app = make_app(paused=True, journal=path)
+
+    async def session(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        await pilot.press("down", "d")  # drain HV02
+        app.advance_sim(300)
+        before_crash = stream(app.cluster.events)
+        t = app.cluster.now
+        await pilot.press("down", "c")  # crash HV03
+        app.advance_sim(400)
+        assert app.snapshot.node("HV03").state.value == "Down"
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.cluster.now == t, "back at the moment the crash was typed"
+        assert app.snapshot.node("HV03").state.value == "Up"
+        assert stream(app.cluster.events) == before_crash, "the same history, re-simulated"
+        assert "Stepped back before: Invoke-LabFault -Node HV03 -Crash" in log_text(app)
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.cluster.now == 0.0 and app.snapshot.node("HV02").state.value == "Up"
+        await pilot.press("b")  # nothing left to undo: a note, no change
+        await pilot.press("up", "c")  # a new branch: the cursor is back on HV02, crash it
+        app.advance_sim(30)
+
+    drive(session, app=app)
+    journal = read_journal(path)
+    assert [e.run for e in journal.commands] == ["Invoke-LabFault -Node HV02 -Crash"]
+    assert stream(replay(journal).cluster.events) == stream(app.cluster.events)
+
+
+def test_fork_keeps_the_original_journal(tmp_path: Path) -> None:
+    path = tmp_path / "main.jsonl"
+    app = make_app(paused=True, journal=path)
+
+    async def session(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        await pilot.press("down", "d")
+        app.advance_sim(60)
+        app.action_fork()
+        await pilot.press("down", "c")
+        app.advance_sim(60)
+
+    drive(session, app=app)
+    original = read_journal(path)
+    fork = read_journal(tmp_path / "main-fork1.jsonl")
+    assert [e.run for e in original.commands] == ["Suspend-ClusterNode -Name HV02 -Drain"]
+    assert [e.run for e in fork.commands] == [
+        "Suspend-ClusterNode -Name HV02 -Drain",
+        "Invoke-LabFault -Node HV03 -Crash",
+    ]
+    assert stream(replay(fork).cluster.events) == stream(app.cluster.events)

@@ -75,6 +75,7 @@ class JournalWriter:
 
     def __init__(self, path: Path, header: dict[str, Any] | None = None) -> None:
         self.path = path
+        self.header: dict[str, Any] = dict(header or {})
         path.parent.mkdir(parents=True, exist_ok=True)
         fresh = not path.exists() or path.stat().st_size == 0
         self._handle: IO[str] | None = path.open("a", encoding="utf-8")
@@ -95,6 +96,18 @@ class JournalWriter:
 
     def mark(self, t: float, what: str) -> None:
         self._write({"t": t, "mark": what})
+
+    def rewrite(self, header: dict[str, Any], commands: Iterable[tuple[float, str]], mark: tuple[float, str]) -> None:
+        """Replace the journal with ``commands`` (a step back drops what came after), atomically."""
+        from .progress import write_atomically
+
+        lines = [json.dumps({"journal": JOURNAL_VERSION, **header}, ensure_ascii=False)]
+        lines += [json.dumps({"t": t, "run": line}, ensure_ascii=False) for t, line in commands]
+        lines.append(json.dumps({"t": mark[0], "mark": mark[1]}, ensure_ascii=False))
+        if self._handle is not None:
+            self._handle.close()
+        write_atomically(self.path, "\n".join(lines) + "\n")
+        self._handle = self.path.open("a", encoding="utf-8")
 
     def close(self, t: float | None = None) -> None:
         if self._handle is None:

@@ -407,6 +407,14 @@ class ClusterLabApp(App[LabChoice | None]):
             for n in range(1, 10)
         ),
         Binding(
+            "b",
+            "step_back",
+            "Back",
+            id="clock.back",
+            tooltip="Step back: the session is re-simulated up to just before its last command (repeat to go "
+            "further back)",
+        ),
+        Binding(
             "L",
             "pick_lab",
             "Labs",
@@ -464,6 +472,7 @@ class ClusterLabApp(App[LabChoice | None]):
             "lab_solve",
             "lab_answer",
             "pick_lab",
+            "step_back",
         }
     )
 
@@ -499,6 +508,7 @@ class ClusterLabApp(App[LabChoice | None]):
         lab: Lab | None = None,
         progress: ProgressStore | None = None,
         walkthrough_state: dict[str, Any] | None = None,
+        timeline: Iterable[tuple[float, str]] = (),
     ) -> None:
         super().__init__()
         if not speed > 0:
@@ -531,6 +541,8 @@ class ClusterLabApp(App[LabChoice | None]):
         self._walkthrough_index = -1
         self.shell = shell or Shell(cluster, width=120, blocking=False)
         self.shell.blocking = False
+        #: every command of this session with its simulated time: what step back (b) re-simulates
+        self.timeline: list[tuple[float, str]] = list(timeline)
         #: every command line, with its simulated time, for replay, export and resume
         self.journal = journal
         self.pane = "events"  # what the lower pane shows when it shows one thing at a time
@@ -839,6 +851,7 @@ class ClusterLabApp(App[LabChoice | None]):
         console = self.query_one(ConsoleLog)
         console.echo(cmdline)
         self._journal_command(cmdline)
+        self.timeline.append((self.cluster.now, cmdline))
         records: list[ErrorRecord] = []
         try:
             self.shell.width = self._console_width()
@@ -1046,6 +1059,75 @@ class ClusterLabApp(App[LabChoice | None]):
 
     def action_quit_cockpit(self) -> None:
         self.exit()
+
+    # step back and fork (re-simulated from the session's commands) -----------------------------
+
+    def action_step_back(self) -> None:
+        """Back to the moment just before the last command: the session is re-simulated without it."""
+        if self.walkthrough is not None and not self.walkthrough.finished:
+            self.notify("A lab in progress cannot step back; L restarts a lab from the beginning.", timeout=4)
+            return
+        if not self.timeline:
+            self.notify("Nothing to step back over: no command has run yet.", timeout=3)
+            return
+        t_last, undone = self.timeline[-1]
+        kept = self.timeline[:-1]
+        try:
+            cluster, shell = self._resimulate(kept, t_last)
+        except Exception as exc:  # the cockpit stays on the current state
+            self.notify(f"Could not step back: {exc}", severity="error")
+            return
+        self.timeline = kept
+        if self.journal is not None:
+            try:
+                self.journal.rewrite(self.journal.header, kept, (t_last, f"stepped back over: {undone}"))
+            except OSError as exc:
+                self.notify(f"The journal could not follow the step back: {exc}", severity="warning")
+        self._swap_cluster(cluster, shell, f"Stepped back before: {undone}")
+
+    def action_fork(self) -> None:
+        """Keep the session's journal as it is and go on in a new one from here (try another way)."""
+        if self.journal is None:
+            self.notify("This session has no journal to fork (it was opened with --no-journal).", timeout=4)
+            return
+        old = self.journal.path
+        n = 1
+        new = old.with_name(f"{old.stem}-fork{n}{old.suffix}")
+        while new.exists():
+            n += 1
+            new = old.with_name(f"{old.stem}-fork{n}{old.suffix}")
+        try:
+            writer = JournalWriter(new, self.journal.header)
+            writer.rewrite(self.journal.header, self.timeline, (self.cluster.now, f"forked from {old.name}"))
+        except (OSError, JournalError) as exc:
+            self.notify(f"Could not fork: {exc}", severity="error")
+            return
+        with contextlib.suppress(OSError):
+            self.journal.close(self.cluster.now)
+        self.journal = writer
+        self.notify(f"Forked: {old.name} keeps the original; this session goes on in {new.name}.", timeout=8)
+
+    def _resimulate(self, commands: list[tuple[float, str]], until: float) -> tuple[Cluster, Shell]:
+        cluster = Cluster(self.cluster.spec)
+        shell = Shell(cluster, width=self.shell.width, blocking=False)
+        for t, line in commands:
+            if t > cluster.now:
+                cluster.run_until(t)
+            shell.run(line)
+        if until > cluster.now:
+            cluster.run_until(until)
+        return cluster, shell
+
+    def _swap_cluster(self, cluster: Cluster, shell: Shell, note: str) -> None:
+        self.cluster = cluster
+        self.shell = shell
+        self._event_seq = 0
+        log = self.query_one(EventLog)
+        log.entries.clear()
+        log.clear()
+        self.query_one(ConsoleLog).note(f"{note} — the clock is back at {self._clock_text(cluster.now)}.")
+        self._write_log([LogEntry(EntryKind.NOTE, self._clock_text(cluster.now), note)])
+        self.publish()
 
     # the walkthrough ---------------------------------------------------------------------
 
@@ -1392,6 +1474,8 @@ class ClusterLabApp(App[LabChoice | None]):
             PaletteEntry("Speed up simulated time", f"+ (now {speed_text(self.speed)})", self.action_speed_up),
             PaletteEntry("Slow down simulated time", f"- (now {speed_text(self.speed)})", self.action_slow_down),
             PaletteEntry("Jump to the next cluster event", "n", self.action_next_event),
+            PaletteEntry("Step back before the last command (re-simulated)", "b", self.action_step_back),
+            PaletteEntry("Fork the session: keep this journal, go on in a new one", "journal fork", self.action_fork),
         ]
         for node in snap.nodes:
             cut_off = any(node.name in net.disconnected for net in snap.networks)
@@ -1521,6 +1605,7 @@ def make_app(
         lab=lab if walkthrough else None,
         progress=progress,
         walkthrough_state=walkthrough_state,
+        timeline=[(e.t, e.run) for e in resumed.journal.commands if e.run is not None] if resumed else (),
     )
     for problem in (log_problem, journal_problem):
         if problem:
