@@ -60,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--seed", type=int, help="override the lab's random seed")
     sh.add_argument("--journal", type=Path, help="interactive: where to record the session (default: your data dir)")
     sh.add_argument("--no-journal", action="store_true", help="interactive: do not record the session")
+    sv = sub.add_parser(
+        "serve",
+        help="serve the cockpit in web browsers (textual-serve): one independent session per browser tab",
+        description="For classrooms: every browser tab that opens the page gets its own session of the lab. "
+        "Listens on 127.0.0.1 unless --host says otherwise.",
+    )
+    sv.add_argument("lab", nargs="?", help="lab file or shipped lab id (default: the built-in default lab)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     lb = sub.add_parser(
         "labs",
         help="list the lab library: id, title, objectives, simulated time, your progress",
@@ -182,6 +191,30 @@ def _open_once(args: argparse.Namespace) -> tuple[int, tuple[str, bool] | None]:
     if isinstance(lab_id, str):
         return 0, (lab_id, bool(getattr(result, "restart", False)))
     return 0, None
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Each browser tab runs ``clusterlab open LAB`` in its own process (textual-serve)."""
+    import shlex
+
+    from clusterlab.lab import LabError, default_lab_path, load_lab, resolve_lab
+
+    try:
+        path = resolve_lab(args.lab) if args.lab else default_lab_path()
+        load_lab(path)  # a broken lab is reported here, not in every browser tab
+    except LabError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if not 0 < args.port < 65536:
+        print("clusterlab serve: --port must be 1 to 65535", file=sys.stderr)
+        return 2
+    from textual_serve.server import Server
+
+    command = f"{shlex.quote(sys.executable)} -m clusterlab open {shlex.quote(str(path))}"
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"clusterlab serve: listening on {args.host}: anyone who can reach it gets a session", file=sys.stderr)
+    Server(command, host=args.host, port=args.port, title="clusterlab").serve()
+    return 0
 
 
 def _labs(args: argparse.Namespace) -> int:
@@ -329,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(args)
     if args.command == "labs":
         return _labs(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command in (None, "open"):
         return _open(args)
     return 2

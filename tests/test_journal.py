@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from clusterlab.cli import main
@@ -241,3 +242,23 @@ def test_fork_keeps_the_original_journal(tmp_path: Path) -> None:
         "Invoke-LabFault -Node HV03 -Crash",
     ]
     assert stream(replay(fork).cluster.events) == stream(app.cluster.events)
+
+
+def test_serve_listens_on_loopback_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    import textual_serve.server
+
+    seen: list[tuple[str, str, int]] = []
+
+    class FakeServer:
+        def __init__(self, command: str, host: str, port: int, title: str | None = None) -> None:
+            seen.append((command, host, port))
+
+        def serve(self) -> None:
+            return None
+
+    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    assert main(["serve"]) == 0
+    assert main(["serve", "74409-quorum", "--host", "0.0.0.0", "--port", "8080"]) == 0
+    assert seen[0][1:] == ("127.0.0.1", 8000) and "-m clusterlab open" in seen[0][0]
+    assert seen[1][1:] == ("0.0.0.0", 8080) and seen[1][0].endswith("74409-quorum.yaml")
+    assert main(["serve", "no-such-lab"]) == 2
