@@ -71,6 +71,11 @@ async def _light_theme(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def _help(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    await pilot.press("f1")
+    await pilot.pause()
+
+
 async def _palette(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
@@ -168,6 +173,7 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("walkthrough-80x24", (80, 24), _walkthrough),
     ("light-theme-120x40", (120, 40), _light_theme),
     ("palette-120x40", (120, 40), _palette),
+    ("help-120x40", (120, 40), _help),
     ("console-120x40", (120, 40), _console),
     ("console-80x24", (80, 24), _console),
     ("console-200x50", (200, 50), _console),

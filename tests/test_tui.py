@@ -549,3 +549,20 @@ def test_evicted_node_leaves_the_tables_and_comes_back_tagged_with_its_release(t
         assert not error_notifications(app)
 
     drive(scenario, app=make_app(load_lab(lab_file), paused=True))
+
+
+def test_f1_opens_the_keys_and_glossary_and_escape_closes_it() -> None:
+    from clusterlab.tui.help import HelpScreen
+
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.text
+        assert "| `c` |" in text and "Crash" in text  # a key from the app's own bindings
+        assert "Paused-Critical" in text and "Tie-breaker" in text  # the glossary
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+    drive(scenario)

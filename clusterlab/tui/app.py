@@ -68,6 +68,7 @@ from clusterlab.tui.actions import (
     witness_command,
 )
 from clusterlab.tui.cau_rows import cau_rows, cau_summary
+from clusterlab.tui.help import HelpScreen, help_markdown
 from clusterlab.tui.palette import ClusterCommands
 from clusterlab.tui.picker import LabChoice, LabPicker
 from clusterlab.tui.rows import (
@@ -405,6 +406,13 @@ class ClusterLabApp(App[LabChoice | None]):
                 tooltip=f"Answer the walkthrough's quiz with choice {n}",
             )
             for n in range(1, 10)
+        ),
+        Binding(
+            "f1",
+            "show_help",
+            "Help",
+            id="app.help",
+            tooltip="Keys and a glossary of the WSFC words on the screen",
         ),
         Binding(
             "b",
@@ -1061,6 +1069,14 @@ class ClusterLabApp(App[LabChoice | None]):
         self.exit()
 
     # step back and fork (re-simulated from the session's commands) -----------------------------
+
+    def action_show_help(self) -> None:
+        keys = [
+            (b.key_display or b.key, b.description, b.tooltip or b.description)
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and b.show
+        ]
+        self.push_screen(HelpScreen(help_markdown(keys)))
 
     def action_step_back(self) -> None:
         """Back to the moment just before the last command: the session is re-simulated without it."""
