@@ -41,6 +41,19 @@ class Move:
     target_pressure: float  # after this move, 0..1
 
 
+def over_threshold(loads: Sequence[NodeLoad], level: int, leaving: Mapping[str, float] | None = None) -> set[str]:
+    """The Up nodes whose load, once the VMs already leaving them are gone, is above the threshold:
+    the only nodes ``plan`` moves VMs from (a target never ends above it)."""
+    threshold = THRESHOLDS[level]
+    return {
+        n.name
+        for n in loads
+        if n.state == "Up"
+        and n.memory_total_gb > 0
+        and (n.memory_used_gb - (leaving or {}).get(n.name, 0.0)) / n.memory_total_gb > threshold
+    }
+
+
 def plan(
     loads: Sequence[NodeLoad], movable: Sequence[Movable], level: int, leaving: Mapping[str, float] | None = None
 ) -> list[Move]:

@@ -97,6 +97,7 @@ class Migrations:
         self._set_vm = set_vm  # the role engine's VM-state setter (keeps downtime accounting in one place)
         self.all: list[Migration] = []  # history, for views
         self.open: list[Migration] = []  # queued or running: all the per-event work looks only here
+        self._started: list[Migration] = []  # the open ones past the queue (setup, transfer, blackout)
         self._busy: dict[str, int] = {}  # running migrations per node (source or destination)
         self._latest: dict[int, Migration] = {}  # id(group) -> its latest migration
         self._next_id = 1
@@ -131,10 +132,6 @@ class Migrations:
             return w.max_parallel_migrations
         return w.nodes[node].max_vm_migrations
 
-    def _slots_free(self, m: Migration) -> bool:
-        busy = self._busy
-        return busy.get(m.source, 0) < self.limit(m.source) and busy.get(m.target, 0) < self.limit(m.target)
-
     # requests --------------------------------------------------------------------------
 
     def request(self, g: Group, target: str, reason: str, on_done: Callable[[bool], None] | None = None) -> Migration:
@@ -163,15 +160,22 @@ class Migrations:
     def _pump(self) -> None:
         """Start queued migrations (in request order) while both hosts have a free slot."""
         self._update()
+        # A drain queues a node's VMs behind one or two slots: skip the queue entries of full
+        # nodes by a set lookup instead of asking each one.
+        full = {node for node, count in self._busy.items() if count >= self.limit(node)}
         for m in list(self.open):
-            if m.state is not MigrationState.QUEUED or not self._slots_free(m):
+            if m.state is not MigrationState.QUEUED or m.source in full or m.target in full:
                 continue  # (a queued one that became invalid is failed by topology_changed)
             if not self._still_valid(m):
-                self._finish(m, MigrationState.FAILURE, self._why_invalid(m))
+                self._finish(m, MigrationState.FAILURE, self._why_invalid(m))  # (pumps again itself)
+                full = {node for node, count in self._busy.items() if count >= self.limit(node)}
                 continue
             m.state = MigrationState.SETUP
-            self._busy[m.source] = self._busy.get(m.source, 0) + 1
-            self._busy[m.target] = self._busy.get(m.target, 0) + 1
+            self._started.append(m)
+            for node in (m.source, m.target):
+                self._busy[node] = self._busy.get(node, 0) + 1
+                if self._busy[node] >= self.limit(node):
+                    full.add(node)
             m.started = self.w.now
             m.vm.dest_host = m.target  # the destination allocates the VM's memory at setup
             m.networks = self._networks(m)
@@ -229,7 +233,7 @@ class Migrations:
         return gbps / 8.0 * P.LM_LINK_EFFICIENCY
 
     def _rates(self) -> None:
-        transfers = [m for m in self.open if m.state in (MigrationState.DATA_TRANSFER, MigrationState.MOVE)]
+        transfers = [m for m in self._started if m.state in (MigrationState.DATA_TRANSFER, MigrationState.MOVE)]
         per_node: dict[str, int] = {}
         for m in transfers:
             per_node[m.source] = per_node.get(m.source, 0) + 1
@@ -253,7 +257,7 @@ class Migrations:
         self._last_update = now
         if dt <= 0:
             return
-        for m in self.open:
+        for m in self._started:
             if m.state in (MigrationState.DATA_TRANSFER, MigrationState.MOVE) and m.rate > 0:
                 moved = min(m.pass_left, m.rate * dt)
                 m.pass_left -= moved
@@ -264,7 +268,7 @@ class Migrations:
         self._timer_gen += 1
         gen = self._timer_gen
         soonest = None
-        for m in self.open:
+        for m in self._started:
             if m.state in (MigrationState.DATA_TRANSFER, MigrationState.MOVE):
                 if m.rate <= 0:
                     continue
@@ -277,7 +281,7 @@ class Migrations:
         if gen != self._timer_gen:
             return
         self._update()
-        for m in list(self.open):
+        for m in list(self._started):
             if m.state not in (MigrationState.DATA_TRANSFER, MigrationState.MOVE) or m.pass_left > 1e-6:
                 continue
             if not self._still_valid(m):
@@ -338,6 +342,8 @@ class Migrations:
             self._busy[m.target] -= 1
         if m in self.open:
             self.open.remove(m)
+        if m in self._started:
+            self._started.remove(m)
         m.state = state
         m.finished = w.now
         g = m.group

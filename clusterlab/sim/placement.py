@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from .profiles import MINIMUM_NEVER_PREEMPT_PRIORITY, MINIMUM_PREEMPTOR_PRIORITY
 from .spec import Priority
@@ -33,8 +34,9 @@ class Mode(StrEnum):
     TARGET = "target"  # an explicit destination (Move-ClusterGroup -Node)
 
 
-@dataclass(frozen=True, slots=True)
-class Victim:
+class Victim(NamedTuple):
+    """A running role placement may preempt (a tuple: the book builds thousands per round)."""
+
     group: str
     priority: int
     memory_gb: float

@@ -62,6 +62,9 @@ class _Book:
     victims: dict[str, list[Victim]] = field(default_factory=dict)
     #: when memory freed by preemption in this round is really free (victims still saving)
     ready_at: dict[str, float] = field(default_factory=dict)
+    #: each node's NodeLoad, rebuilt only when a placement changes that node: a drain places a
+    #: node's VMs one by one against the same book (of 64 nodes with 125 VMs each at most).
+    loads: dict[str, NodeLoad] = field(default_factory=dict)
 
 
 class Roles:
@@ -135,24 +138,33 @@ class Roles:
             book.count[n] = 0
             book.aa[n] = []
             book.victims[n] = []
+        # The hottest loop of a maximum-size cluster (every group, at each round of placements):
+        # locals instead of attribute lookups.
+        claimed, count, aa, victims = book.claimed, book.count, book.aa, book.victims
+        active, running = ACTIVE_VM_STATES, VmState.RUNNING
         for g in self.w.groups.values():
-            if g.is_core or g.owner not in book.count:
+            owner = g.owner
+            if g.is_core or owner not in count:
                 continue
-            book.count[g.owner] += 1
+            count[owner] += 1
             vm = g.vm
-            resident = vm is not None and vm.host in book.claimed and vm.state in ACTIVE_VM_STATES
-            if vm is not None and resident and (not g.claim or vm.host != g.owner):
+            if vm is None:
+                continue
+            host = vm.host
+            claim = g.claim
+            if (not claim or host != owner) and host in claimed and vm.state in active:
                 # Still resident where it is being saved or stopped: the memory is not free yet.
-                book.claimed[vm.host] += vm.memory_gb
-            if g.migrating_to in book.claimed and g.vm is not None:
+                claimed[host] += vm.memory_gb
+            to = g.migrating_to
+            if to and to in claimed:
                 # A live migration reserved the VM's memory on its destination.
-                book.claimed[g.migrating_to or ""] += g.vm.memory_gb
-            if g.claim and g.vm is not None:
-                book.claimed[g.owner] += g.vm.memory_gb
-                for cls in g.anti_affinity:
-                    book.aa[g.owner].append((cls, g.name))
-                if g.vm.state is VmState.RUNNING:
-                    book.victims[g.owner].append(Victim(g.name, g.priority, g.vm.memory_gb))
+                claimed[to] += vm.memory_gb
+            if claim:
+                claimed[owner] += vm.memory_gb
+                if g.anti_affinity:
+                    aa[owner].extend((cls, g.name) for cls in g.anti_affinity)
+                if vm.state is running:
+                    victims[owner].append(Victim(g.name, g.priority, vm.memory_gb))
         for vm in self.w.standalone.values():  # VMs that are not clustered still use the host's memory
             if vm.host in book.claimed and vm.state in ACTIVE_VM_STATES:
                 book.claimed[vm.host] += vm.memory_gb
@@ -173,20 +185,22 @@ class Roles:
                 state = "Joining"
             else:
                 state = "Down"
-            loads.append(
-                NodeLoad(
+            load = book.loads.get(n.name)
+            if load is None or load.state != state:
+                aa = book.aa[n.name]
+                load = book.loads[n.name] = NodeLoad(
                     name=n.name,
                     id=n.id,
                     state=state,
                     memory_total_gb=n.memory_gb - self.w.block_cache_mb / 1024.0,  # the CSV cache is not VM memory
                     memory_used_gb=book.claimed[n.name],
                     group_count=book.count[n.name],
-                    anti_affinity=frozenset(c for c, _ in book.aa[n.name]),
-                    anti_affinity_hosts=tuple(book.aa[n.name]),
+                    anti_affinity=frozenset(c for c, _ in aa),
+                    anti_affinity_hosts=tuple(aa),
                     victims=tuple(book.victims[n.name]),
                     site=n.site if self.w.profile.compute_resiliency else None,
                 )
-            )
+            loads.append(load)
         return loads
 
     def _request(
@@ -267,6 +281,7 @@ class Roles:
     def _book_release(self, book: _Book, g: Group) -> None:
         if g.vm is None or g.owner not in book.claimed:
             return
+        book.loads.pop(g.owner, None)
         if g.claim:
             book.claimed[g.owner] -= g.vm.memory_gb
             book.aa[g.owner] = [(c, n) for c, n in book.aa[g.owner] if n != g.name]
@@ -276,7 +291,9 @@ class Roles:
         if g.owner in book.count and not g.is_core:
             self._book_release(book, g)
             book.count[g.owner] -= 1
+            book.loads.pop(g.owner, None)
         book.count[node] += 1
+        book.loads.pop(node, None)
         if g.vm is not None and g.intended_online and g.priority > P.PRIORITY_NO_AUTO_START:
             book.claimed[node] += g.vm.memory_gb
             book.aa[node].extend((c, g.name) for c in g.anti_affinity)
@@ -725,9 +742,25 @@ class Roles:
         w = self.w
         if len(w.partitions) != 1 or not w.profile.vm_load_balancing:
             return []
+        # VMs already leaving a node (failback, drain, another balancing move) count as gone from it.
+        leaving: dict[str, float] = {}
+        for g in w.groups.values():
+            vm = g.vm
+            if vm is None or vm.state not in ACTIVE_VM_STATES:
+                continue
+            if (g.migrating_to and g.migrating_to != vm.host) or g.owner != vm.host:  # live or quick move
+                leaving[vm.host] = leaving.get(vm.host, 0.0) + vm.memory_gb
+        loads = self._loads(self._book())
+        # Only VMs on a node above the threshold can move (balancer.plan), and most evaluations
+        # find none: skip gathering the cluster's VMs then.
+        sources = balancer.over_threshold(loads, self.auto_balancer_level, leaving)
+        if not sources:
+            return []
         movable = []
         for g in sorted(w.groups.values(), key=lambda g: g.name):
             vm = g.vm
+            if g.owner not in sources:
+                continue
             if g.is_core or vm is None or vm.state is not VmState.RUNNING or not g.intended_online:
                 continue
             if group_state(g) is not GroupState.ONLINE or g.migrating_to or self.migrations.current(g):
@@ -747,15 +780,7 @@ class Roles:
                     frozenset(g.anti_affinity),
                 )
             )
-        # VMs already leaving a node (failback, drain, another balancing move) count as gone from it.
-        leaving: dict[str, float] = {}
-        for g in w.groups.values():
-            vm = g.vm
-            if vm is None or vm.state not in ACTIVE_VM_STATES:
-                continue
-            if (g.migrating_to and g.migrating_to != vm.host) or g.owner != vm.host:  # live or quick move
-                leaving[vm.host] = leaving.get(vm.host, 0.0) + vm.memory_gb
-        moves = balancer.plan(self._loads(self._book()), movable, self.auto_balancer_level, leaving)
+        moves = balancer.plan(loads, movable, self.auto_balancer_level, leaving)
         threshold = round(balancer.THRESHOLDS[self.auto_balancer_level] * 100)
         for m in moves:
             w.emit(
