@@ -338,8 +338,10 @@ class Migrations:
         was_blackout = m.state is MigrationState.MOVE
         m.failure = why
         if m.active:
-            self._busy[m.source] -= 1
-            self._busy[m.target] -= 1
+            for node in (m.source, m.target):
+                self._busy[node] -= 1
+                if not self._busy[node]:
+                    del self._busy[node]  # only busy nodes stay: the queue looks at them all
         if m in self.open:
             self.open.remove(m)
         if m in self._started:

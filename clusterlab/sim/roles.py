@@ -72,6 +72,7 @@ class Roles:
         self.w = world
         self.migrations = Migrations(world, self.set_vm)
         self.migrations.completed = self._live_moved
+        self._victims: dict[str, Victim] = {}  # the book's Victim of each group, while it stays the same
         self.storage = Storage(world, self.set_vm, self._storage_crashed)
         self.resiliency = Resiliency(world, self)
         #: §6.2 [S26][S27]: cluster-initiated moves live-migrate roles at or above this
@@ -131,7 +132,9 @@ class Roles:
 
     # placement -------------------------------------------------------------------------
 
-    def _book(self) -> _Book:
+    def _book(self, *, memory_only: bool = False) -> _Book:
+        """``memory_only``: count and claimed memory, without anti-affinity and victims (enough
+        to know whether any node is over a memory threshold)."""
         book = _Book()
         for n in self.w.nodes:
             book.claimed[n] = 0.0
@@ -141,7 +144,7 @@ class Roles:
         # The hottest loop of a maximum-size cluster (every group, at each round of placements):
         # locals instead of attribute lookups.
         claimed, count, aa, victims = book.claimed, book.count, book.aa, book.victims
-        active, running = ACTIVE_VM_STATES, VmState.RUNNING
+        active, running, cached = ACTIVE_VM_STATES, VmState.RUNNING, self._victims
         for g in self.w.groups.values():
             owner = g.owner
             if g.is_core or owner not in count:
@@ -161,10 +164,15 @@ class Roles:
                 claimed[to] += vm.memory_gb
             if claim:
                 claimed[owner] += vm.memory_gb
+                if memory_only:
+                    continue
                 if g.anti_affinity:
                     aa[owner].extend((cls, g.name) for cls in g.anti_affinity)
                 if vm.state is running:
-                    victims[owner].append(Victim(g.name, g.priority, vm.memory_gb))
+                    v = cached.get(g.name)
+                    if v is None or v.priority != g.priority or v.memory_gb != vm.memory_gb:
+                        v = cached[g.name] = Victim(g.name, g.priority, vm.memory_gb)
+                    victims[owner].append(v)
         for vm in self.w.standalone.values():  # VMs that are not clustered still use the host's memory
             if vm.host in book.claimed and vm.state in ACTIVE_VM_STATES:
                 book.claimed[vm.host] += vm.memory_gb
@@ -750,12 +758,12 @@ class Roles:
                 continue
             if (g.migrating_to and g.migrating_to != vm.host) or g.owner != vm.host:  # live or quick move
                 leaving[vm.host] = leaving.get(vm.host, 0.0) + vm.memory_gb
-        loads = self._loads(self._book())
         # Only VMs on a node above the threshold can move (balancer.plan), and most evaluations
-        # find none: skip gathering the cluster's VMs then.
-        sources = balancer.over_threshold(loads, self.auto_balancer_level, leaving)
+        # find none: skip gathering the cluster's VMs and their anti-affinity then.
+        sources = balancer.over_threshold(self._loads(self._book(memory_only=True)), self.auto_balancer_level, leaving)
         if not sources:
             return []
+        loads = self._loads(self._book())
         movable = []
         for g in sorted(w.groups.values(), key=lambda g: g.name):
             vm = g.vm
