@@ -11,27 +11,9 @@ import argparse
 import json
 import time
 
-from clusterlab.sim import Cluster, ClusterSpec, CsvSpec, NetworkRole, NetworkSpec, NodeSpec, Priority, VmSpec
+from maxlab import build
 
-
-def build(nodes: int, per_node: int) -> Cluster:
-    names = [f"HV{i:02d}" for i in range(1, nodes + 1)]
-    csvs = tuple(CsvSpec(f"CSV{i:02d}", 16384) for i in range(1, 17))
-    priorities = (Priority.HIGH, Priority.MEDIUM, Priority.MEDIUM, Priority.LOW)
-    vms = []
-    for n, node in enumerate(names):
-        for j in range(per_node):
-            k = n * per_node + j
-            vms.append(
-                VmSpec(f"VM{k + 1:05d}", memory_gb=4, owner=node, csv=csvs[k % 16].name, priority=priorities[k % 4])
-            )
-    spec = ClusterSpec(
-        nodes=tuple(NodeSpec(n, memory_gb=1024) for n in names),
-        networks=(NetworkSpec("Management"), NetworkSpec("LM", NetworkRole.CLUSTER, live_migration=True, gbps=25)),
-        csvs=csvs,
-        vms=tuple(vms),
-    )
-    return Cluster(spec)
+from clusterlab.sim import Cluster
 
 
 def drain_all(c: Cluster) -> None:

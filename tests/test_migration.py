@@ -28,7 +28,7 @@ def migrate(
         c.run_until(nxt)
     m = c.migrations()[-1]
     assert m.started is not None and m.finished is not None
-    return m.finished - m.started, m.passes, c.vm("VM1").downtime_s
+    return m.finished - m.started, m.passes, c.vm("VM1").downtime_at(c.now)
 
 
 def test_bigger_vms_take_longer() -> None:

@@ -296,7 +296,7 @@ def test_v_starts_a_storage_migration_that_ends_with_the_vm_on_the_next_csv() ->
             app.advance_sim(10)
         await pilot.pause()
         vm = app.snapshot.vm("SQL01")
-        assert vm.csv == "CSV2" and vm.state is VmState.RUNNING and vm.downtime_s == 0
+        assert vm.csv == "CSV2" and vm.state is VmState.RUNNING and vm.downtime_at(app.snapshot.time) == 0
         assert role(app, "SQL01", ROLE_CSV) == "CSV2" and role(app, "SQL01", ROLE_STATUS) == ""
         assert matrix(app, "CSV1")["VMs"] == "5" and matrix(app, "CSV2")["VMs"] == "8"
         assert app.storage_moves == {}

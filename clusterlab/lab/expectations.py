@@ -187,7 +187,7 @@ class Evaluator:
             elif key == "host":
                 ok &= _eq(v.host, want)
             elif key == "downtime_max":
-                ok &= v.downtime_s <= float(want) + 1e-9
+                ok &= v.downtime_at(self.snap.time) <= float(want) + 1e-9
             elif key == "migrations":
                 ok &= v.migrations == int(want)
             elif key == "storage":
@@ -198,7 +198,7 @@ class Evaluator:
         return Verdict(
             ok,
             describe(exp),
-            f"vm {v.name} was {v.state.value}{unmonitored} on {v.host}, downtime {v.downtime_s:g} s, "
+            f"vm {v.name} was {v.state.value}{unmonitored} on {v.host}, downtime {v.downtime_at(self.snap.time):g} s, "
             f"{v.migrations} migrations, stored on {v.csv or 'local storage'}, version {v.version}",
         )
 

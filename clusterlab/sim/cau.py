@@ -779,6 +779,7 @@ class Cau:
         g = Group(name, GroupType.CLUSTER_AWARE_UPDATING, "", priority=P.PRIORITY_MEDIUM, online_s=5.0)
         r = Resource(name, CAU_RESOURCE_TYPE, g)
         g.resources.append(r)
+        g.touch()
         w.resources[name] = r
         w.groups[name] = g
         self.role = _Role(g, enabled, days, weeks, interval, start, options)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from . import profiles as P
 from .cau import Cau, default_updates
@@ -19,6 +19,8 @@ from .errors import ClusterError, InvalidArgumentError, InvalidStateError, Objec
 from .events import ClusterEvent
 from .guest import GuestCluster, GuestClusters, GuestClusterSnapshot
 from .membership import Membership
+from .migration import ACTIVE as MIGRATION_ACTIVE
+from .migration import MigrationState
 from .model import ACTIVE_VM_STATES, Csv, Group, Network, Node, Resource, Service, Vm, Witness, World
 from .placement import Mode
 from .quorum import VoteAssignment, configured_votes, judge_sides, majority, votes_needed
@@ -76,6 +78,8 @@ class Cluster:
         if spec.os not in P.PROFILES:
             raise InvalidArgumentError(f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)}).")
         self.spec = spec
+        #: id(entity) -> (what it looked like, its snapshot, the entity): see ``snapshot``
+        self._snap_cache: dict[int, tuple[Any, Any, Any]] = {}
         self._disk_sizes: dict[str, float] = {}
         self._role_names: set[str] | None = {CORE_GROUP.lower(), AVAILABLE_STORAGE.lower()}  # while building
         self._aap = spec.administrative_access_point
@@ -311,6 +315,7 @@ class Cluster:
     def _add_resource(self, g: Group, name: str, rtype: str, threshold: int = P.RESTART_THRESHOLD_OTHER) -> Resource:
         r = Resource(name, rtype, g, restart_threshold=threshold)
         g.resources.append(r)
+        g.touch()
         self._w.resources[name] = r
         return r
 
@@ -326,12 +331,14 @@ class Cluster:
         w = self._w
         if w.witness_resource is not None:
             core.resources.remove(w.witness_resource)
+            core.touch()
             del w.resources[w.witness_resource.name]
             w.witness_resource = None
         if w.witness.configured:
             name, rtype = self._witness_resource_name()
             r = Resource(name, rtype, core)
             core.resources.insert(2, r)
+            core.touch()
             w.resources[name] = r
             w.witness_resource = r
 
@@ -489,8 +496,11 @@ class Cluster:
         env = self._w.env
         if t < env.now:
             raise InvalidArgumentError(f"Cannot go back in time (now {env.now:g} s, asked {t:g} s).")
+        steps = 0
         while env.peek() <= t:
             env.step()
+            steps += 1
+        self._w.steps += steps
         # Nothing is scheduled before t: move the clock there without leaving a stop event
         # behind in the queue (which env.run(until=t) would do).
         env._now = t
@@ -499,6 +509,11 @@ class Cluster:
         if seconds < 0:
             raise InvalidArgumentError("Cannot advance by a negative time.")
         self.run_until(self.now + seconds)
+
+    @property
+    def events_processed(self) -> int:
+        """simpy events processed so far (benchmarks: the cost per event)."""
+        return self._w.steps
 
     def next_event_time(self) -> float | None:
         t = self._w.env.peek()
@@ -972,6 +987,7 @@ class Cluster:
         if r is w.witness_resource:
             raise InvalidStateError(f"'{r.name}' is the disk witness and cannot be a Cluster Shared Volume (§4.1).")
         storage.resources.remove(r)
+        storage.touch()
         del w.resources[r.name]
         w.csvs[r.name] = Csv(r.name, self._disk_sizes.get(r.name, 1024.0))
         self._roles.assign_csvs()
@@ -1000,6 +1016,7 @@ class Cluster:
         if item.lower() in (m.lower() for m in v.monitored):
             raise InvalidStateError(f"'{item}' is already monitored in '{v.name}'.")
         v.monitored.append(item)
+        v.touch()
 
     def remove_monitored_item(self, vm: str, item: str) -> None:
         v = self._vm(vm)
@@ -1007,6 +1024,7 @@ class Cluster:
         if match is None:
             raise ObjectNotFoundError("monitored item", item)
         v.monitored.remove(match)
+        v.touch()
 
     def monitored_items(self, vm: str) -> tuple[str, ...]:
         return tuple(self._vm(vm).monitored)
@@ -1821,6 +1839,7 @@ class Cluster:
         for r in w.resources.values():
             if r.possible_owners is not None:  # a new node becomes a possible owner of every resource
                 r.possible_owners.add(server.name)
+                r.touch()
         w.emit("NodeAdded", server.name, node=server.name, os_display=display(server.os), id=server.id)
         self._members.commit_votes()
         # §2.3 AddEvictDelay: within 60 s of an eviction the new node's Cluster service waits to join.
@@ -1940,6 +1959,7 @@ class Cluster:
             r.state = core.resources[0].state
         elif not new.compute_resiliency and qos is not None:
             core.resources.remove(qos)
+            core.touch()
             del w.resources[qos.name]
         if new.vm_load_balancing and not old.vm_load_balancing:
             self._roles.auto_balancer_mode = 2  # §3.11: the 2016 default
@@ -2283,12 +2303,22 @@ class Cluster:
         return self._node(name).drain_status
 
     def node(self, name: str) -> NodeSnapshot:
-        return self._node_snapshot(self._node(name))
+        return self._node_snapshot(self._node(name), self._node_counts())
 
-    def _node_snapshot(self, n: Node) -> NodeSnapshot:
+    def _node_counts(self) -> dict[str, tuple[int, int]]:
+        """Node -> (roles it owns, VMs running on it), in one pass over the groups and the VMs."""
+        counts = {n: [0, 0] for n in self._w.nodes}
+        for g in self._w.groups.values():
+            if not g.is_core and g.owner in counts:
+                counts[g.owner][0] += 1
+        for vm in self._w.vms.values():
+            if vm.state is VmState.RUNNING and vm.host in counts:
+                counts[vm.host][1] += 1
+        return {n: (c[0], c[1]) for n, c in counts.items()}
+
+    def _node_snapshot(self, n: Node, counts: dict[str, tuple[int, int]]) -> NodeSnapshot:
         w = self._w
-        roles = sum(1 for g in w.groups.values() if g.owner == n.name and not g.is_core)
-        running = sum(1 for vm in w.vms.values() if vm.host == n.name and vm.state is VmState.RUNNING)
+        roles, running = counts[n.name]
         if n.booting:
             svc = "Booting"
         elif not n.powered:
@@ -2348,16 +2378,15 @@ class Cluster:
         return self._vm_snapshot(self._vm(name))
 
     def _vm_snapshot(self, vm: Vm) -> VmSnapshot:
-        now = self.now
-        down = vm.downtime + (now - vm.down_since if vm.down_since is not None else 0.0)
         return VmSnapshot(
             name=vm.name,
             state=vm.state,
             host=vm.host,
             memory_gb=vm.memory_gb,
             csv=vm.csv,
-            uptime_s=now - vm.running_since if vm.running_since is not None else 0.0,
-            downtime_s=down,
+            running_since=vm.running_since,
+            downtime_before=vm.downtime,
+            down_since=vm.down_since,
             migrations=vm.migrations,
             restarts=vm.restarts,
             critical=vm.critical,
@@ -2478,23 +2507,69 @@ class Cluster:
             all_members=tuple(w.members()),
         )
 
-    def snapshot(self) -> ClusterSnapshot:
+    def snapshot(self, *, cached: bool = True) -> ClusterSnapshot:
+        """The whole cluster now. Group, resource and VM snapshots of entities that did not change
+        since the last call are reused (the cockpit takes one per tick of an 8,000-VM cluster);
+        ``cached=False`` builds every one afresh (tests compare the two)."""
         w = self._w
-        nodes = tuple(self._node_snapshot(n) for n in w.nodes.values())
-        groups = tuple(self._group_snapshot(g) for g in w.groups.values())
-        resources = tuple(
-            ResourceSnapshot(
-                name=r.name,
-                resource_type=r.type,
-                group=r.group.name,
-                state=r.state if w.partitions else ResourceState.OFFLINE,
-                owner=r.group.owner,
-                restart_threshold=r.restart_threshold,
-                possible_owners=tuple(w.sort_nodes(r.possible_owners)) if r.possible_owners else tuple(w.nodes),
+        if not cached:
+            self._snap_cache.clear()
+        counts = self._node_counts()
+        nodes = tuple(self._node_snapshot(n, counts) for n in w.nodes.values())
+        cache = self._snap_cache
+        seen: dict[int, tuple[Any, Any, Any]] = {}
+        node_names = tuple(w.nodes)
+        up = bool(w.partitions)
+        groups = []
+        for g in w.groups.values():
+            # group_state comes from the resources; failover_count from the clock (rarely non-zero)
+            key = (g.stamp, *(r.stamp for r in g.resources)) if not g.failover_times else None
+            hit = cache.get(id(g))
+            snap = hit[1] if hit is not None and key is not None and hit[0] == key and hit[2] is g else None
+            if snap is None:
+                snap = self._group_snapshot(g)
+            seen[id(g)] = (key, snap, g)
+            groups.append(snap)
+        resources = []
+        for r in w.resources.values():
+            rkey = (r.stamp, r.group.stamp, up, node_names)
+            hit = cache.get(id(r))
+            rsnap = hit[1] if hit is not None and hit[0] == rkey and hit[2] is r else None
+            if rsnap is None:
+                rsnap = ResourceSnapshot(
+                    name=r.name,
+                    resource_type=r.type,
+                    group=r.group.name,
+                    state=r.state if up else ResourceState.OFFLINE,
+                    owner=r.group.owner,
+                    restart_threshold=r.restart_threshold,
+                    possible_owners=tuple(w.sort_nodes(r.possible_owners)) if r.possible_owners else node_names,
+                )
+            seen[id(r)] = (rkey, rsnap, r)
+            resources.append(rsnap)
+        vms = []
+        migrations = self._roles.migrations
+        standalone = w.standalone
+        for v in w.vms.values():
+            last = migrations.last(v.group)
+            # A migration that has not ended moves its percent with the clock: never reused then.
+            moving = last is not None and last.state in (MigrationState.QUEUED, *MIGRATION_ACTIVE)
+            vkey = (
+                (v.stamp, v.group.stamp, id(last), last.state if last else None, v.name in standalone)
+                if not moving
+                else None
             )
-            for r in w.resources.values()
-        )
-        vms = tuple(self._vm_snapshot(v) for v in w.vms.values())
+            hit = cache.get(id(v))
+            vsnap = hit[1] if hit is not None and vkey is not None and hit[0] == vkey and hit[2] is v else None
+            if vsnap is None:
+                vsnap = self._vm_snapshot(v)
+            seen[id(v)] = (vkey, vsnap, v)
+            vms.append(vsnap)
+        self._snap_cache = seen  # what was removed drops out of the cache
+        on_csv: dict[str, list[str]] = {}
+        for v in w.vms.values():
+            if v.csv:
+                on_csv.setdefault(v.csv, []).append(v.name)
         return ClusterSnapshot(
             time=self.now,
             calendar=w.clock.at(self.now),
@@ -2502,19 +2577,19 @@ class Cluster:
             os=self.profile.name,
             os_display=self.profile.display_name,
             nodes=nodes,
-            groups=groups,
-            resources=resources,
-            vms=vms,
+            groups=tuple(groups),
+            resources=tuple(resources),
+            vms=tuple(vms),
             quorum=self.quorum(),
             networks=tuple(self._network_snapshot(net) for net in w.networks.values()),
-            csvs=tuple(self._csv_snapshot(c) for c in w.csvs.values()),
+            csvs=tuple(self._csv_snapshot(c, on_csv.get(c.name, [])) for c in w.csvs.values()),
             file_servers=self.file_servers(),
             functional_level=self.functional_level,
             mixed_mode=self.mixed_mode,
             servers=self.servers(),
         )
 
-    def _csv_snapshot(self, c: Csv) -> CsvSnapshot:
+    def _csv_snapshot(self, c: Csv, vms: list[str]) -> CsvSnapshot:
         w = self._w
         storage = self._roles.storage
         if not w.partitions or not c.owner:
@@ -2528,7 +2603,7 @@ class Cluster:
             state=state,
             owner=c.owner,
             size_gb=c.size_gb,
-            vms=tuple(v.name for v in w.vms.values() if v.csv == c.name),
+            vms=tuple(vms),
             io=tuple((n, *storage.io_mode(c, n)) for n in w.node_order()),
             redirected=c.redirected,
             accessible=storage.accessible(c),

@@ -772,6 +772,7 @@ class Membership:
             for r in g.resources:
                 if r.possible_owners is not None:
                     r.possible_owners.discard(name)
+                    r.touch()
             if g.drained_from == name:
                 g.drained_from = None
             if g.owner == name:  # an offline role it owned: ownership moves to another node

@@ -7,6 +7,7 @@ run); both act on a ``World``.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,8 +91,28 @@ class Partition:
     broken_since: float | None = None  # when members stopped being one connected set
 
 
+#: one sequence for every world: a stamp only has to be larger than the one a snapshot saw
+_STAMPS = itertools.count(1)
+
+
+class Stamped:
+    """An entity whose snapshot the cluster caches: setting any attribute stamps it as changed.
+
+    Changing a list or set field in place does not go through ``__setattr__``: call ``touch()``
+    after it (the snapshot would show the old contents otherwise)."""
+
+    stamp: int = 0
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        object.__setattr__(self, "stamp", next(_STAMPS))
+
+    def touch(self) -> None:
+        object.__setattr__(self, "stamp", next(_STAMPS))
+
+
 @dataclass(eq=False)
-class Resource:
+class Resource(Stamped):
     name: str
     type: str
     group: Group
@@ -105,7 +126,7 @@ class Resource:
 
 
 @dataclass(eq=False)
-class Group:
+class Group(Stamped):
     name: str
     type: GroupType
     owner: str
@@ -150,7 +171,7 @@ class Group:
 
 
 @dataclass(eq=False)
-class Vm:
+class Vm(Stamped):
     name: str
     group: Group
     memory_gb: float
@@ -213,6 +234,7 @@ class World:
 
     def __init__(self, profile: OsProfile, seed: int, clock: CalendarClock, name: str) -> None:
         self.env = simpy.Environment()
+        self.steps = 0  # simpy events processed by Cluster.run_until
         self.rng = random.Random(seed)
         self.bus = EventBus()
         self.profile = profile

@@ -481,6 +481,7 @@ class Roles:
             self.w.emit("GroupTerminalFailure", g.name, group=g.name)
             return False
         g.failover_times.append(now)
+        g.touch()
         return True
 
     def _leave_failed(self, g: Group, why: str) -> None:
@@ -496,6 +497,7 @@ class Roles:
             if g.epoch != epoch or not g.intended_online:
                 return
             g.failover_times.clear()
+            g.touch()
             self.place_and_start([g], "retry after RetryPeriodOnFailure", Mode.BEST)
 
         self.w.after(P.RETRY_PERIOD_ON_FAILURE_S, retry)

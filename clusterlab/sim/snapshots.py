@@ -146,8 +146,11 @@ class VmSnapshot:
     host: str
     memory_gb: float
     csv: str | None
-    uptime_s: float
-    downtime_s: float
+    #: when it last started running (None: not running); see ``uptime_at``
+    running_since: float | None
+    #: downtime of outages that ended, and when the current one began (None: up); see ``downtime_at``
+    downtime_before: float
+    down_since: float | None
     migrations: int
     restarts: int  # cold starts after an outage
     critical: bool = False  # VM monitoring flagged it application-critical (§7.1)
@@ -158,6 +161,16 @@ class VmSnapshot:
     unmonitored: bool = False  # §7.3: its host is Isolated; the cluster does not monitor it
     clustered: bool = True  # False: imported, not (yet) a clustered role
     version: str = ""  # §9.1 VM configuration version
+
+    # Uptime and downtime grow with the clock: the snapshot keeps when they began, so that an
+    # unchanged VM's snapshot stays valid (the cockpit re-snapshots only what changed).
+    def uptime_at(self, t: float) -> float:
+        """Seconds it has been running at simulated time ``t`` (0 if it is not running)."""
+        return t - self.running_since if self.running_since is not None else 0.0
+
+    def downtime_at(self, t: float) -> float:
+        """Total seconds it has been down by simulated time ``t``, the current outage included."""
+        return self.downtime_before + (t - self.down_since if self.down_since is not None else 0.0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -416,10 +416,11 @@ def role_details(
         vm = None
     if vm is not None:
         parts.append(f"{_gb(vm.memory_gb)} GB" + (f" on {vm.csv}" if vm.csv else ""))
-        if vm.downtime_s >= 0.5:
-            parts.append(f"down {format_elapsed(vm.downtime_s)}")
-        elif vm.downtime_s:
-            parts.append(f"down {vm.downtime_s:.1f} s")  # a live migration's blackout
+        down = vm.downtime_at(snap.time)
+        if down >= 0.5:
+            parts.append(f"down {format_elapsed(down)}")
+        elif down:
+            parts.append(f"down {down:.1f} s")  # a live migration's blackout
     if g.failover_count:
         parts.append(f"failovers {g.failover_count}")
     lines = [Cell(" · ".join(parts), Tone.STRONG)]

@@ -41,14 +41,14 @@ def vm_obj(c: Cluster, v: VmSnapshot) -> PSObject:
             "CPUUsage": 3 if running else 0,
             "MemoryAssigned": int(v.memory_gb * 1024**3) if running or v.state.value == "Starting" else 0,
             "MemoryStartup": int(v.memory_gb * 1024**3),
-            "Uptime": timedelta(seconds=int(v.uptime_s)),
+            "Uptime": timedelta(seconds=int(v.uptime_at(c.now))),
             "Status": "Operating normally",
             "Version": v.version,  # §9.1 configuration version (Update-VMVersion raises it)
             "ComputerName": v.host,
             "IsClustered": v.clustered,
             "Path": f"C:\\ClusterStorage\\{v.csv or 'Volume1'}\\{v.name}",
             "VMId": guid("vm:" + v.name),
-            "Downtime": timedelta(seconds=int(v.downtime_s)),
+            "Downtime": timedelta(seconds=int(v.downtime_at(c.now))),
             "Migrations": v.migrations,
         },
     )
