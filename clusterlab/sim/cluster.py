@@ -19,8 +19,6 @@ from .errors import ClusterError, InvalidArgumentError, InvalidStateError, Objec
 from .events import ClusterEvent
 from .guest import GuestCluster, GuestClusters, GuestClusterSnapshot
 from .membership import Membership
-from .migration import ACTIVE as MIGRATION_ACTIVE
-from .migration import MigrationState
 from .model import ACTIVE_VM_STATES, Csv, Group, Network, Node, Resource, Service, Vm, Witness, World
 from .placement import Mode
 from .quorum import VoteAssignment, configured_votes, judge_sides, majority, votes_needed
@@ -78,8 +76,9 @@ class Cluster:
         if spec.os not in P.PROFILES:
             raise InvalidArgumentError(f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)}).")
         self.spec = spec
-        #: id(entity) -> (what it looked like, its snapshot, the entity): see ``snapshot``
-        self._snap_cache: dict[int, tuple[Any, Any, Any]] = {}
+        #: id(entity) -> (the stamp its snapshot was made at, the snapshot, the entity), and at
+        #: 0 what every resource snapshot depends on: see ``snapshot``
+        self._snap_cache: dict[int, Any] = {}
         self._disk_sizes: dict[str, float] = {}
         self._role_names: set[str] | None = {CORE_GROUP.lower(), AVAILABLE_STORAGE.lower()}  # while building
         self._aap = spec.administrative_access_point
@@ -1201,7 +1200,8 @@ class Cluster:
         (storage migrations: :meth:`storage_migrations`)."""
         engine = self._roles.migrations
         out = []
-        for m in _open_and_last_finished(engine.all, lambda m: m in engine.open, finished):
+        open_ids = {id(m) for m in engine.open}
+        for m in _open_and_last_finished(engine.all, lambda m: id(m) in open_ids, finished):
             percent, left = engine.progress(m)
             out.append(
                 MigrationSnapshot(
@@ -2305,20 +2305,29 @@ class Cluster:
     def node(self, name: str) -> NodeSnapshot:
         return self._node_snapshot(self._node(name), self._node_counts())
 
-    def _node_counts(self) -> dict[str, tuple[int, int]]:
-        """Node -> (roles it owns, VMs running on it), in one pass over the groups and the VMs."""
-        counts = {n: [0, 0] for n in self._w.nodes}
-        for g in self._w.groups.values():
+    def _node_counts(self) -> dict[str, tuple[int, int, float]]:
+        """Node -> (roles it owns, VMs running on it, GB of VM memory in use there), in one pass
+        over the groups and the VMs (what ``World.node_memory_used`` counts, for every node)."""
+        w = self._w
+        counts = {n: [0, 0] for n in w.nodes}
+        memory = dict.fromkeys(w.nodes, 0.0)
+        for g in w.groups.values():
             if not g.is_core and g.owner in counts:
                 counts[g.owner][0] += 1
-        for vm in self._w.vms.values():
-            if vm.state is VmState.RUNNING and vm.host in counts:
-                counts[vm.host][1] += 1
-        return {n: (c[0], c[1]) for n, c in counts.items()}
+        for vm in w.vms.values():
+            if vm.host in counts:
+                if vm.state is VmState.RUNNING:
+                    counts[vm.host][1] += 1
+                if vm.state in ACTIVE_VM_STATES:
+                    memory[vm.host] += vm.memory_gb
+            if vm.dest_host in memory and not (vm.dest_host == vm.host and vm.state in ACTIVE_VM_STATES):
+                memory[vm.dest_host] += vm.memory_gb
+        cache = w.block_cache_mb / 1024.0
+        return {n: (c[0], c[1], cache + memory[n]) for n, c in counts.items()}
 
-    def _node_snapshot(self, n: Node, counts: dict[str, tuple[int, int]]) -> NodeSnapshot:
+    def _node_snapshot(self, n: Node, counts: dict[str, tuple[int, int, float]]) -> NodeSnapshot:
         w = self._w
-        roles, running = counts[n.name]
+        roles, running, used = counts[n.name]
         if n.booting:
             svc = "Booting"
         elif not n.powered:
@@ -2332,7 +2341,7 @@ class Cluster:
             node_weight=n.node_weight,
             dynamic_weight=w.votes.dynamic.get(n.name, 0),
             memory_total_gb=n.memory_gb,
-            memory_used_gb=w.node_memory_used(n.name),
+            memory_used_gb=used,
             roles=roles,
             vms_running=running,
             drain_status=n.drain_status,
@@ -2512,31 +2521,30 @@ class Cluster:
         since the last call are reused (the cockpit takes one per tick of an 8,000-VM cluster);
         ``cached=False`` builds every one afresh (tests compare the two)."""
         w = self._w
-        if not cached:
-            self._snap_cache.clear()
+        cache = self._snap_cache
+        up = bool(w.partitions)
+        node_names = tuple(w.nodes)
+        if not cached or len(cache) > 4 * (len(w.groups) + len(w.resources) + len(w.vms)) + 64:
+            cache.clear()  # (removed roles leave entries behind; a rare sweep keeps it small)
+        if cache.get(0) != (up, node_names):
+            cache.clear()  # every resource snapshot shows these
+            cache[0] = (up, node_names)
         counts = self._node_counts()
         nodes = tuple(self._node_snapshot(n, counts) for n in w.nodes.values())
-        cache = self._snap_cache
-        seen: dict[int, tuple[Any, Any, Any]] = {}
-        node_names = tuple(w.nodes)
-        up = bool(w.partitions)
+        # One comparison per entity: a change to a resource or a VM stamps its group too, and
+        # a migration stamps its group at each state (see model.StampedPart). The clock moves a
+        # group's failover count (while it has recent failovers) and a migrating VM's percent.
         groups = []
         for g in w.groups.values():
-            # group_state comes from the resources; failover_count from the clock (rarely non-zero)
-            key = (g.stamp, *(r.stamp for r in g.resources)) if not g.failover_times else None
             hit = cache.get(id(g))
-            snap = hit[1] if hit is not None and key is not None and hit[0] == key and hit[2] is g else None
-            if snap is None:
-                snap = self._group_snapshot(g)
-            seen[id(g)] = (key, snap, g)
-            groups.append(snap)
+            if hit is None or hit[0] != g.stamp or hit[2] is not g or g.failover_times:
+                hit = cache[id(g)] = (g.stamp, self._group_snapshot(g), g)
+            groups.append(hit[1])
         resources = []
         for r in w.resources.values():
-            rkey = (r.stamp, r.group.stamp, up, node_names)
             hit = cache.get(id(r))
-            rsnap = hit[1] if hit is not None and hit[0] == rkey and hit[2] is r else None
-            if rsnap is None:
-                rsnap = ResourceSnapshot(
+            if hit is None or hit[0] != r.group.stamp or hit[2] is not r:
+                snap = ResourceSnapshot(
                     name=r.name,
                     resource_type=r.type,
                     group=r.group.name,
@@ -2545,27 +2553,22 @@ class Cluster:
                     restart_threshold=r.restart_threshold,
                     possible_owners=tuple(w.sort_nodes(r.possible_owners)) if r.possible_owners else node_names,
                 )
-            seen[id(r)] = (rkey, rsnap, r)
-            resources.append(rsnap)
+                hit = cache[id(r)] = (r.group.stamp, snap, r)
+            resources.append(hit[1])
         vms = []
-        migrations = self._roles.migrations
+        moving = {id(m.vm) for m in self._roles.migrations.open}
         standalone = w.standalone
         for v in w.vms.values():
-            last = migrations.last(v.group)
-            # A migration that has not ended moves its percent with the clock: never reused then.
-            moving = last is not None and last.state in (MigrationState.QUEUED, *MIGRATION_ACTIVE)
-            vkey = (
-                (v.stamp, v.group.stamp, id(last), last.state if last else None, v.name in standalone)
-                if not moving
-                else None
-            )
             hit = cache.get(id(v))
-            vsnap = hit[1] if hit is not None and vkey is not None and hit[0] == vkey and hit[2] is v else None
-            if vsnap is None:
-                vsnap = self._vm_snapshot(v)
-            seen[id(v)] = (vkey, vsnap, v)
-            vms.append(vsnap)
-        self._snap_cache = seen  # what was removed drops out of the cache
+            if (
+                hit is None
+                or hit[0] != v.group.stamp
+                or hit[2] is not v
+                or id(v) in moving
+                or (hit[1].clustered == (v.name in standalone))
+            ):
+                hit = cache[id(v)] = (v.group.stamp, self._vm_snapshot(v), v)
+            vms.append(hit[1])
         on_csv: dict[str, list[str]] = {}
         for v in w.vms.values():
             if v.csv:
@@ -2656,6 +2659,7 @@ def _open_and_last_finished(items: Sequence[T], is_open: Callable[[T], bool], fi
     """Every item (``finished`` None), or the open ones plus the last ``finished`` finished, in order."""
     if finished is None:
         return list(items)
-    done = [m for m in items if not is_open(m)]
+    flags = [is_open(m) for m in items]
+    done = [m for m, o in zip(items, flags, strict=True) if not o]
     keep = set(map(id, done[-finished:])) if finished > 0 else set()
-    return [m for m in items if is_open(m) or id(m) in keep]
+    return [m for m, o in zip(items, flags, strict=True) if o or id(m) in keep]

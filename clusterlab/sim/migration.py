@@ -171,6 +171,7 @@ class Migrations:
                 full = {node for node, count in self._busy.items() if count >= self.limit(node)}
                 continue
             m.state = MigrationState.SETUP
+            m.group.touch()  # its VM's snapshot shows the migration state
             self._started.append(m)
             for node in (m.source, m.target):
                 self._busy[node] = self._busy.get(node, 0) + 1
@@ -191,6 +192,7 @@ class Migrations:
             self._finish(m, MigrationState.FAILURE, self._why_invalid(m))
             return
         m.state = MigrationState.DATA_TRANSFER
+        m.group.touch()  # its VM's snapshot shows the migration state
         self._begin_pass(m, m.vm.memory_gb)
         self._reschedule()
 
@@ -295,6 +297,7 @@ class Migrations:
             if dirtied <= P.LM_BLACKOUT_GB or m.passes >= self.w.profile.lm_max_passes:
                 # Blackout: the VM pauses on the source while the last pages and state move.
                 m.state = MigrationState.MOVE
+                m.group.touch()  # its VM's snapshot shows the migration state
                 self._begin_pass(m, dirtied + P.LM_STATE_GB)
                 self._blackout_start(m)
             else:
@@ -347,6 +350,7 @@ class Migrations:
         if m in self._started:
             self._started.remove(m)
         m.state = state
+        m.group.touch()  # its VM's snapshot shows the migration state
         m.finished = w.now
         g = m.group
         if g.migrating_to == m.target:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -46,7 +46,14 @@ from clusterlab.lab import (
 from clusterlab.logging import configure, log_command
 from clusterlab.shell import ErrorRecord, Shell
 from clusterlab.shell.completion import complete
-from clusterlab.sim import Cluster, ClusterEvent, ClusterSnapshot, MigrationSnapshot
+from clusterlab.sim import (
+    Cluster,
+    ClusterEvent,
+    ClusterSnapshot,
+    FileServerSnapshot,
+    MigrationSnapshot,
+    VmSnapshot,
+)
 from clusterlab.tui.actions import (
     MIGRATION_VERBS,
     NODE_VERBS,
@@ -75,6 +82,7 @@ from clusterlab.tui.rows import (
     LEVEL_SHORT,
     NODE_COLUMNS,
     ROLE_COLUMNS,
+    Row,
     StorageMove,
     clock_text,
     cluster_summary,
@@ -534,6 +542,8 @@ class ClusterLabApp(App[LabChoice | None]):
         #: (action, verb) of the node and role keys that apply now: what the footer shows
         self._keys_that_apply: frozenset[tuple[str, str]] = frozenset()
         self._event_seq = 0
+        #: role -> (the snapshots its row was made from, the row): see ``_role_rows``
+        self._role_row_cache: dict[str, tuple[tuple[object, ...], Row]] = {}
         self._witness_faulted = False
         self._tick: Timer | None = None
         #: the console: every key, palette entry and typed line runs through this one shell
@@ -737,21 +747,7 @@ class ClusterLabApp(App[LabChoice | None]):
         with self.batch_update():
             self._show_header(snap)
             nodes.sync([(n.name, node_row(n, snap.os)) for n in snap.nodes])
-            roles.sync(
-                [
-                    (
-                        g.name,
-                        role_row(
-                            g,
-                            running.get(g.name),
-                            vm=vms.get(g.name),
-                            file_server=file_servers.get(g.name),
-                            storage_move=self.storage_moves.get(g.name),
-                        ),
-                    )
-                    for g in ordered_groups(snap)
-                ]
-            )
+            roles.sync(self._role_rows(snap, running, vms, file_servers))
             self.query_one(MigrationsView).sync(migration_rows(migrations, snap.time))
             storage.sync(storage_columns(snap), storage_rows(snap))
             run = self.cluster.cau.last()
@@ -773,6 +769,38 @@ class ClusterLabApp(App[LabChoice | None]):
             self._log_events(new_events)
         self.post_message(self.SnapshotPublished(snap, migrations))
         self._poll_walkthrough()
+
+    def _role_rows(
+        self,
+        snap: ClusterSnapshot,
+        running: Mapping[str, MigrationSnapshot],
+        vms: Mapping[str, VmSnapshot],
+        file_servers: Mapping[str, FileServerSnapshot],
+    ) -> list[tuple[str, Row]]:
+        """The Roles table's rows. A role whose snapshots are the very objects of the last tick
+        (the cluster reuses what did not change) keeps its row: an 8,000-VM cluster re-formats
+        only the roles that moved."""
+        out = []
+        last = self._role_row_cache
+        cache: dict[str, tuple[tuple[object, ...], Row]] = {}
+        moves = self.storage_moves
+        for g in ordered_groups(snap):
+            name = g.name
+            vm, mig, fs, sm = vms.get(name), running.get(name), file_servers.get(name), moves.get(name)
+            hit = last.get(name)
+            if hit is not None:
+                was = hit[0]
+                # mostly the very same objects (or None); a running migration's is new each tick
+                same = was[0] is g and was[1] is vm and (was[2] is mig or was[2] == mig)
+                if same and (was[3] is fs or was[3] == fs) and (was[4] is sm or was[4] == sm):
+                    cache[name] = hit
+                    out.append((name, hit[1]))
+                    continue
+            row = role_row(g, mig, vm=vm, file_server=fs, storage_move=sm)
+            cache[name] = ((g, vm, mig, fs, sm), row)
+            out.append((name, row))
+        self._role_row_cache = cache
+        return out
 
     def _log_events(self, new_events: Iterable[ClusterEvent]) -> None:
         """Cluster events to the JSON-lines log, with their simulated time."""
