@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass, field
+from typing import ClassVar, TypeVar
 
 from . import profiles as P
 from .cau import Cau, default_updates
@@ -76,9 +77,7 @@ class Cluster:
         if spec.os not in P.PROFILES:
             raise InvalidArgumentError(f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)}).")
         self.spec = spec
-        #: id(entity) -> (the stamp its snapshot was made at, the snapshot, the entity), and at
-        #: 0 what every resource snapshot depends on: see ``snapshot``
-        self._snap_cache: dict[int, Any] = {}
+        self._snap_state: _SnapState | None = None  # the snapshots ``snapshot`` reuses
         self._disk_sizes: dict[str, float] = {}
         self._role_names: set[str] | None = {CORE_GROUP.lower(), AVAILABLE_STORAGE.lower()}  # while building
         self._aap = spec.administrative_access_point
@@ -2521,54 +2520,9 @@ class Cluster:
         since the last call are reused (the cockpit takes one per tick of an 8,000-VM cluster);
         ``cached=False`` builds every one afresh (tests compare the two)."""
         w = self._w
-        cache = self._snap_cache
-        up = bool(w.partitions)
-        node_names = tuple(w.nodes)
-        if not cached or len(cache) > 4 * (len(w.groups) + len(w.resources) + len(w.vms)) + 64:
-            cache.clear()  # (removed roles leave entries behind; a rare sweep keeps it small)
-        if cache.get(0) != (up, node_names):
-            cache.clear()  # every resource snapshot shows these
-            cache[0] = (up, node_names)
+        groups, resources, vms = self._entity_snapshots(cached)
         counts = self._node_counts()
         nodes = tuple(self._node_snapshot(n, counts) for n in w.nodes.values())
-        # One comparison per entity: a change to a resource or a VM stamps its group too, and
-        # a migration stamps its group at each state (see model.StampedPart). The clock moves a
-        # group's failover count (while it has recent failovers) and a migrating VM's percent.
-        groups = []
-        for g in w.groups.values():
-            hit = cache.get(id(g))
-            if hit is None or hit[0] != g.stamp or hit[2] is not g or g.failover_times:
-                hit = cache[id(g)] = (g.stamp, self._group_snapshot(g), g)
-            groups.append(hit[1])
-        resources = []
-        for r in w.resources.values():
-            hit = cache.get(id(r))
-            if hit is None or hit[0] != r.group.stamp or hit[2] is not r:
-                snap = ResourceSnapshot(
-                    name=r.name,
-                    resource_type=r.type,
-                    group=r.group.name,
-                    state=r.state if up else ResourceState.OFFLINE,
-                    owner=r.group.owner,
-                    restart_threshold=r.restart_threshold,
-                    possible_owners=tuple(w.sort_nodes(r.possible_owners)) if r.possible_owners else node_names,
-                )
-                hit = cache[id(r)] = (r.group.stamp, snap, r)
-            resources.append(hit[1])
-        vms = []
-        moving = {id(m.vm) for m in self._roles.migrations.open}
-        standalone = w.standalone
-        for v in w.vms.values():
-            hit = cache.get(id(v))
-            if (
-                hit is None
-                or hit[0] != v.group.stamp
-                or hit[2] is not v
-                or id(v) in moving
-                or (hit[1].clustered == (v.name in standalone))
-            ):
-                hit = cache[id(v)] = (v.group.stamp, self._vm_snapshot(v), v)
-            vms.append(hit[1])
         on_csv: dict[str, list[str]] = {}
         for v in w.vms.values():
             if v.csv:
@@ -2580,9 +2534,9 @@ class Cluster:
             os=self.profile.name,
             os_display=self.profile.display_name,
             nodes=nodes,
-            groups=tuple(groups),
-            resources=tuple(resources),
-            vms=tuple(vms),
+            groups=groups,
+            resources=resources,
+            vms=vms,
             quorum=self.quorum(),
             networks=tuple(self._network_snapshot(net) for net in w.networks.values()),
             csvs=tuple(self._csv_snapshot(c, on_csv.get(c.name, [])) for c in w.csvs.values()),
@@ -2590,6 +2544,82 @@ class Cluster:
             functional_level=self.functional_level,
             mixed_mode=self.mixed_mode,
             servers=self.servers(),
+        )
+
+    def _entity_snapshots(
+        self, cached: bool
+    ) -> tuple[tuple[GroupSnapshot, ...], tuple[ResourceSnapshot, ...], tuple[VmSnapshot, ...]]:
+        """Every group, resource and VM snapshot, rebuilding only those of the entities that
+        changed since the last call (``World.changes``): an 8,000-VM cluster where a node drains
+        re-snapshots the handful of roles that moved, not 8,000 of each.
+
+        What the clock alone moves is rebuilt every time: a migrating VM's percent, and a group's
+        failover count while it has failovers within its period."""
+        w = self._w
+        up = bool(w.partitions)
+        node_names = tuple(w.nodes)
+        st = self._snap_state
+        changes = w.changes
+        if not cached or st is None or st.key != (w.structure, up, node_names):
+            st = self._snap_state = _SnapState(
+                (w.structure, up, node_names),
+                [self._group_snapshot(g) for g in w.groups.values()],
+                [self._resource_snapshot(r, up, node_names) for r in w.resources.values()],
+                [self._vm_snapshot(v) for v in w.vms.values()],
+                {id(g): i for i, g in enumerate(w.groups.values())},
+                {id(r): i for i, r in enumerate(w.resources.values())},
+                {id(v): i for i, v in enumerate(w.vms.values())},
+            )
+            changes.clear()
+            st.volatile = {g for g in w.groups.values() if g.failover_times}
+            return st.freeze()
+        dirty_groups: set[Group] = set()
+        dirty_vms: set[Vm] = set()
+        for e in changes:
+            if isinstance(e, Group):
+                dirty_groups.add(e)
+                if e.vm is not None:
+                    dirty_vms.add(e.vm)
+            elif isinstance(e, Vm):
+                dirty_vms.add(e)
+                dirty_groups.add(e.group)
+            elif isinstance(e, Resource):
+                dirty_groups.add(e.group)
+        changes.clear()
+        for m in self._roles.migrations.open:
+            dirty_vms.add(m.vm)
+        for g in st.volatile:
+            dirty_groups.add(g)
+        if not dirty_groups and not dirty_vms:
+            return st.freeze()
+        for g in dirty_groups:
+            i = st.group_at.get(id(g))
+            if i is not None:
+                st.groups[i] = self._group_snapshot(g)
+                if g.failover_times:
+                    st.volatile.add(g)
+                else:
+                    st.volatile.discard(g)
+            for r in g.resources:
+                j = st.resource_at.get(id(r))
+                if j is not None:
+                    st.resources[j] = self._resource_snapshot(r, up, node_names)
+        for v in dirty_vms:
+            k = st.vm_at.get(id(v))
+            if k is not None:
+                st.vms[k] = self._vm_snapshot(v)
+        st.frozen = None
+        return st.freeze()
+
+    def _resource_snapshot(self, r: Resource, up: bool, node_names: tuple[str, ...]) -> ResourceSnapshot:
+        return ResourceSnapshot(
+            name=r.name,
+            resource_type=r.type,
+            group=r.group.name,
+            state=r.state if up else ResourceState.OFFLINE,
+            owner=r.group.owner,
+            restart_threshold=r.restart_threshold,
+            possible_owners=tuple(self._w.sort_nodes(r.possible_owners)) if r.possible_owners else node_names,
         )
 
     def _csv_snapshot(self, c: Csv, vms: list[str]) -> CsvSnapshot:
@@ -2653,6 +2683,28 @@ class Cluster:
 
     def is_running(self, vm: str) -> bool:
         return self._vm(vm).state in ACTIVE_VM_STATES
+
+
+@dataclass
+class _SnapState:
+    """The entity snapshots of the last ``Cluster.snapshot``, in the world's order, with where
+    each entity's snapshot sits; valid while ``key`` (structure, quorum, node names) holds."""
+
+    key: tuple[object, ...]
+    groups: list[GroupSnapshot]
+    resources: list[ResourceSnapshot]
+    vms: list[VmSnapshot]
+    group_at: dict[int, int]
+    resource_at: dict[int, int]
+    vm_at: dict[int, int]
+    volatile: set[Group] = field(default_factory=set)
+    frozen: tuple[tuple[GroupSnapshot, ...], tuple[ResourceSnapshot, ...], tuple[VmSnapshot, ...]] | None = None
+
+    def freeze(self) -> tuple[tuple[GroupSnapshot, ...], tuple[ResourceSnapshot, ...], tuple[VmSnapshot, ...]]:
+        """The three tuples; the same objects as last time when nothing changed."""
+        if self.frozen is None:
+            self.frozen = (tuple(self.groups), tuple(self.resources), tuple(self.vms))
+        return self.frozen
 
 
 def _open_and_last_finished(items: Sequence[T], is_open: Callable[[T], bool], finished: int | None) -> list[T]:

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import simpy
 
@@ -109,6 +109,9 @@ class Stamped:
 
     def touch(self) -> None:
         object.__setattr__(self, "stamp", next(_STAMPS))
+        changes = self.__dict__.get("_changes")  # the world's, once it is registered there
+        if changes is not None:
+            changes.add(self)
 
 
 class StampedPart(Stamped):
@@ -116,11 +119,36 @@ class StampedPart(Stamped):
     whether anything of the role changed (one comparison per role in ``Cluster.snapshot``)."""
 
     def touch(self) -> None:
-        stamp = next(_STAMPS)
-        object.__setattr__(self, "stamp", stamp)
+        super().touch()
         group = self.__dict__.get("group")  # (not yet set while __init__ runs)
         if group is not None:
-            object.__setattr__(group, "stamp", stamp)
+            Stamped.touch(group)
+
+
+E = TypeVar("E", bound=Stamped)
+
+
+class Registry(dict[str, E]):
+    """A world's groups, resources or VMs by name. Entities put here report their changes to
+    ``World.changes``, and adding or removing one bumps ``World.structure``: together they let
+    ``Cluster.snapshot`` rebuild only what changed."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__()
+        self._world = world
+
+    def __setitem__(self, key: str, value: E) -> None:
+        super().__setitem__(key, value)
+        object.__setattr__(value, "_changes", self._world.changes)
+        self._world.structure += 1
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._world.structure += 1
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._world.structure += 1
+        return super().pop(key, *default)
 
 
 @dataclass(eq=False)
@@ -253,9 +281,13 @@ class World:
         self.clock = clock
         self.name = name
         self.nodes: dict[str, Node] = {}
-        self.groups: dict[str, Group] = {}
-        self.resources: dict[str, Resource] = {}
-        self.vms: dict[str, Vm] = {}
+        #: groups, resources and VMs changed since the last snapshot, and a count of additions
+        #: and removals (see Registry)
+        self.changes: set[Stamped] = set()
+        self.structure = 0
+        self.groups: Registry[Group] = Registry(self)
+        self.resources: Registry[Resource] = Registry(self)
+        self.vms: Registry[Vm] = Registry(self)
         self.networks: dict[str, Network] = {}
         self.csvs: dict[str, Csv] = {}
         self.witness = Witness(WitnessType.NONE, None)

@@ -65,6 +65,8 @@ class Storage:
     # I/O modes -------------------------------------------------------------------------
 
     def accessible(self, csv: Csv) -> bool:
+        if not csv.paths_lost:  # every member has a path: is there a member (the first will do)?
+            return any(n.is_member and n.live for n in self.w.nodes.values())
         return any(self._has_path(csv, n) for n in self._members())
 
     def _members(self) -> list[str]:
