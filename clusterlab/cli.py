@@ -11,6 +11,16 @@ from typing import Any
 from clusterlab import __version__
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {text!r}")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clusterlab",
@@ -68,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sv.add_argument("lab", nargs="?", help="lab file or shipped lab id (default: the built-in default lab)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
-    sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sv.add_argument("--port", type=_port, default=8000, help="port, 1 to 65535 (default 8000)")
     lb = sub.add_parser(
         "labs",
         help="list the lab library: id, title, objectives, simulated time, your progress",
@@ -205,15 +215,20 @@ def _serve(args: argparse.Namespace) -> int:
     except LabError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    if not 0 < args.port < 65536:
-        print("clusterlab serve: --port must be 1 to 65535", file=sys.stderr)
-        return 2
-    from textual_serve.server import Server
+    from clusterlab.serve import address_problem, make_server
 
+    problem = address_problem(args.host, args.port)
+    if problem is not None:
+        print(f"clusterlab serve: {problem}", file=sys.stderr)
+        return 2
     command = f"{shlex.quote(sys.executable)} -m clusterlab open {shlex.quote(str(path))}"
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"clusterlab serve: listening on {args.host}: anyone who can reach it gets a session", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="clusterlab").serve()
+    try:
+        make_server(command, args.host, args.port).serve()
+    except OSError as exc:  # lost the port between the check and the start
+        print(f"clusterlab serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -2,6 +2,10 @@
 
 Each shot starts the app paused on the default lab and drives it headless (Pilot), so the
 pictures are deterministic. Output goes next to this file.
+
+``screenshots/browser.py`` is the browser counterpart: it runs ``clusterlab serve`` and drives it
+in headless Chromium with Playwright (the PNGs ``browser-*.png``); it needs both installed, so it
+is a separate command and not part of the tests.
 """
 
 from __future__ import annotations

@@ -247,16 +247,19 @@ def test_fork_keeps_the_original_journal(tmp_path: Path) -> None:
 def test_serve_listens_on_loopback_unless_told_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
     import textual_serve.server
 
+    import clusterlab.serve
+
     seen: list[tuple[str, str, int]] = []
 
     class FakeServer:
-        def __init__(self, command: str, host: str, port: int, title: str | None = None) -> None:
+        def __init__(self, command: str, host: str, port: int, **options: object) -> None:
             seen.append((command, host, port))
 
         def serve(self) -> None:
             return None
 
     monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    monkeypatch.setattr(clusterlab.serve, "address_problem", lambda host, port: None)  # 8000 may be taken here
     assert main(["serve"]) == 0
     assert main(["serve", "74409-quorum", "--host", "0.0.0.0", "--port", "8080"]) == 0
     assert seen[0][1:] == ("127.0.0.1", 8000) and "-m clusterlab open" in seen[0][0]

@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from clusterlab.lab import default_lab_path, load_lab
 from clusterlab.sim import NodeState
@@ -453,6 +454,24 @@ def test_palette_provider_offers_every_action_with_its_cmdlet() -> None:
     drive(scenario)
 
 
+def test_palette_search_field_shows_what_is_typed() -> None:
+    """The console's CommandInput styles must not reach the palette's own CommandInput (same type name)."""
+    from textual.command import CommandInput as PaletteInput
+
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"crash hv0")
+        await pilot.pause()
+        field = app.screen.query_one(PaletteInput)
+        assert field.value == "crash hv0"
+        assert field.content_region.height == 1
+        assert field.has_class("console-input") is False
+        assert "crash&#160;hv0" in app.export_screenshot()  # on the screen, not only in the value
+
+    drive(scenario)
+
+
 def test_event_log_is_bounded() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         log = app.query_one(EventLog)
@@ -564,5 +583,12 @@ def test_f1_opens_the_keys_and_glossary_and_escape_closes_it() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")  # for browsers that keep F1 to themselves (clusterlab serve)
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "colon", "question_mark")  # at the console prompt ? is just typed
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        assert app.query_one("#console", Input).value == "?"
 
     drive(scenario)

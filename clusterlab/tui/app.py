@@ -420,7 +420,16 @@ class ClusterLabApp(App[LabChoice | None]):
             "show_help",
             "Help",
             id="app.help",
-            tooltip="Keys and a glossary of the WSFC words on the screen",
+            tooltip="Keys and a glossary of the WSFC words on the screen (? too)",
+        ),
+        # some browsers keep F1 for their own help (clusterlab serve); ? is never theirs
+        Binding(
+            "question_mark",
+            "show_help",
+            "Help",
+            show=False,
+            id="app.help.question_mark",
+            tooltip="Keys and a glossary of the WSFC words on the screen (as f1)",
         ),
         Binding(
             "b",
@@ -1580,6 +1589,7 @@ class ClusterLabApp(App[LabChoice | None]):
         entries.append(PaletteEntry("Show the storage: CSV I/O per node", "Storage tab", self.show_storage))
         entries.extend(self._cau_entries())
         entries.append(PaletteEntry("Toggle dark / light theme", "ctrl+t", self.action_toggle_theme))
+        entries.append(PaletteEntry("Keys and a glossary of the WSFC words (help)", "f1 or ?", self.action_show_help))
         return entries
 
 

@@ -82,7 +82,10 @@ def help_markdown(keys: Iterable[tuple[str, str, str]]) -> str:
         lines.append(f"| `{key}` | **{what}** — {long} |")
     lines += ["", "## Glossary", "", "| word | means |", "|---|---|"]
     lines += [f"| {term} | {text} |" for term, text in GLOSSARY]
-    lines += ["", "Sections (§) refer to `shared/reference/wsfc-behaviour.md`. **esc** closes this."]
+    lines += [
+        "",
+        "Sections (§) refer to `shared/reference/wsfc-behaviour.md`. **f1** or **?** opens this, **esc** closes it.",
+    ]
     return "\n".join(lines)
 
 

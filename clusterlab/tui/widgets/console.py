@@ -164,9 +164,12 @@ class CommandInput(Input):
     Bound here rather than on a container: Input binds up / down itself (to scroll).
     """
 
+    # Textual's command palette has a CommandInput of its own, and a type selector matches both:
+    # the class keeps these rules off the palette's search field (else its text has no row to show in).
+    DEFAULT_CLASSES = "console-input"
     DEFAULT_CSS = """
-    CommandInput { border: none; height: 1; padding: 0; }
-    CommandInput:focus { border: none; }
+    CommandInput.console-input { border: none; height: 1; padding: 0; }
+    CommandInput.console-input:focus { border: none; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
