@@ -51,6 +51,7 @@ from clusterlab.sim import (
     ClusterEvent,
     ClusterSnapshot,
     FileServerSnapshot,
+    GroupSnapshot,
     MigrationSnapshot,
     VmSnapshot,
 )
@@ -551,8 +552,9 @@ class ClusterLabApp(App[LabChoice | None]):
         #: (action, verb) of the node and role keys that apply now: what the footer shows
         self._keys_that_apply: frozenset[tuple[str, str]] = frozenset()
         self._event_seq = 0
-        #: role -> (the snapshots its row was made from, the row): see ``_role_rows``
-        self._role_row_cache: dict[str, tuple[tuple[object, ...], Row]] = {}
+        #: the group and VM snapshots the Roles table last showed, and the roles that then showed
+        #: a migration or clients: see ``_sync_roles``
+        self._role_prev: tuple[tuple[GroupSnapshot, ...], tuple[VmSnapshot, ...], set[str]] | None = None
         self._witness_faulted = False
         self._tick: Timer | None = None
         #: the console: every key, palette entry and typed line runs through this one shell
@@ -756,7 +758,7 @@ class ClusterLabApp(App[LabChoice | None]):
         with self.batch_update():
             self._show_header(snap)
             nodes.sync([(n.name, node_row(n, snap.os)) for n in snap.nodes])
-            roles.sync(self._role_rows(snap, running, vms, file_servers))
+            self._sync_roles(roles, snap, running, vms, file_servers)
             self.query_one(MigrationsView).sync(migration_rows(migrations, snap.time))
             storage.sync(storage_columns(snap), storage_rows(snap))
             run = self.cluster.cau.last()
@@ -779,37 +781,43 @@ class ClusterLabApp(App[LabChoice | None]):
         self.post_message(self.SnapshotPublished(snap, migrations))
         self._poll_walkthrough()
 
-    def _role_rows(
+    def _sync_roles(
         self,
+        table: SnapshotTable,
         snap: ClusterSnapshot,
         running: Mapping[str, MigrationSnapshot],
         vms: Mapping[str, VmSnapshot],
         file_servers: Mapping[str, FileServerSnapshot],
-    ) -> list[tuple[str, Row]]:
-        """The Roles table's rows. A role whose snapshots are the very objects of the last tick
-        (the cluster reuses what did not change) keeps its row: an 8,000-VM cluster re-formats
-        only the roles that moved."""
-        out = []
-        last = self._role_row_cache
-        cache: dict[str, tuple[tuple[object, ...], Row]] = {}
+    ) -> None:
+        """Refresh the Roles table. The cluster hands back the very snapshot objects of roles
+        that did not change, so only the roles whose group or VM snapshot is a new object, or
+        that have a migration or SMB clients to show, are re-formatted and patched: an
+        8,000-VM cluster where a node drains touches a few dozen rows per tick."""
         moves = self.storage_moves
-        for g in ordered_groups(snap):
+        prev = self._role_prev
+        groups, vm_snaps = snap.groups, snap.vms
+        if prev is None or len(prev[0]) != len(groups) or len(prev[1]) != len(vm_snaps) or table.row_count == 0:
+            names = None  # first time, or roles came or went: every row
+        else:
+            names = {g.name for g, was in zip(groups, prev[0], strict=True) if g is not was}
+            names.update(v.name for v, was in zip(vm_snaps, prev[1], strict=True) if v is not was)
+            # rows that show a migration, a storage move or SMB clients, now or on the last tick
+            names.update(running, moves, file_servers, prev[2])
+        self._role_prev = (groups, vm_snaps, {*running, *moves, *file_servers})
+
+        def row(g: GroupSnapshot) -> Row:
             name = g.name
-            vm, mig, fs, sm = vms.get(name), running.get(name), file_servers.get(name), moves.get(name)
-            hit = last.get(name)
-            if hit is not None:
-                was = hit[0]
-                # mostly the very same objects (or None); a running migration's is new each tick
-                same = was[0] is g and was[1] is vm and (was[2] is mig or was[2] == mig)
-                if same and (was[3] is fs or was[3] == fs) and (was[4] is sm or was[4] == sm):
-                    cache[name] = hit
-                    out.append((name, hit[1]))
-                    continue
-            row = role_row(g, mig, vm=vm, file_server=fs, storage_move=sm)
-            cache[name] = ((g, vm, mig, fs, sm), row)
-            out.append((name, row))
-        self._role_row_cache = cache
-        return out
+            return role_row(
+                g, running.get(name), vm=vms.get(name), file_server=file_servers.get(name), storage_move=moves.get(name)
+            )
+
+        if names is not None:
+            by_name = {g.name: g for g in groups} if names else {}
+            if all(n in by_name or n not in table.shown for n in names) and table.patch(
+                [(n, row(by_name[n])) for n in sorted(names) if n in by_name]
+            ):
+                return
+        table.sync([(g.name, row(g)) for g in ordered_groups(snap)])
 
     def _log_events(self, new_events: Iterable[ClusterEvent]) -> None:
         """Cluster events to the JSON-lines log, with their simulated time."""
