@@ -2313,6 +2313,7 @@ class Cluster:
             pending_updates=self.cau.pending_count(n.name),
             update_phase=self.cau.phase(n.name),
             os=n.os,
+            switches_down=tuple(sorted(n.uplinks_down)),
         )
 
     def group(self, name: str) -> GroupSnapshot:

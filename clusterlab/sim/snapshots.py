@@ -103,6 +103,7 @@ class NodeSnapshot:
     pending_updates: int = 0  # §8: updates the CAU scan would find applicable
     update_phase: str = ""  # §8.1: the node's phase in the Updating Run under way ('' if none)
     os: str = ""  # §9.1: the node's release (a PROFILES key)
+    switches_down: tuple[str, ...] = ()  # §7.2: virtual switches whose physical uplink is lost (lab fault)
 
 
 @dataclass(frozen=True, slots=True)
