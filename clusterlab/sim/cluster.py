@@ -42,6 +42,7 @@ from .snapshots import (
     ServerSnapshot,
     VmSnapshot,
     VmState,
+    VmStateChange,
     WhatIf,
 )
 from .spec import ClusterSpec, FileServerSpec, NetworkRole, Priority, VmSpec, WitnessType
@@ -464,6 +465,7 @@ class Cluster:
                 g.vm.down_since = None
                 for r in g.resources:
                     r.state = ResourceState.ONLINE
+            g.vm.history.append((0.0, g.vm.state, g.vm.host))
 
     # time ------------------------------------------------------------------------------
 
@@ -2347,6 +2349,10 @@ class Cluster:
 
     def vm(self, name: str) -> VmSnapshot:
         return self._vm_snapshot(self._vm(name))
+
+    def vm_history(self, name: str) -> tuple[VmStateChange, ...]:
+        """Every change of the VM's state or host since the lab started, oldest first."""
+        return tuple(VmStateChange(t, state, host) for t, state, host in self._vm(name).history)
 
     def _vm_snapshot(self, vm: Vm) -> VmSnapshot:
         now = self.now

@@ -162,6 +162,15 @@ class VmSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class VmStateChange:
+    """The VM entered ``state`` on ``host`` at ``time`` (Cluster.vm_history)."""
+
+    time: float
+    state: VmState
+    host: str
+
+
+@dataclass(frozen=True, slots=True)
 class FileServerSnapshot:
     """A file server role and what its SMB clients experienced (§5, 74-409 continuous availability)."""
 

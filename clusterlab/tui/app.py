@@ -46,7 +46,7 @@ from clusterlab.lab import (
 from clusterlab.logging import configure, log_command
 from clusterlab.shell import ErrorRecord, Shell
 from clusterlab.shell.completion import complete
-from clusterlab.sim import Cluster, ClusterEvent, ClusterSnapshot, Level, MigrationSnapshot
+from clusterlab.sim import Cluster, ClusterError, ClusterEvent, ClusterSnapshot, Level, MigrationSnapshot
 from clusterlab.tui.actions import (
     MIGRATION_VERBS,
     NODE_VERBS,
@@ -68,6 +68,8 @@ from clusterlab.tui.actions import (
     witness_command,
 )
 from clusterlab.tui.cau_rows import cau_rows, cau_summary
+from clusterlab.tui.detail_screen import DetailScreen
+from clusterlab.tui.details import Detail, cau_detail, csv_detail, elapsed_clock, node_detail, vm_detail
 from clusterlab.tui.event_filter import (
     LEVELS,
     NO_FILTER,
@@ -123,6 +125,8 @@ from clusterlab.tui.rows import (
     storage_columns,
     storage_rows,
 )
+from clusterlab.tui.timeline import Moment, commands_to_keep, moments
+from clusterlab.tui.timeline_screen import TimelineScreen
 from clusterlab.tui.widgets import (
     CauView,
     ClusterHeader,
@@ -492,6 +496,23 @@ class ClusterLabApp(App[LabChoice | None]):
             "further back)",
         ),
         Binding(
+            "T,left_square_bracket",
+            "timeline",
+            "Timeline",
+            key_display="T",
+            id="clock.timeline",
+            tooltip="Timeline: pick an earlier moment (a command or a Critical/Error event) with [ and ] and go "
+            "back to it with enter; the session is re-simulated up to there",
+        ),
+        Binding(
+            "enter",
+            "open_detail",
+            "Details",
+            id="detail.open",
+            tooltip="Details of the selected node, VM, CSV or CAU run: state history, downtime, migrations, "
+            "I/O per node, phases (esc closes)",
+        ),
+        Binding(
             "L",
             "pick_lab",
             "Labs",
@@ -577,6 +598,8 @@ class ClusterLabApp(App[LabChoice | None]):
             "lab_answer",
             "pick_lab",
             "step_back",
+            "timeline",
+            "open_detail",
             "filter_events",
             "events_level",
             "clear_event_filter",
@@ -872,6 +895,8 @@ class ClusterLabApp(App[LabChoice | None]):
             if new_events:
                 self._write_log(self._event_entry(e) for e in new_events)
         self._sync_keys()
+        if isinstance(self.screen, DetailScreen):
+            self._refresh_detail(self.screen)
         if new_events and self._command_log is not None:
             self._log_events(new_events)
         self.post_message(self.SnapshotPublished(snap, migrations))
@@ -1566,6 +1591,167 @@ class ClusterLabApp(App[LabChoice | None]):
             self._show_pane("storage")
         self.query_one("#storage", SnapshotTable).focus()
 
+    # detail screens --------------------------------------------------------------------------
+
+    def build_detail(self, kind: str, name: str) -> Detail | None:
+        """The detail of node / vm / csv / cau ``name`` from the last snapshot, or None when it is gone."""
+        snap, c = self.snapshot, self.cluster
+        at = elapsed_clock(self._clock_text)
+        try:
+            if kind == "node":
+                return node_detail(snap, name, c.events, c.cau.last(), at)
+            if kind == "vm":
+                history = c.vm_history(name)
+                return vm_detail(snap, name, history, c.migrations() + c.storage_migrations(), at)
+            if kind == "csv":
+                return csv_detail(snap, name)
+            if kind == "cau":
+                run = c.cau.last()
+                return cau_detail(run, snap.time, at) if run is not None else None
+        except (KeyError, StopIteration, ClusterError):
+            return None
+        return None
+
+    def open_detail(self, kind: str, name: str) -> bool:
+        detail = self.build_detail(kind, name)
+        if detail is None:
+            self.notify(f"Nothing to show for {kind} '{name}'.", severity="warning", timeout=3)
+            return False
+        if isinstance(self.screen, DetailScreen):
+            self.screen.show(detail)
+        else:
+            self.push_screen(DetailScreen(detail))
+        return True
+
+    def _refresh_detail(self, screen: DetailScreen) -> None:
+        try:
+            detail = self.build_detail(screen.detail.kind, screen.detail.name)
+        except Exception:  # a detail must never take the cockpit down
+            detail = None
+        if detail is not None:
+            screen.show(detail)
+
+    def selected_detail(self) -> tuple[str, str] | None:
+        """(kind, name) of what enter opens: the row selected in the table keys act on."""
+        table = self._last_table
+        if table == "#nodes":
+            node = self.selected_node
+            return ("node", node) if node else None
+        if table == "#storage":
+            csv = self.query_one(StorageView).selected_csv
+            return ("csv", csv) if csv else None
+        if table == "#cau":
+            run = self.cluster.cau.last()
+            return ("cau", run.run_id) if run is not None else None
+        if table in ("#networks", "#interfaces"):
+            return None
+        role = self.selected_role
+        if role is None:
+            return None
+        if any(v.name == role for v in self.snapshot.vms):
+            return ("vm", role)
+        return None
+
+    def action_open_detail(self) -> None:
+        target = self.selected_detail()
+        if target is None:
+            self.notify("Select a node, a VM role, a CSV or the CAU run first.", timeout=3)
+            return
+        self.open_detail(*target)
+
+    @on(DataTable.RowSelected)
+    def _row_entered(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id in ("nodes", "roles", "migrations", "cau"):
+            self._last_table = f"#{event.data_table.id}"
+            self.action_open_detail()
+
+    @on(DataTable.CellSelected)
+    def _cell_entered(self, event: DataTable.CellSelected) -> None:
+        if event.data_table.id == "storage":
+            self._last_table = "#storage"
+            self.action_open_detail()
+
+    def _detail_entries(self) -> list[PaletteEntry]:
+        snap = self.snapshot
+        entries = [
+            PaletteEntry(f"Details of node {n.name}", "enter on a node", partial(self.open_detail, "node", n.name))
+            for n in snap.nodes
+        ]
+        entries += [
+            PaletteEntry(f"Details of VM {v.name}", "enter on a role", partial(self.open_detail, "vm", v.name))
+            for v in snap.vms
+        ]
+        entries += [
+            PaletteEntry(f"Details of CSV {c.name}", "enter in Storage", partial(self.open_detail, "csv", c.name))
+            for c in snap.csvs
+        ]
+        run = self.cluster.cau.last()
+        if run is not None:
+            entries.append(
+                PaletteEntry(
+                    "Details of the Updating Run", "enter in CAU", partial(self.open_detail, "cau", run.run_id)
+                )
+            )
+        return entries
+
+    # the timeline: go back to an earlier moment --------------------------------------------------
+
+    def timeline_moments(self) -> list[Moment]:
+        return moments(self.timeline, self.cluster.events)
+
+    def action_timeline(self) -> None:
+        if not self._can_go_back():
+            return
+        at = elapsed_clock(self._clock_text)
+
+        def chosen(moment: Moment | None) -> None:
+            if moment is not None:
+                self.go_back_to(moment)
+
+        self.push_screen(TimelineScreen(self.timeline_moments(), at, self.cluster.now), chosen)
+
+    def _can_go_back(self) -> bool:
+        if self.walkthrough is not None and not self.walkthrough.finished:
+            self.notify("A lab in progress cannot go back; L restarts a lab from the beginning.", timeout=4)
+            return False
+        return True
+
+    def go_back_to(self, moment: Moment) -> bool:
+        """Re-simulate the session up to ``moment`` (its commands before it), like step back, and go on from there."""
+        if not self._can_go_back():
+            return False
+        if moment.time > self.cluster.now:
+            self.notify("That moment has not happened yet.", severity="warning")
+            return False
+        kept = commands_to_keep(self.timeline, moment)
+        try:
+            cluster, shell = self._resimulate(kept, moment.time)
+        except Exception as exc:  # the cockpit stays on the current state
+            self.notify(f"Could not go back: {exc}", severity="error")
+            return False
+        when = f"T+{format_elapsed(moment.time)}"
+        self.timeline = kept
+        if self.journal is not None:
+            try:
+                self.journal.rewrite(self.journal.header, kept, (moment.time, f"went back to {when}: {moment.text}"))
+            except OSError as exc:
+                self.notify(f"The journal could not follow: {exc}", severity="warning")
+        self._swap_cluster(cluster, shell, f"Went back to {when}: {moment.text}")
+        return True
+
+    def _timeline_entries(self) -> list[PaletteEntry]:
+        entries = [PaletteEntry("Timeline: go back to an earlier moment", "T or [", self.action_timeline)]
+        for m in self.timeline_moments()[:-1] if len(self.timeline_moments()) > 1 else []:
+            entries.append(
+                PaletteEntry(
+                    f"Go back to T+{format_elapsed(m.time)}: {m.text}",
+                    "timeline",
+                    partial(self.go_back_to, m),
+                    discover=False,
+                )
+            )
+        return entries
+
     # networks ----------------------------------------------------------------------------------
 
     def _sync_networks(self, snap: ClusterSnapshot) -> None:
@@ -1779,6 +1965,8 @@ class ClusterLabApp(App[LabChoice | None]):
             PaletteEntry("Jump to the next cluster event", "n", self.action_next_event),
             PaletteEntry("Step back before the last command (re-simulated)", "b", self.action_step_back),
             PaletteEntry("Fork the session: keep this journal, go on in a new one", "journal fork", self.action_fork),
+            *self._timeline_entries(),
+            *self._detail_entries(),
         ]
         for node in snap.nodes:
             cut_off = any(node.name in net.disconnected for net in snap.networks)
