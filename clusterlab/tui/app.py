@@ -345,7 +345,7 @@ NETWORK_KEYS: list[Binding] = [
         "network('role')",
         "Role",
         id="network.role",
-        tooltip="Change the selected network's role (cluster use): 3 cluster and client → 1 cluster only → "
+        tooltip="Change the selected network's role (cluster use): 3 Cluster+Client → 1 Cluster only → "
         "0 none ((Get-ClusterNetwork X).Role = N)",
     ),
     Binding(
@@ -531,11 +531,11 @@ class ClusterLabApp(App[LabChoice | None]):
         Binding(
             "e",
             "switch_pane",
-            "Events/Migrations/Storage/Console",
+            "Events/Migrations/Storage/Networks/Console",
             id="pane.switch",
             show=False,
-            tooltip="Show the event log, the live and storage migrations, the storage (CSV I/O per node) or the "
-            "console in the lower pane (from 160 columns they all show)",
+            tooltip="Show the event log, the live and storage migrations, the storage (CSV I/O per node), the "
+            "networks, CAU, the lab or the console in the lower pane (from 160 columns they all show)",
         ),
         Binding(
             "slash",

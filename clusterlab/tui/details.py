@@ -36,6 +36,8 @@ class Detail:
 
 
 def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds:.2f} s"
     if seconds < 60:
         return f"{seconds:.1f} s"
     return format_elapsed(seconds)
@@ -141,7 +143,7 @@ def vm_detail(
         _kv("State", f"{vm.state} on {vm.host}" + (" · unmonitored" if vm.unmonitored else "")),
         _kv("Memory", f"{vm.memory_gb:g} GB · CSV {vm.csv or '-'}"),
         _kv("Uptime", _duration(vm.uptime_s)),
-        _kv("Total downtime", _duration(vm.downtime_s), Tone.WARN if vm.downtime_s else Tone.GOOD),
+        _kv("Total downtime", _duration(vm.downtime_s), Tone.WARN if vm.downtime_s >= 1 else Tone.GOOD),
         _kv("Restarts", f"{vm.restarts} cold start(s) after an outage"),
         _kv("Migrations", str(vm.migrations)),
     ]

@@ -26,26 +26,24 @@ DEFAULT_SWITCH = "External"
 
 NETWORK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Network"),
-    ("role", "Role (cluster use)"),
-    ("state", "State"),
+    ("role", "Role"),
+    ("state", "State".ljust(11)),  # wide enough for Partitioned / Unavailable from the start
     ("metric", "Metric"),
-    ("speed", "Speed"),
     ("subnet", "Subnet"),
     ("cut", "Cut off"),
 )
 
 INTERFACE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Interface"),
     ("node", "Node"),
     ("network", "Network"),
-    ("state", "State"),
+    ("state", "State".ljust(11)),
     ("address", "Address"),
     ("switch", "vSwitch uplink"),
 )
 
 ROLE_TEXT = {
-    "ClusterAndClient": "3 Cluster and client",
-    "Cluster": "1 Cluster only",
+    "ClusterAndClient": "3 Cluster+Client",
+    "Cluster": "1 Cluster",
     "None": "0 None",
 }
 #: ``g`` cycles the role in this order.
@@ -69,7 +67,6 @@ def network_row(net: NetworkSnapshot, index: int) -> Row:
         Cell(role, Tone.MUTED if net.role == "None" else Tone.NORMAL),
         Cell(net.state, _NET_STATE_TONE.get(net.state, Tone.NORMAL)),
         Cell(str(net.metric)),
-        Cell(f"{net.gbps:g} Gb/s"),
         Cell(subnet(index), Tone.MUTED),
         Cell(", ".join(net.disconnected) or "-", Tone.WARN if net.disconnected else Tone.MUTED),
     )
@@ -100,7 +97,6 @@ def interface_rows(snap: ClusterSnapshot) -> list[tuple[str, Row]]:
                 (
                     interface_key(node.name, net.name),
                     (
-                        Cell(interface_key(node.name, net.name)),
                         Cell(node.name, Tone.STRONG),
                         Cell(net.name),
                         Cell(state, _IF_STATE_TONE.get(state, Tone.NORMAL)),
@@ -146,7 +142,10 @@ def network_explanation(snap: ClusterSnapshot, network: str | None, interface: s
         "None": "nothing of the cluster's (not used for heartbeats)",
     }.get(net.role, net.role)
     lm = " It is a live migration network." if net.live_migration else ""
-    return Cell(f"{net.name} carries {carries}; metric {net.metric} (lower is preferred).{lm} g changes its role.")
+    return Cell(
+        f"{net.name} ({net.gbps:g} Gb/s) carries {carries}; metric {net.metric} (lower is preferred).{lm} "
+        "g changes its role."
+    )
 
 
 # actions ---------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ class TimelineScreen(ModalScreen[Moment | None]):
         border-title-color: $text-primary; border-title-style: bold;
     }
     TimelineScreen #timeline-help { height: auto; padding: 0 1; color: $text-muted; }
-    TimelineScreen OptionList { height: 1fr; border: none; background: $surface; }
+    TimelineScreen OptionList, TimelineScreen OptionList:focus { height: 1fr; border: none; background: $surface; }
     """
     BINDINGS = [  # noqa: RUF012 (Textual's own type)
         Binding(
