@@ -560,6 +560,8 @@ def test_f1_opens_the_keys_and_glossary_and_escape_closes_it() -> None:
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.text
         assert "| `c` |" in text and "Crash" in text  # a key from the app's own bindings
+        for key in ("/", "F", "\\", "T", "g", "k", "j", "K", "enter"):  # filter, timeline, networks, details
+            assert f"| `{key}` |" in text, key
         assert "Paused-Critical" in text and "Tie-breaker" in text  # the glossary
         await pilot.press("escape")
         await pilot.pause()

@@ -138,3 +138,19 @@ def test_palette_offers_the_filters_with_ids_and_sources_seen() -> None:
         assert not app.event_filter.active
 
     drive(scenario)
+
+
+def test_focus_leaving_the_filter_prompt_closes_it_and_keys_work_again() -> None:
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        await pilot.press("F")  # warning and worse
+        await pilot.press("slash")
+        view = app.query_one(EventsView)
+        assert view.editing
+        assert app.console_focused  # single keys type into the prompt, not act on the cluster
+        await pilot.press("c")
+        assert "PS>" not in "\n".join(app.query_one(EventLog).plain_lines())
+        app.query_one("#nodes").focus()
+        await pilot.pause()
+        assert not view.editing and app.event_filter.levels == at_least(Level.WARNING)
+
+    drive(scenario)

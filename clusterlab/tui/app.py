@@ -1256,7 +1256,9 @@ class ClusterLabApp(App[LabChoice | None]):
         keys = [
             (b.key_display or b.key, b.description, b.tooltip or b.description)
             for b in self.BINDINGS
-            if isinstance(b, Binding) and b.show
+            # the footer's keys and the hidden ones with their own action (not the twins, not each quiz answer)
+            if isinstance(b, Binding)
+            and (b.show or not (b.action.endswith(", True)") or (b.id or "").startswith("lab.answer")))
         ]
         self.push_screen(HelpScreen(help_markdown(keys)))
 

@@ -101,6 +101,11 @@ class EventsView(Vertical):
             "[dim]/ edit · F level · \\ clear[/]"
         )
 
+    def on_descendant_blur(self) -> None:
+        """Focus went elsewhere (a click, tab): the prompt closes, the filter stays as it was."""
+        if self.editing:
+            self.stop_editing()
+
     @on(Input.Submitted, "#events-filter-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
