@@ -116,9 +116,22 @@ def test_palette_has_network_roles_and_interface_faults() -> None:
 def test_split_layout_shows_networks_only_when_asked() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         view = app.query_one(NetworksView)
-        assert not view.display or view.region.height == 0 or not view.visible or app.pane != "networks"
+        assert app.split and not view.display  # every other view shows; this one waits to be asked for
         app.show_networks()
         await pilot.pause()
-        assert view.region.height > 3
+        assert view.display and view.region.height > 3
+        assert app.query_one("#events").region.height > 0  # the event log keeps some room
 
     drive(scenario, size=(200, 50))
+
+
+def test_narrow_networks_view_shows_a_row_of_each_table_without_a_horizontal_scrollbar() -> None:
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        app.show_networks("#interfaces")
+        await pilot.pause()
+        view = app.query_one(NetworksView)
+        for table in (view.networks, view.interfaces):
+            assert table.region.height >= 2, table  # its header and at least one row
+            assert table.virtual_size.width <= table.scrollable_content_region.width, table
+
+    drive(scenario, size=(80, 24))
