@@ -27,7 +27,7 @@ DEFAULT_SWITCH = "External"
 NETWORK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Network"),
     ("role", "Role"),
-    ("state", "State".ljust(11)),  # wide enough for Partitioned / Unavailable from the start
+    ("state", "State"),
     ("metric", "Metric"),
     ("subnet", "Subnet"),
     ("cut", "Cut off"),
@@ -36,7 +36,7 @@ NETWORK_COLUMNS: tuple[tuple[str, str], ...] = (
 INTERFACE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("node", "Node"),
     ("network", "Network"),
-    ("state", "State".ljust(11)),
+    ("state", "State"),
     ("address", "Address"),
     ("switch", "vSwitch uplink"),
 )
