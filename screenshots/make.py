@@ -160,6 +160,76 @@ async def _paused_critical(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def _events_filtered(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """Six minutes after HV02 crashed, the event log filtered to Warning and worse (F F: Error and worse → F)."""
+    await _crash_hv02(app, pilot)
+    await pilot.press("F")  # Warning and worse
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def _events_filter_prompt(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """/ opens the filter prompt: a level, an event ID and a source."""
+    await _crash_hv02(app, pilot)
+    await pilot.press("slash")
+    await pilot.press(*"error+ 1069 1135")
+    await pilot.pause()
+
+
+async def _networks(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """Networks tab: HV02 cut off the Cluster network (k), HV03's virtual switch lost its uplink (j)."""
+    app.show_networks("#interfaces")
+    interfaces = app.query_one("#interfaces", SnapshotTable)
+    interfaces.move_cursor(row=interfaces.get_row_index("HV02 - Cluster"))
+    await pilot.press("k")
+    interfaces.move_cursor(row=interfaces.get_row_index("HV03 - Management"))
+    await pilot.press("j")
+    for _ in range(3):
+        app.advance_sim(10)
+    interfaces.move_cursor(row=interfaces.get_row_index("HV02 - Cluster"))
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def _vm_detail(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """SQL01's detail after HV02's crash (it failed over) and a live migration: state history, downtime, migrations."""
+    await pilot.press("down", "c")
+    for _ in range(36):
+        app.advance_sim(10)
+    app.run_cmdline("Move-ClusterVirtualMachineRole -Name SQL01 -Node HV03 -MigrationType Live -Wait 0")
+    for _ in range(12):
+        app.advance_sim(10)
+    app.open_detail("vm", "SQL01")
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def _node_detail(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    await _crash_hv02(app, pilot)
+    app.open_detail("node", "HV02")
+    app.clear_notifications()
+    await pilot.pause()
+
+
+async def _cau_detail(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    await _cau_run(app, pilot)
+    app.open_detail("cau", "")
+    await pilot.pause()
+
+
+async def _timeline(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """T after a pause, a crash and a drain: the marker on the crash, ready to go back there."""
+    app.run_cmdline("Suspend-ClusterNode -Name HV03")
+    app.advance_sim(30)
+    await _crash_hv02(app, pilot)
+    app.run_cmdline("Resume-ClusterNode -Name HV03")
+    app.advance_sim(30)
+    await pilot.press("T")
+    await pilot.press("left_square_bracket", "left_square_bracket")
+    app.clear_notifications()
+    await pilot.pause()
+
+
 #: Shots on another lab than the default one: name -> shipped lab id (opened as a walkthrough).
 LABS = {"walkthrough-120x40": "74409-quorum", "walkthrough-80x24": "74409-quorum"}
 
@@ -190,6 +260,16 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("storage-busy-120x40", (120, 40), _storage_redirected_and_moving),
     ("storage-busy-200x50", (200, 50), _storage_redirected_and_moving),
     ("storage-paused-critical-120x40", (120, 40), _paused_critical),
+    ("events-filtered-120x40", (120, 40), _events_filtered),
+    ("events-filtered-80x24", (80, 24), _events_filtered),
+    ("events-filter-prompt-120x40", (120, 40), _events_filter_prompt),
+    ("networks-120x40", (120, 40), _networks),
+    ("networks-80x24", (80, 24), _networks),
+    ("networks-200x50", (200, 50), _networks),
+    ("vm-detail-120x40", (120, 40), _vm_detail),
+    ("node-detail-120x40", (120, 40), _node_detail),
+    ("cau-detail-120x40", (120, 40), _cau_detail),
+    ("timeline-120x40", (120, 40), _timeline),
 ]
 
 

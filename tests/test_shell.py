@@ -272,3 +272,24 @@ def test_token_soups_only_produce_console_errors(tokens: list[str]) -> None:
 def test_arbitrary_text_only_produces_console_errors(text: str) -> None:
     result = Shell(Cluster(SPEC)).run(text)
     assert not [e for e in result.errors if "clusterlab could not run" in e.message]
+
+
+def test_network_interfaces_follow_cuts_power_and_the_cockpit_reads_the_same_rule() -> None:
+    """Get-ClusterNetworkInterface and the cockpit's Networks view share one rule (interface_state)."""
+    from clusterlab.shell.cmdlets.cluster import interface_state
+
+    sh = shell()
+    c = sh.cluster
+    run(sh, "Invoke-LabFault -Node HV02 -Isolate -Network Cluster")
+    run(sh, "Start-Sleep 10")
+    out = run(sh, "Get-ClusterNetworkInterface -Node HV02")
+    assert "HV02 - Cluster" in out and "Unreachable" in out
+    snap = c.snapshot()
+    states = {net.name: interface_state(snap.node("HV02"), net) for net in snap.networks}
+    assert states == {"Management": "Up", "Cluster": "Unreachable", "LiveMigration": "Up"}
+    run(sh, "(Get-ClusterNetwork LiveMigration).Role = 0")
+    assert "None" in run(sh, "Get-ClusterNetwork LiveMigration")
+    run(sh, "Invoke-LabFault -Node HV03 -SwitchUplink External")
+    assert c.snapshot().node("HV03").switches_down == ("External",)
+    run(sh, "Repair-LabFault -Node HV03")
+    assert c.snapshot().node("HV03").switches_down == ()

@@ -426,7 +426,7 @@ def test_every_binding_has_an_id_and_a_tooltip_and_quit_is_q() -> None:
     primary = [b for b in bindings if b not in twins]
     assert len({b.id for b in primary}) == len(primary)
     by_id = {b.id: b for b in primary}
-    assert len(twins) == 17
+    assert len(twins) == 21  # node 10, role 4, storage 3, network 4
     for twin in twins:
         shown = by_id[twin.id]
         assert (twin.key, twin.action, twin.show) == (shown.key, shown.action[:-1] + ", True)", False)
@@ -579,6 +579,8 @@ def test_f1_opens_the_keys_and_glossary_and_escape_closes_it() -> None:
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.text
         assert "| `c` |" in text and "Crash" in text  # a key from the app's own bindings
+        for key in ("/", "F", "\\", "T", "g", "k", "j", "K", "enter"):  # filter, timeline, networks, details
+            assert f"| `{key}` |" in text, key
         assert "Paused-Critical" in text and "Tie-breaker" in text  # the glossary
         await pilot.press("escape")
         await pilot.pause()

@@ -20,7 +20,7 @@ from clusterlab.tui.rows import (
     migration_rows,
     progress_bar,
 )
-from clusterlab.tui.widgets import ConsoleLog, EventLog, LinesView, MigrationsView, PaneTabs, SnapshotTable
+from clusterlab.tui.widgets import ConsoleLog, EventLog, EventsView, LinesView, MigrationsView, PaneTabs, SnapshotTable
 
 Scenario = Callable[[ClusterLabApp, Pilot[None]], Awaitable[None]]
 
@@ -303,13 +303,13 @@ def test_e_steps_through_events_migrations_storage_cau_and_console() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         assert app.pane == "events"
         seen = []
-        for _ in range(6):
+        for _ in range(7):
             await pilot.press("e")
             seen.append(app.pane)
-        assert seen == ["migrations", "storage", "cau", "lab", "console", "events"]
+        assert seen == ["migrations", "storage", "networks", "cau", "lab", "console", "events"]
         await pilot.click("#tab-migrations")
         assert app.pane == "migrations" and app.query_one(MigrationsView).display
-        assert not app.query_one(EventLog).display and not app.query_one(ConsoleLog).display
+        assert not app.query_one(EventsView).display and not app.query_one(ConsoleLog).display
         assert app.query_one("#migrations-hint").display  # nothing yet: says how to start one
 
     drive(scenario)

@@ -126,3 +126,87 @@ def test_storage_path_lost_120x40(snap_compare: SnapCompare) -> None:
 
 def test_storage_path_lost_80x24(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(paused=True), terminal_size=(80, 24), run_before=_storage_path_lost)
+
+
+async def _events_filtered(pilot: Pilot[Any]) -> None:
+    """HV02 crashed six minutes ago; the event log filtered to Warning and worse (F)."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    await pilot.press("down", "c")
+    for _ in range(36):
+        app.advance_sim(10)
+    await pilot.press("F")
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def test_events_filtered_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_events_filtered)
+
+
+def test_events_filtered_80x24(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(80, 24), run_before=_events_filtered)
+
+
+async def _networks(pilot: Pilot[Any]) -> None:
+    """Networks tab: HV02 cut off the Cluster network (k), HV03's virtual switch lost its uplink (j)."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    app.show_networks("#interfaces")
+    interfaces = app.query_one("#interfaces", SnapshotTable)
+    interfaces.move_cursor(row=interfaces.get_row_index("HV02 - Cluster"))
+    await pilot.press("k")
+    interfaces.move_cursor(row=interfaces.get_row_index("HV03 - Management"))
+    await pilot.press("j")
+    for _ in range(3):
+        app.advance_sim(10)
+    interfaces.move_cursor(row=interfaces.get_row_index("HV02 - Cluster"))
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def test_networks_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_networks)
+
+
+def test_networks_80x24(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(80, 24), run_before=_networks)
+
+
+async def _vm_detail(pilot: Pilot[Any]) -> None:
+    """SQL01's detail screen after HV02's crash (it failed over) and a live migration to HV03."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    await pilot.press("down", "c")
+    for _ in range(36):
+        app.advance_sim(10)
+    app.run_cmdline("Move-ClusterVirtualMachineRole -Name SQL01 -Node HV03 -MigrationType Live -Wait 0")
+    for _ in range(12):
+        app.advance_sim(10)
+    app.open_detail("vm", "SQL01")
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def test_vm_detail_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_vm_detail)
+
+
+async def _timeline(pilot: Pilot[Any]) -> None:
+    """T after a pause, a crash and a resume; [ [ puts the marker on the crash."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    app.run_cmdline("Suspend-ClusterNode -Name HV03")
+    app.advance_sim(30)
+    await pilot.press("down", "c")
+    for _ in range(36):
+        app.advance_sim(10)
+    app.run_cmdline("Resume-ClusterNode -Name HV03")
+    app.advance_sim(30)
+    await pilot.press("T", "left_square_bracket", "left_square_bracket")
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def test_timeline_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_timeline)

@@ -32,6 +32,7 @@ from .snapshots import (
     ServerSnapshot,
     VmSnapshot,
     VmState,
+    VmStateChange,
     WhatIf,
 )
 from .spec import (
@@ -93,6 +94,7 @@ __all__ = [
     "VmSnapshot",
     "VmSpec",
     "VmState",
+    "VmStateChange",
     "WhatIf",
     "WitnessSpec",
     "WitnessType",

@@ -43,6 +43,7 @@ from .snapshots import (
     ServerSnapshot,
     VmSnapshot,
     VmState,
+    VmStateChange,
     WhatIf,
 )
 from .spec import ClusterSpec, FileServerSpec, NetworkRole, Priority, VmSpec, WitnessType
@@ -469,6 +470,7 @@ class Cluster:
                 g.vm.down_since = None
                 for r in g.resources:
                     r.state = ResourceState.ONLINE
+            g.vm.history.append((0.0, g.vm.state, g.vm.host))
 
     # time ------------------------------------------------------------------------------
 
@@ -2351,6 +2353,7 @@ class Cluster:
             pending_updates=self.cau.pending_count(n.name),
             update_phase=self.cau.phase(n.name),
             os=n.os,
+            switches_down=tuple(sorted(n.uplinks_down)),
         )
 
     def group(self, name: str) -> GroupSnapshot:
@@ -2384,6 +2387,10 @@ class Cluster:
 
     def vm(self, name: str) -> VmSnapshot:
         return self._vm_snapshot(self._vm(name))
+
+    def vm_history(self, name: str) -> tuple[VmStateChange, ...]:
+        """Every change of the VM's state or host since the lab started, oldest first."""
+        return tuple(VmStateChange(t, state, host) for t, state, host in self._vm(name).history)
 
     def _vm_snapshot(self, vm: Vm) -> VmSnapshot:
         return VmSnapshot(

@@ -236,6 +236,8 @@ class Vm(StampedPart):
     protected_network: bool = True  # §7.2: every vNIC is a protected network by default
     critical_since: float | None = None  # entered Paused-Critical at (its AutomaticCriticalErrorActionTimeout runs)
     version: str = ""  # §9.1 VM configuration version (Update-VMVersion raises it)
+    #: (time, state, host) at every change of state or host: append-only, one entry per change
+    history: list[tuple[float, VmState, str]] = field(default_factory=list)
 
 
 @dataclass(eq=False)

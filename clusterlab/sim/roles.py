@@ -98,10 +98,12 @@ class Roles:
             self.w.after(P.CRITICAL_ERROR_ACTION_TIMEOUT_MIN * 60, partial(self._critical_timeout, vm, now))
         elif state is not VmState.PAUSED_CRITICAL:
             vm.critical_since = None
-        old = vm.state
+        old, old_host = vm.state, vm.host
         vm.state = state
         if host is not None:
             vm.host = host
+        if old is not state or vm.host != old_host:
+            vm.history.append((now, state, vm.host))
         if state is VmState.RUNNING and not was_running:
             if vm.down_since is not None:
                 vm.downtime += now - vm.down_since

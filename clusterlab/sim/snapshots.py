@@ -103,6 +103,7 @@ class NodeSnapshot:
     pending_updates: int = 0  # §8: updates the CAU scan would find applicable
     update_phase: str = ""  # §8.1: the node's phase in the Updating Run under way ('' if none)
     os: str = ""  # §9.1: the node's release (a PROFILES key)
+    switches_down: tuple[str, ...] = ()  # §7.2: virtual switches whose physical uplink is lost (lab fault)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +172,15 @@ class VmSnapshot:
     def downtime_at(self, t: float) -> float:
         """Total seconds it has been down by simulated time ``t``, the current outage included."""
         return self.downtime_before + (t - self.down_since if self.down_since is not None else 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class VmStateChange:
+    """The VM entered ``state`` on ``host`` at ``time`` (Cluster.vm_history)."""
+
+    time: float
+    state: VmState
+    host: str
 
 
 @dataclass(frozen=True, slots=True)

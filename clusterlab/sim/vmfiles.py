@@ -129,6 +129,7 @@ class VmFiles:
         vm = Vm(e.name, g, e.memory_gb, e.vhd_gb, csv, P.VM_BOOT_S)
         vm.host = host
         vm.state = VmState.OFF
+        vm.history.append((w.now, VmState.OFF, host))
         vm.version = e.version
         g.vm = vm
         w.vms[e.name] = vm

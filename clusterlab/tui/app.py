@@ -26,7 +26,7 @@ from textual.markup import escape
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Footer, Input
 
 from clusterlab.lab import (
     JournalError,
@@ -48,10 +48,12 @@ from clusterlab.shell import ErrorRecord, Shell
 from clusterlab.shell.completion import complete
 from clusterlab.sim import (
     Cluster,
+    ClusterError,
     ClusterEvent,
     ClusterSnapshot,
     FileServerSnapshot,
     GroupSnapshot,
+    Level,
     MigrationSnapshot,
     VmSnapshot,
 )
@@ -76,7 +78,34 @@ from clusterlab.tui.actions import (
     witness_command,
 )
 from clusterlab.tui.cau_rows import cau_rows, cau_summary
+from clusterlab.tui.detail_screen import DetailScreen
+from clusterlab.tui.details import Detail, cau_detail, csv_detail, elapsed_clock, node_detail, vm_detail
+from clusterlab.tui.event_filter import (
+    LEVELS,
+    NO_FILTER,
+    EventFilter,
+    FilterError,
+    at_least,
+    next_level_filter,
+    parse_filter,
+)
 from clusterlab.tui.help import HelpScreen, help_markdown
+from clusterlab.tui.network_rows import (
+    INTERFACE_VERBS,
+    NetworkVerb,
+    interface_rows,
+    network_command,
+    network_explanation,
+    network_of,
+    network_rows,
+    network_verbs_that_apply,
+    networks_attention,
+    node_of,
+    role_choices,
+)
+from clusterlab.tui.network_rows import (
+    role_command as network_role_command,
+)
 from clusterlab.tui.palette import ClusterCommands
 from clusterlab.tui.picker import LabChoice, LabPicker
 from clusterlab.tui.rows import (
@@ -107,6 +136,8 @@ from clusterlab.tui.rows import (
     storage_columns,
     storage_rows,
 )
+from clusterlab.tui.timeline import Moment, commands_to_keep, moments
+from clusterlab.tui.timeline_screen import TimelineScreen
 from clusterlab.tui.widgets import (
     CauView,
     ClusterHeader,
@@ -115,10 +146,12 @@ from clusterlab.tui.widgets import (
     ConsolePrompt,
     EntryKind,
     EventLog,
+    EventsView,
     LabView,
     LinesView,
     LogEntry,
     MigrationsView,
+    NetworksView,
     PaneTabs,
     SnapshotTable,
     StorageView,
@@ -139,9 +172,14 @@ SPLIT_WIDTH = 160
 LOGGED_ERRORS = 3
 
 #: The lower pane's views, in the order the tabs show them and ``e`` steps through them.
-PANES: tuple[str, ...] = ("events", "migrations", "storage", "cau", "lab", "console")
+PANES: tuple[str, ...] = ("events", "migrations", "storage", "networks", "cau", "lab", "console")
 #: The tables keys act on that live in the lower pane, and the pane each one is in.
-PANE_TABLES: dict[str, str] = {"#migrations": "migrations", "#storage": "storage"}
+PANE_TABLES: dict[str, str] = {
+    "#migrations": "migrations",
+    "#storage": "storage",
+    "#networks": "networks",
+    "#interfaces": "networks",
+}
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -311,6 +349,42 @@ STORAGE_KEYS: list[Binding] = [
     ),
 ]
 
+#: Keys that act on the Networks view's selected network (or interface: its node and network).
+NETWORK_KEYS: list[Binding] = [
+    Binding(
+        "g",
+        "network('role')",
+        "Role",
+        id="network.role",
+        tooltip="Change the selected network's role (cluster use): 3 Cluster+Client → 1 Cluster only → "
+        "0 none ((Get-ClusterNetwork X).Role = N)",
+    ),
+    Binding(
+        "k",
+        "network('cut')",
+        "Cut",
+        id="network.cut",
+        tooltip="Lab fault: the selected interface's node loses that network; heartbeats go over the others "
+        "(Invoke-LabFault -Node X -Isolate -Network N)",
+    ),
+    Binding(
+        "j",
+        "network('uplink')",
+        "Uplink",
+        id="network.uplink",
+        tooltip="Lab fault: the selected interface's node's virtual switch loses its physical uplink; network "
+        "health protection live-migrates its protected VMs away (Invoke-LabFault -Node X -SwitchUplink External)",
+    ),
+    Binding(
+        "K",
+        "network('reconnect')",
+        "Reconnect",
+        id="network.reconnect",
+        tooltip="Reconnect the selected interface's node: networks, switch uplinks and storage paths "
+        "(Repair-LabFault -Node X)",
+    ),
+]
+
 
 def _anywhere(binding: Binding) -> Binding:
     """The hidden twin of a node or role key: same key and id, never in the footer, runs wherever it is pressed.
@@ -397,6 +471,7 @@ class ClusterLabApp(App[LabChoice | None]):
         ),
         *ROLE_KEYS,
         *STORAGE_KEYS,
+        *NETWORK_KEYS,
         Binding("h", "lab_hint", "Hint", id="lab.hint", tooltip="A hint for the walkthrough's current task (free)"),
         Binding(
             "y",
@@ -441,6 +516,23 @@ class ClusterLabApp(App[LabChoice | None]):
             "further back)",
         ),
         Binding(
+            "T,left_square_bracket",
+            "timeline",
+            "Timeline",
+            key_display="T",
+            id="clock.timeline",
+            tooltip="Timeline: pick an earlier moment (a command or a Critical/Error event) with [ and ] and go "
+            "back to it with enter; the session is re-simulated up to there",
+        ),
+        Binding(
+            "enter",
+            "open_detail",
+            "Details",
+            id="detail.open",
+            tooltip="Details of the selected node, VM, CSV or CAU run: state history, downtime, migrations, "
+            "I/O per node, phases (esc closes)",
+        ),
+        Binding(
             "L",
             "pick_lab",
             "Labs",
@@ -459,11 +551,37 @@ class ClusterLabApp(App[LabChoice | None]):
         Binding(
             "e",
             "switch_pane",
-            "Events/Migrations/Storage/Console",
+            "Events/Migrations/Storage/Networks/Console",
             id="pane.switch",
             show=False,
-            tooltip="Show the event log, the live and storage migrations, the storage (CSV I/O per node) or the "
-            "console in the lower pane (from 160 columns they all show)",
+            tooltip="Show the event log, the live and storage migrations, the storage (CSV I/O per node), the "
+            "networks, CAU, the lab or the console in the lower pane (from 160 columns they all show)",
+        ),
+        Binding(
+            "slash",
+            "filter_events",
+            "Filter",
+            key_display="/",
+            id="events.filter",
+            tooltip="Filter the event log by level, event ID and source: type e.g. 'warning+ 1135 HV02' "
+            "(enter applies, esc cancels); past events are filtered too",
+        ),
+        Binding(
+            "F",
+            "events_level",
+            "Level",
+            id="events.level",
+            show=False,
+            tooltip="Event log levels: all → Warning and worse → Error and worse → Critical → all",
+        ),
+        Binding(
+            "backslash",
+            "clear_event_filter",
+            "Clear filter",
+            key_display="\\",
+            id="events.clear",
+            show=False,
+            tooltip="Show every event again (clear the event log's filter)",
         ),
         Binding(
             "ctrl+t",
@@ -476,7 +594,7 @@ class ClusterLabApp(App[LabChoice | None]):
         # Node and role keys show in the footer only where they apply (the focused table, the
         # selection's state); these hidden twins make every one of them work everywhere, so a key
         # that does not apply still runs its line and the learner sees the cluster's refusal.
-        *(_anywhere(b) for b in (*NODE_KEYS, *ROLE_KEYS, *STORAGE_KEYS[:3])),  # one a: it toggles
+        *(_anywhere(b) for b in (*NODE_KEYS, *ROLE_KEYS, *STORAGE_KEYS[:3], *NETWORK_KEYS)),  # one a: it toggles
     ]
     #: Actions of the single keys above: off (and out of the footer) while the console prompt has focus.
     TABLE_ACTIONS: ClassVar[frozenset[str]] = frozenset(
@@ -491,6 +609,7 @@ class ClusterLabApp(App[LabChoice | None]):
             "node",
             "role",
             "storage",
+            "network",
             "toggle_witness",
             "switch_pane",
             "cau_run",
@@ -499,6 +618,11 @@ class ClusterLabApp(App[LabChoice | None]):
             "lab_answer",
             "pick_lab",
             "step_back",
+            "timeline",
+            "open_detail",
+            "filter_events",
+            "events_level",
+            "clear_event_filter",
         }
     )
 
@@ -601,9 +725,10 @@ class ClusterLabApp(App[LabChoice | None]):
                 with Vertical(id="watch"):
                     yield MigrationsView(id="migrations-view")
                     yield StorageView(storage_columns(self.snapshot), id="storage-view")
+                    yield NetworksView(id="networks-view")
                     yield CauView(id="cau-view")
                     yield LabView(id="lab-view", classes="" if self.walkthrough else "-idle")
-                    yield EventLog(id="events")
+                    yield EventsView(id="events-view")
                 yield ConsoleLog(self.shell.prompt, id="console-log")
             yield ConsolePrompt(
                 self.shell.prompt, history=lambda: self.shell.history, complete=self._complete, id="console-prompt"
@@ -616,10 +741,11 @@ class ClusterLabApp(App[LabChoice | None]):
             "#roles": "Roles",
             "#details": "Why here?",
             "#summary": "Quorum · networks · CSVs",
-            "#events": "Events",
+            "#events-view": "Events",
             "#migrations-view": "Live and storage migrations",
             "#storage-view": "Storage: CSV I/O per node (★ coordinator)",
             "#cau-view": "Cluster-Aware Updating",
+            "#networks-view": "Networks: cluster networks and node interfaces",
             "#lab-view": f"Lab: {self.lab_title}" if self.lab_title else "Lab",
             "#console-log": "Console",
         }
@@ -770,12 +896,16 @@ class ClusterLabApp(App[LabChoice | None]):
             tabs = self.query_one(PaneTabs)
             tabs.set_count("migrations", sum(1 for m in migrations if not is_finished(m)))
             tabs.set_count("storage", storage_attention(snap))
+            tabs.set_count("networks", networks_attention(snap))
+            self._sync_networks(snap)
             tabs.set_count("cau", 1 if run is not None and run.status == "Running" else 0)
             self._show_details()
             self.query_one("#summary", LinesView).show(cluster_summary(snap, self.cluster.what_if()))
             if new_events:
                 self._write_log(self._event_entry(e) for e in new_events)
         self._sync_keys()
+        if isinstance(self.screen, DetailScreen):
+            self._refresh_detail(self.screen)
         if new_events and self._command_log is not None:
             self._log_events(new_events)
         self.post_message(self.SnapshotPublished(snap, migrations))
@@ -859,10 +989,58 @@ class ClusterLabApp(App[LabChoice | None]):
             clock,
             cells=event_cells(e, clock, compact=False),
             compact_level=LEVEL_SHORT.get(e.level, ""),
+            level=str(e.level),
+            event_id=e.event_id,
+            source=e.source,
+            channel=e.channel,
         )
 
     def _write_log(self, entries: Iterable[LogEntry]) -> None:
         self.query_one(EventLog).add(entries)
+        self.query_one(EventsView).update_count()
+
+    # the event log's filter (a view action: nothing runs on the cluster) ------------------------
+
+    @property
+    def event_filter(self) -> EventFilter:
+        return self.query_one(EventLog).filter
+
+    def set_event_filter(self, flt: EventFilter) -> None:
+        """Show only the events ``flt`` lets through (the kept past ones too) and the Events pane."""
+        view = self.query_one(EventsView)
+        if view.editing:
+            view.remove_class("-editing")
+        view.show_filter(flt)
+        if not self.split:
+            self._show_pane("events")
+
+    def action_filter_events(self) -> None:
+        """``/``: type a filter over the event log."""
+        if not self.split:
+            self._show_pane("events")
+        self.query_one(EventsView).edit(self.event_filter)
+        self.refresh_bindings()
+
+    def action_events_level(self) -> None:
+        self.set_event_filter(next_level_filter(self.event_filter))
+
+    def action_clear_event_filter(self) -> None:
+        self.set_event_filter(NO_FILTER)
+
+    @on(EventsView.FilterEntered)
+    def _filter_entered(self, event: EventsView.FilterEntered) -> None:
+        try:
+            flt = parse_filter(event.line)
+        except FilterError as exc:
+            self.notify(str(exc), title="Event filter", severity="warning")
+            return
+        self.set_event_filter(flt)
+        self.query_one(self._last_table).focus()
+
+    @on(EventsView.FilterCanceled)
+    def _filter_canceled(self) -> None:
+        self.query_one(EventsView).stop_editing()
+        self.query_one(self._last_table).focus()
 
     def _show_details(self) -> None:
         details = self.query_one("#details", LinesView)
@@ -878,6 +1056,8 @@ class ClusterLabApp(App[LabChoice | None]):
     def _row_selected(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id in ("roles", "migrations"):
             self._show_details()
+        if event.data_table.id in ("networks", "interfaces"):
+            self._explain_network()
         self._sync_keys()
 
     @on(DataTable.CellHighlighted)
@@ -992,7 +1172,7 @@ class ClusterLabApp(App[LabChoice | None]):
     def _leave_hidden_migrations(self) -> None:
         """The Migrations or Storage view was the table keys act on and is now hidden: the roles table takes over."""
         pane = PANE_TABLES.get(self._last_table)
-        if pane is not None and not self.split and self.pane != pane:
+        if pane is not None and self.pane != pane and (not self.split or pane == "networks"):
             self.query_one("#roles", SnapshotTable).focus()
             self._last_table = "#roles"
             self._show_details()
@@ -1044,7 +1224,8 @@ class ClusterLabApp(App[LabChoice | None]):
 
     @property
     def console_focused(self) -> bool:
-        return isinstance(self.focused, CommandInput)
+        """The console prompt or the event filter prompt has focus: single keys type there."""
+        return isinstance(self.focused, (CommandInput, Input))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.TABLE_ACTIONS and self.console_focused:
@@ -1056,7 +1237,7 @@ class ClusterLabApp(App[LabChoice | None]):
         if action == "lab_answer":
             quiz = self.walkthrough.quiz if self.walkthrough is not None else None
             return quiz is not None and bool(parameters) and int(str(parameters[0])) <= len(quiz.choices)
-        if action in ("node", "role", "storage") and len(parameters) == 1:
+        if action in ("node", "role", "storage", "network") and len(parameters) == 1:
             # the footer's copy of a node or role key: only where it applies (its hidden twin runs anyway)
             return (action, str(parameters[0])) in self._keys_that_apply
         return not (action == "switch_pane" and self.split)  # all panes show: nothing to switch
@@ -1069,6 +1250,9 @@ class ClusterLabApp(App[LabChoice | None]):
         make sense for the selection's state.
         """
         snap = self.snapshot
+        if self._last_table in ("#networks", "#interfaces"):
+            network, interface = self.selected_network
+            return frozenset(("network", str(v)) for v in network_verbs_that_apply(snap, network, interface))
         if self._last_table == "#storage":
             view = self.query_one(StorageView)
             csv = next((c for c in snap.csvs if c.name == view.selected_csv), None)
@@ -1119,7 +1303,9 @@ class ClusterLabApp(App[LabChoice | None]):
         keys = [
             (b.key_display or b.key, b.description, b.tooltip or b.description)
             for b in self.BINDINGS
-            if isinstance(b, Binding) and b.show
+            # the footer's keys and the hidden ones with their own action (not the twins, not each quiz answer)
+            if isinstance(b, Binding)
+            and (b.show or not (b.action.endswith(", True)") or (b.id or "").startswith("lab.answer")))
         ]
         self.push_screen(HelpScreen(help_markdown(keys)))
 
@@ -1454,6 +1640,255 @@ class ClusterLabApp(App[LabChoice | None]):
             self._show_pane("storage")
         self.query_one("#storage", SnapshotTable).focus()
 
+    # detail screens --------------------------------------------------------------------------
+
+    def build_detail(self, kind: str, name: str) -> Detail | None:
+        """The detail of node / vm / csv / cau ``name`` from the last snapshot, or None when it is gone."""
+        snap, c = self.snapshot, self.cluster
+        at = elapsed_clock(self._clock_text)
+        try:
+            if kind == "node":
+                return node_detail(snap, name, c.events, c.cau.last(), at)
+            if kind == "vm":
+                history = c.vm_history(name)
+                return vm_detail(snap, name, history, c.migrations() + c.storage_migrations(), at)
+            if kind == "csv":
+                return csv_detail(snap, name)
+            if kind == "cau":
+                run = c.cau.last()
+                return cau_detail(run, snap.time, at) if run is not None else None
+        except (KeyError, StopIteration, ClusterError):
+            return None
+        return None
+
+    def open_detail(self, kind: str, name: str) -> bool:
+        detail = self.build_detail(kind, name)
+        if detail is None:
+            self.notify(f"Nothing to show for {kind} '{name}'.", severity="warning", timeout=3)
+            return False
+        if isinstance(self.screen, DetailScreen):
+            self.screen.show(detail)
+        else:
+            self.push_screen(DetailScreen(detail))
+        return True
+
+    def _refresh_detail(self, screen: DetailScreen) -> None:
+        try:
+            detail = self.build_detail(screen.detail.kind, screen.detail.name)
+        except Exception:  # a detail must never take the cockpit down
+            detail = None
+        if detail is not None:
+            screen.show(detail)
+
+    def selected_detail(self) -> tuple[str, str] | None:
+        """(kind, name) of what enter opens: the row selected in the table keys act on."""
+        table = self._last_table
+        if table == "#nodes":
+            node = self.selected_node
+            return ("node", node) if node else None
+        if table == "#storage":
+            csv = self.query_one(StorageView).selected_csv
+            return ("csv", csv) if csv else None
+        if table == "#cau":
+            run = self.cluster.cau.last()
+            return ("cau", run.run_id) if run is not None else None
+        if table in ("#networks", "#interfaces"):
+            return None
+        role = self.selected_role
+        if role is None:
+            return None
+        if any(v.name == role for v in self.snapshot.vms):
+            return ("vm", role)
+        return None
+
+    def action_open_detail(self) -> None:
+        target = self.selected_detail()
+        if target is None:
+            self.notify("Select a node, a VM role, a CSV or the CAU run first.", timeout=3)
+            return
+        self.open_detail(*target)
+
+    @on(DataTable.RowSelected)
+    def _row_entered(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id in ("nodes", "roles", "migrations", "cau"):
+            self._last_table = f"#{event.data_table.id}"
+            self.action_open_detail()
+
+    @on(DataTable.CellSelected)
+    def _cell_entered(self, event: DataTable.CellSelected) -> None:
+        if event.data_table.id == "storage":
+            self._last_table = "#storage"
+            self.action_open_detail()
+
+    def _detail_entries(self) -> list[PaletteEntry]:
+        snap = self.snapshot
+        entries = [
+            PaletteEntry(f"Details of node {n.name}", "enter on a node", partial(self.open_detail, "node", n.name))
+            for n in snap.nodes
+        ]
+        entries += [
+            PaletteEntry(f"Details of VM {v.name}", "enter on a role", partial(self.open_detail, "vm", v.name))
+            for v in snap.vms
+        ]
+        entries += [
+            PaletteEntry(f"Details of CSV {c.name}", "enter in Storage", partial(self.open_detail, "csv", c.name))
+            for c in snap.csvs
+        ]
+        run = self.cluster.cau.last()
+        if run is not None:
+            entries.append(
+                PaletteEntry(
+                    "Details of the Updating Run", "enter in CAU", partial(self.open_detail, "cau", run.run_id)
+                )
+            )
+        return entries
+
+    # the timeline: go back to an earlier moment --------------------------------------------------
+
+    def timeline_moments(self) -> list[Moment]:
+        return moments(self.timeline, self.cluster.events)
+
+    def action_timeline(self) -> None:
+        if not self._can_go_back():
+            return
+        at = elapsed_clock(self._clock_text)
+
+        def chosen(moment: Moment | None) -> None:
+            if moment is not None:
+                self.go_back_to(moment)
+
+        self.push_screen(TimelineScreen(self.timeline_moments(), at, self.cluster.now), chosen)
+
+    def _can_go_back(self) -> bool:
+        if self.walkthrough is not None and not self.walkthrough.finished:
+            self.notify("A lab in progress cannot go back; L restarts a lab from the beginning.", timeout=4)
+            return False
+        return True
+
+    def go_back_to(self, moment: Moment) -> bool:
+        """Re-simulate the session up to ``moment`` (its commands before it), like step back, and go on from there."""
+        if not self._can_go_back():
+            return False
+        if moment.time > self.cluster.now:
+            self.notify("That moment has not happened yet.", severity="warning")
+            return False
+        kept = commands_to_keep(self.timeline, moment)
+        try:
+            cluster, shell = self._resimulate(kept, moment.time)
+        except Exception as exc:  # the cockpit stays on the current state
+            self.notify(f"Could not go back: {exc}", severity="error")
+            return False
+        when = f"T+{format_elapsed(moment.time)}"
+        self.timeline = kept
+        if self.journal is not None:
+            try:
+                self.journal.rewrite(self.journal.header, kept, (moment.time, f"went back to {when}: {moment.text}"))
+            except OSError as exc:
+                self.notify(f"The journal could not follow: {exc}", severity="warning")
+        self._swap_cluster(cluster, shell, f"Went back to {when}: {moment.text}")
+        return True
+
+    def _timeline_entries(self) -> list[PaletteEntry]:
+        entries = [PaletteEntry("Timeline: go back to an earlier moment", "T or [", self.action_timeline)]
+        for m in self.timeline_moments()[:-1] if len(self.timeline_moments()) > 1 else []:
+            entries.append(
+                PaletteEntry(
+                    f"Go back to T+{format_elapsed(m.time)}: {m.text}",
+                    "timeline",
+                    partial(self.go_back_to, m),
+                    discover=False,
+                )
+            )
+        return entries
+
+    # networks ----------------------------------------------------------------------------------
+
+    def _sync_networks(self, snap: ClusterSnapshot) -> None:
+        self.query_one(NetworksView).sync(network_rows(snap), interface_rows(snap))
+        self._explain_network()
+
+    def _explain_network(self) -> None:
+        network, interface = self.selected_network
+        self.query_one(NetworksView).explain(network_explanation(self.snapshot, network, interface))
+
+    @property
+    def selected_network(self) -> tuple[str | None, str | None]:
+        """(network, interface) under the cursor: the interface only while the interfaces table was last focused."""
+        view = self.query_one(NetworksView)
+        if self._last_table == "#interfaces":
+            interface = view.interfaces.selected_key
+            return network_of(interface), interface
+        return view.networks.selected_key, None
+
+    def show_networks(self, table: str = "#networks") -> None:
+        """Show the Networks view (below 160 columns the pane switches) and give ``table`` focus."""
+        self._show_pane("networks")  # from 160 columns too: there the view shows only once asked for
+        self.query_one(table, SnapshotTable).focus()
+
+    def action_network(self, verb: str, _anywhere: bool = False) -> None:
+        """A network key: on the Networks view's selected network or interface (elsewhere: show the view)."""
+        if self._last_table not in ("#networks", "#interfaces"):
+            self.show_networks()
+            self.notify("Network keys act on the row selected here: g on a network, k j K on an interface.", timeout=4)
+            return
+        network, interface = self.selected_network
+        verb_ = NetworkVerb(verb)
+        if verb_ in INTERFACE_VERBS and interface is None:
+            self.show_networks("#interfaces")
+            self.notify("Select a node's interface first (the lower table).", severity="warning")
+            return
+        if network is None:
+            self.notify("There are no cluster networks.", severity="warning")
+            return
+        self.network_action(verb_, network, node_of(interface))
+
+    def network_action(self, verb: NetworkVerb, network: str, node: str | None = None) -> bool:
+        net = next((n for n in self.snapshot.networks if n.name == network), None)
+        if net is None:
+            self.notify(f"There is no cluster network '{network}'.", severity="error")
+            return False
+        return self.run_cmdline(network_command(verb, network, node, net.role).cmdline)
+
+    def _network_entries(self) -> list[PaletteEntry]:
+        """Every network's other roles; every node's cut per network, uplink fault and reconnect."""
+        snap = self.snapshot
+        network, interface = self.selected_network if self._last_table in ("#networks", "#interfaces") else (None, None)
+        applies = network_verbs_that_apply(snap, network, interface)
+        entries = [PaletteEntry("Show the cluster networks and node interfaces", "Networks tab", self.show_networks)]
+        for name, role in role_choices(snap.networks):
+            cmd = network_role_command(name, role)
+            entries.append(
+                PaletteEntry(
+                    cmd.title,
+                    f"PS> {cmd.cmdline}",
+                    partial(self.run_cmdline, cmd.cmdline),
+                    discover=NetworkVerb.ROLE in applies and name == network,
+                )
+            )
+        selected_node = node_of(interface)
+        for node in snap.nodes:
+            for net in snap.networks:
+                cmd = network_command(NetworkVerb.CUT, net.name, node.name)
+                entries.append(
+                    PaletteEntry(
+                        cmd.title,
+                        f"PS> {cmd.cmdline}",
+                        partial(self.network_action, NetworkVerb.CUT, net.name, node.name),
+                        discover=NetworkVerb.CUT in applies and node.name == selected_node and net.name == network,
+                    )
+                )
+            for verb in (NetworkVerb.UPLINK, NetworkVerb.RECONNECT):
+                cmd = network_command(verb, "", node.name)
+                entries.append(
+                    PaletteEntry(
+                        cmd.title,
+                        f"PS> {cmd.cmdline}",
+                        partial(self.run_cmdline, cmd.cmdline),
+                        discover=verb in applies and node.name == selected_node,
+                    )
+                )
+        return entries
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
 
@@ -1522,6 +1957,48 @@ class ClusterLabApp(App[LabChoice | None]):
                 )
         return entries
 
+    def _event_filter_entries(self) -> list[PaletteEntry]:
+        """Filter the event log: type a filter, pick a level, an event ID or a source seen in the log, clear."""
+        flt = self.event_filter
+        entries = [
+            PaletteEntry("Filter the event log (level, event ID, source)", "/", self.action_filter_events),
+            PaletteEntry(
+                "Event log: every level", "F", partial(self._filter_levels, frozenset()), discover=bool(flt.levels)
+            ),
+        ]
+        for level in LEVELS[:3]:
+            levels = at_least(level)
+            title = "Critical only" if level is LEVELS[0] else f"{level.value} and worse"
+            entries.append(PaletteEntry(f"Event log: {title}", "F", partial(self._filter_levels, levels)))
+        if flt.active:
+            entries.append(PaletteEntry("Event log: clear the filter", "\\", self.action_clear_event_filter))
+        log = self.query_one(EventLog)
+        ids = sorted({e.event_id for e in log.entries if e.event_id is not None})
+        sources = sorted({e.source for e in log.entries if e.source})
+        for event_id in ids:
+            entries.append(
+                PaletteEntry(
+                    f"Event log: only event ID {event_id}",
+                    f"/ {event_id}",
+                    partial(self.set_event_filter, EventFilter(event_ids=frozenset({event_id}))),
+                    discover=False,
+                )
+            )
+        for source in sources:
+            entries.append(
+                PaletteEntry(
+                    f"Event log: only events from {source}",
+                    f"/ {source}",
+                    partial(self.set_event_filter, EventFilter(sources=(source.lower(),))),
+                    discover=False,
+                )
+            )
+        return entries
+
+    def _filter_levels(self, levels: frozenset[Level]) -> None:
+        flt = self.event_filter
+        self.set_event_filter(EventFilter(levels, flt.event_ids, flt.sources))
+
     def palette_entries(self) -> list[PaletteEntry]:
         """Everything the keys do, for every node and role, as palette entries."""
         snap = self.snapshot
@@ -1537,6 +2014,8 @@ class ClusterLabApp(App[LabChoice | None]):
             PaletteEntry("Jump to the next cluster event", "n", self.action_next_event),
             PaletteEntry("Step back before the last command (re-simulated)", "b", self.action_step_back),
             PaletteEntry("Fork the session: keep this journal, go on in a new one", "journal fork", self.action_fork),
+            *self._timeline_entries(),
+            *self._detail_entries(),
         ]
         for node in snap.nodes:
             cut_off = any(node.name in net.disconnected for net in snap.networks)
@@ -1595,7 +2074,9 @@ class ClusterLabApp(App[LabChoice | None]):
                 )
             )
         entries.append(PaletteEntry("Show the storage: CSV I/O per node", "Storage tab", self.show_storage))
+        entries.extend(self._network_entries())
         entries.extend(self._cau_entries())
+        entries.extend(self._event_filter_entries())
         entries.append(PaletteEntry("Toggle dark / light theme", "ctrl+t", self.action_toggle_theme))
         entries.append(PaletteEntry("Keys and a glossary of the WSFC words (help)", "f1 or ?", self.action_show_help))
         return entries

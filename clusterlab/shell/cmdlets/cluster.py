@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from clusterlab.sim import PROFILES, Cluster, NetworkRole
+from clusterlab.sim import PROFILES, Cluster, NetworkRole, NetworkSnapshot, NodeSnapshot
 from clusterlab.sim.clock import format_elapsed
 
 from ..formatting import View, register_view
@@ -219,6 +219,21 @@ def get_cluster_network(inv: Invocation) -> Iterable[Any]:
 register_view("ClusterNetworkInterface", lambda profile: View(("Name", "Node", "Network", "State")))
 
 
+def interface_state(node: NodeSnapshot, net: NetworkSnapshot) -> str:
+    """A node's adapter on a cluster network: Up, Unreachable (cut off), Failed (the network is Down) or
+    Unavailable (the node is off or its Cluster service is not running) (§2.4)."""
+    if not node.powered_on or node.clussvc != "Running":
+        return "Unavailable"
+    if node.name in net.disconnected:
+        return "Unreachable" if net.state != "Down" else "Failed"
+    return "Up"
+
+
+def interface_address(net_index: int, node: NodeSnapshot) -> str:
+    """``10.0.<network number>.<node id + 10>``: the lab's addressing (network numbers from 1)."""
+    return f"10.0.{net_index}.{node.id + 10}"
+
+
 @cmdlet(
     "Get-ClusterNetworkInterface",
     "Gets each node's network adapter on each cluster network and its state (§2.4, events 1125/1127).",
@@ -253,12 +268,7 @@ def get_cluster_network_interface(inv: Invocation) -> Iterable[Any]:
         for node in nodes.values():
             if wanted_nodes and node.name.lower() not in wanted_nodes:
                 continue
-            if not node.powered_on or node.clussvc != "Running":
-                state = "Unavailable"
-            elif node.name in net.disconnected:
-                state = "Unreachable" if net.state != "Down" else "Failed"
-            else:
-                state = "Up"
+            state = interface_state(node, net)
             out.append(
                 make(
                     FC + "ClusterNetworkInterface",
@@ -268,7 +278,7 @@ def get_cluster_network_interface(inv: Invocation) -> Iterable[Any]:
                         "Network": net.name,
                         "State": state,
                         "Adapter": f"Ethernet {i}",
-                        "Address": f"10.0.{i}.{node.id + 10}",
+                        "Address": interface_address(i, node),
                         "Cluster": c.name,
                     },
                 )

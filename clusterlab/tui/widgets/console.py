@@ -397,6 +397,7 @@ class PaneTabs(Horizontal):
         ("events", "Events"),
         ("migrations", "Migrations"),
         ("storage", "Storage"),
+        ("networks", "Networks"),
         ("cau", "CAU"),
         ("lab", "Lab"),
         ("console", "Console"),

@@ -15,6 +15,7 @@ from textual import events
 from textual.theme import Theme
 from textual.widgets import RichLog
 
+from clusterlab.tui.event_filter import NO_FILTER, EventFilter
 from clusterlab.tui.rows import Row, Tone
 from clusterlab.tui.widgets.tones import cell_text, tone_styles
 
@@ -38,6 +39,18 @@ class LogEntry:
     text: str = ""  # command / refusal / note text
     cells: Row = ()  # an event: time, ID, level, source, message
     compact_level: str = ""
+    # an event's facts, for the filter
+    level: str = ""
+    event_id: int | None = None
+    source: str = ""
+    channel: str = ""
+
+    def passes(self, flt: EventFilter) -> bool:
+        if not flt.active:
+            return True
+        if self.kind is not EntryKind.EVENT:
+            return flt.shows_commands
+        return flt.matches_event(self.level, self.event_id, self.source, self.channel)
 
 
 class EventLog(RichLog):
@@ -52,6 +65,8 @@ class EventLog(RichLog):
         self.entries: deque[LogEntry] = deque(maxlen=max_entries)
         self._styles: dict[Tone, Style] | None = None
         self._built_width = -1
+        #: what is shown of :attr:`entries`; every kept entry is filtered again when it changes
+        self.filter: EventFilter = NO_FILTER
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -72,21 +87,35 @@ class EventLog(RichLog):
         return 0 < width < COMPACT_WIDTH
 
     def add(self, entries: Iterable[LogEntry]) -> None:
+        flt = self.filter
         for entry in entries:
             self.entries.append(entry)
-            self.write(self._render_entry(entry), expand=True)
+            if entry.passes(flt):
+                self.write(self._render_entry(entry), expand=True)
+
+    def set_filter(self, flt: EventFilter) -> None:
+        """Show only the kept entries ``flt`` lets through, past ones included."""
+        if flt != self.filter:
+            self.filter = flt
+            self.rebuild()
+
+    @property
+    def shown(self) -> list[LogEntry]:
+        """The kept entries the filter lets through, oldest first."""
+        flt = self.filter
+        return [e for e in self.entries if e.passes(flt)]
 
     def rebuild(self) -> None:
-        """Re-render every kept entry (new width, new theme)."""
+        """Re-render every kept entry the filter lets through (new width, theme or filter)."""
         self._built_width = self.size.width
         self.clear()
-        for entry in self.entries:
+        for entry in self.shown:
             self.write(self._render_entry(entry), expand=True)
 
     def plain_lines(self) -> list[str]:
-        """The kept entries as plain text, oldest first (for tests and copy)."""
+        """The shown entries as plain text, oldest first (for tests and copy)."""
         out = []
-        for e in self.entries:
+        for e in self.shown:
             if e.kind is EntryKind.EVENT:
                 out.append("  ".join(c.text for c in e.cells))
             else:

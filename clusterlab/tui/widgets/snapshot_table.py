@@ -96,6 +96,8 @@ class SnapshotTable(DataTable[Text]):
                         updates += 1
             self._shown[key] = row
         self.last_sync_updates = updates
+        if updates:
+            self._settle_widths()
         if keys != self._order:
             self._order = keys
             self._put_in_order(keys)
@@ -123,7 +125,26 @@ class SnapshotTable(DataTable[Text]):
                         updates += 1
                 self._shown[key] = row
         self.last_sync_updates = updates
+        if updates:
+            self._settle_widths()
         return True
+
+    def _settle_widths(self) -> None:
+        """Measure the updated cells now, not on the next idle (what DataTable does on its own).
+
+        On a busy machine the next frame (or a snapshot) can come before the table's idle, and a
+        cell that grew shows cut ("DataT…") for a frame. Textual is pinned: this mirrors
+        ``DataTable._on_idle`` of that version.
+        """
+        if self._updated_cells:
+            cells = self._updated_cells.copy()
+            self._updated_cells.clear()
+            self._update_column_widths(cells)
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
 
     def _put_in_order(self, keys: tuple[str, ...]) -> None:
         if [row.key.value for row in self.ordered_rows] == list(keys):
