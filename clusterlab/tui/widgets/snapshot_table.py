@@ -13,6 +13,9 @@ from textual.widgets import DataTable
 from clusterlab.tui.rows import Row, Tone
 from clusterlab.tui.widgets.tones import cell_text, tone_styles
 
+#: Above this many rows a column never narrows on an update (see ``SnapshotTable._set_cell``).
+BIG_TABLE_ROWS = 500
+
 
 class SnapshotTable(DataTable[Text]):
     """Rows keyed by object name; :meth:`sync` diffs against the last rows it was given."""
@@ -92,7 +95,7 @@ class SnapshotTable(DataTable[Text]):
             elif restyle or old != row:
                 for col, new, prev in zip(self._column_keys, row, old, strict=True):
                     if restyle or new != prev:
-                        self.update_cell(key, col, cell_text(new, styles), update_width=True)
+                        self._set_cell(key, col, cell_text(new, styles))
                         updates += 1
             self._shown[key] = row
         self.last_sync_updates = updates
@@ -121,13 +124,23 @@ class SnapshotTable(DataTable[Text]):
             if old != row:
                 for col, new, prev in zip(self._column_keys, row, old, strict=True):
                     if new != prev:
-                        self.update_cell(key, col, cell_text(new, styles), update_width=True)
+                        self._set_cell(key, col, cell_text(new, styles))
                         updates += 1
                 self._shown[key] = row
         self.last_sync_updates = updates
         if updates:
             self._settle_widths()
         return True
+
+    def _set_cell(self, key: str, col: str, text: Text) -> None:
+        """Update one cell and fit its column. In a big table the column only widens: a narrower
+        cell makes DataTable re-measure the whole column (8,000 cells per update in the largest
+        lab), so there it keeps its width."""
+        if self.row_count <= BIG_TABLE_ROWS:
+            self.update_cell(key, col, text, update_width=True)
+            return
+        column = self.columns.get(col)  # type: ignore[call-overload]  # (a str finds its ColumnKey)
+        self.update_cell(key, col, text, update_width=column is not None and text.cell_len > column.content_width)
 
     def _settle_widths(self) -> None:
         """Measure the updated cells now, not on the next idle (what DataTable does on its own).
