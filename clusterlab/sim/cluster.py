@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, TypeVar
@@ -79,6 +80,7 @@ class Cluster:
             raise InvalidArgumentError(f"Unknown OS profile '{spec.os}' (expected one of {', '.join(P.PROFILES)}).")
         self.spec = spec
         self._snap_state: _SnapState | None = None  # the snapshots ``snapshot`` reuses
+        self._file_server_groups: tuple[int, list[Group]] = (-1, [])
         self._disk_sizes: dict[str, float] = {}
         self._role_names: set[str] | None = {CORE_GROUP.lower(), AVAILABLE_STORAGE.lower()}  # while building
         self._aap = spec.administrative_access_point
@@ -420,9 +422,11 @@ class Cluster:
     def file_servers(self) -> tuple[FileServerSnapshot, ...]:
         out = []
         now = self.now
-        for g in self._w.groups.values():
-            if g.type not in (GroupType.FILE_SERVER, GroupType.SCALE_OUT_FILE_SERVER):
-                continue
+        w = self._w
+        if self._file_server_groups[0] != w.structure:  # (looked for again only when roles come or go)
+            kinds = (GroupType.FILE_SERVER, GroupType.SCALE_OUT_FILE_SERVER)
+            self._file_server_groups = (w.structure, [g for g in w.groups.values() if g.type in kinds])
+        for g in self._file_server_groups[1]:
             state = group_state(g)
             outage = g.client_outage + (now - g.client_down_since if g.client_down_since is not None else 0.0)
             out.append(
@@ -2310,21 +2314,21 @@ class Cluster:
         """Node -> (roles it owns, VMs running on it, GB of VM memory in use there), in one pass
         over the groups and the VMs (what ``World.node_memory_used`` counts, for every node)."""
         w = self._w
-        counts = {n: [0, 0] for n in w.nodes}
+        roles = Counter(g.owner for g in w.groups.values() if not g.is_core)
+        running_state, active = VmState.RUNNING, ACTIVE_VM_STATES
+        running = Counter(vm.host for vm in w.vms.values() if vm.state is running_state)
         memory = dict.fromkeys(w.nodes, 0.0)
-        for g in w.groups.values():
-            if not g.is_core and g.owner in counts:
-                counts[g.owner][0] += 1
         for vm in w.vms.values():
-            if vm.host in counts:
-                if vm.state is VmState.RUNNING:
-                    counts[vm.host][1] += 1
-                if vm.state in ACTIVE_VM_STATES:
-                    memory[vm.host] += vm.memory_gb
-            if vm.dest_host in memory and not (vm.dest_host == vm.host and vm.state in ACTIVE_VM_STATES):
-                memory[vm.dest_host] += vm.memory_gb
+            host, dest = vm.host, vm.dest_host
+            if vm.state in active:
+                if host in memory:
+                    memory[host] += vm.memory_gb
+                if dest is not None and dest != host and dest in memory:
+                    memory[dest] += vm.memory_gb
+            elif dest is not None and dest in memory:
+                memory[dest] += vm.memory_gb
         cache = w.block_cache_mb / 1024.0
-        return {n: (c[0], c[1], cache + memory[n]) for n, c in counts.items()}
+        return {n: (roles[n], running[n], cache + memory[n]) for n in w.nodes}
 
     def _node_snapshot(self, n: Node, counts: dict[str, tuple[int, int, float]]) -> NodeSnapshot:
         w = self._w

@@ -14,7 +14,7 @@ from clusterlab.tui.rows import Row, Tone
 from clusterlab.tui.widgets.tones import cell_text, tone_styles
 
 #: Above this many rows a column never narrows on an update (see ``SnapshotTable._set_cell``).
-BIG_TABLE_ROWS = 500
+BIG_TABLE_ROWS = 60
 
 
 class SnapshotTable(DataTable[Text]):
