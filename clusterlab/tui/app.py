@@ -425,6 +425,23 @@ class ClusterLabApp(App[LabChoice | None]):
     _SPEED = Binding.Group("Speed", compact=True)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit_cockpit", "Quit", id="app.quit", tooltip="Leave clusterlab (ctrl+q works everywhere)"),
+        # second: the footer cuts what does not fit at 80 columns, and help must stay in sight
+        Binding(
+            "f1",
+            "show_help",
+            "Help",
+            id="app.help",
+            tooltip="Keys and a glossary of the WSFC words on the screen (? too)",
+        ),
+        # some browsers keep F1 for their own help (clusterlab serve); ? is never theirs
+        Binding(
+            "question_mark",
+            "show_help",
+            "Help",
+            show=False,
+            id="app.help.question_mark",
+            tooltip="Keys and a glossary of the WSFC words on the screen (as f1)",
+        ),
         Binding(
             "colon,grave_accent",
             "focus_console",
@@ -490,22 +507,6 @@ class ClusterLabApp(App[LabChoice | None]):
                 tooltip=f"Answer the walkthrough's quiz with choice {n}",
             )
             for n in range(1, 10)
-        ),
-        Binding(
-            "f1",
-            "show_help",
-            "Help",
-            id="app.help",
-            tooltip="Keys and a glossary of the WSFC words on the screen (? too)",
-        ),
-        # some browsers keep F1 for their own help (clusterlab serve); ? is never theirs
-        Binding(
-            "question_mark",
-            "show_help",
-            "Help",
-            show=False,
-            id="app.help.question_mark",
-            tooltip="Keys and a glossary of the WSFC words on the screen (as f1)",
         ),
         Binding(
             "b",
