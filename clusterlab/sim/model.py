@@ -7,7 +7,6 @@ run); both act on a ``World``.
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -91,41 +90,26 @@ class Partition:
     broken_since: float | None = None  # when members stopped being one connected set
 
 
-#: one sequence for every world: a stamp only has to be larger than the one a snapshot saw
-_STAMPS = itertools.count(1)
-
-
-class Stamped:
-    """An entity whose snapshot the cluster caches: setting any attribute stamps it as changed.
+class Tracked:
+    """An entity whose snapshot the cluster caches: setting any attribute reports it to its
+    world's ``changes`` (once a Registry holds it), so ``Cluster.snapshot`` rebuilds it.
 
     Changing a list or set field in place does not go through ``__setattr__``: call ``touch()``
     after it (the snapshot would show the old contents otherwise)."""
 
-    stamp: int = 0
-
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        self.touch()
-
-    def touch(self) -> None:
-        object.__setattr__(self, "stamp", next(_STAMPS))
         changes = self.__dict__.get("_changes")  # the world's, once it is registered there
         if changes is not None:
             changes.add(self)
 
-
-class StampedPart(Stamped):
-    """A resource or VM: a change to it also stamps its group, so that a group's stamp says
-    whether anything of the role changed (one comparison per role in ``Cluster.snapshot``)."""
-
     def touch(self) -> None:
-        super().touch()
-        group = self.__dict__.get("group")  # (not yet set while __init__ runs)
-        if group is not None:
-            Stamped.touch(group)
+        changes = self.__dict__.get("_changes")
+        if changes is not None:
+            changes.add(self)
 
 
-E = TypeVar("E", bound=Stamped)
+E = TypeVar("E", bound=Tracked)
 
 
 class Registry(dict[str, E]):
@@ -152,7 +136,7 @@ class Registry(dict[str, E]):
 
 
 @dataclass(eq=False)
-class Resource(StampedPart):
+class Resource(Tracked):
     name: str
     type: str
     group: Group
@@ -166,7 +150,7 @@ class Resource(StampedPart):
 
 
 @dataclass(eq=False)
-class Group(Stamped):
+class Group(Tracked):
     name: str
     type: GroupType
     owner: str
@@ -211,7 +195,7 @@ class Group(Stamped):
 
 
 @dataclass(eq=False)
-class Vm(StampedPart):
+class Vm(Tracked):
     name: str
     group: Group
     memory_gb: float
@@ -285,7 +269,7 @@ class World:
         self.nodes: dict[str, Node] = {}
         #: groups, resources and VMs changed since the last snapshot, and a count of additions
         #: and removals (see Registry)
-        self.changes: set[Stamped] = set()
+        self.changes: set[Tracked] = set()
         self.structure = 0
         self.groups: Registry[Group] = Registry(self)
         self.resources: Registry[Resource] = Registry(self)
