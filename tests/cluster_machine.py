@@ -27,8 +27,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from hypothesis import note
+from hypothesis import note as hypothesis_note
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from clusterlab.lab import default_lab_path, load_lab, read_journal, replay
@@ -62,6 +63,12 @@ ACTIVE = (VmState.RUNNING, VmState.STARTING, VmState.SAVING, VmState.STOPPING, V
 
 class InvariantViolation(AssertionError):
     pass
+
+
+def note(text: str) -> None:
+    """Printed with a failing schedule (a console script to replay); nothing when driven by hand."""
+    if currently_in_test_context():
+        hypothesis_note(text)
 
 
 def expected_group_state(states: list[ResourceState]) -> GroupState:

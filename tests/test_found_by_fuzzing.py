@@ -86,3 +86,61 @@ def test_a_forced_partition_stays_forced_while_another_partition_runs_apart() ->
     sh.run("Repair-LabFault -Network; Start-Sleep 60")  # Force Quorum resiliency: the two merge
     checker.check()
     assert c.quorum().members == ("HV01", "HV02", "HV03") and not c.quorum().forced
+
+
+def test_a_vm_failed_over_during_the_regroup_is_not_also_left_unmonitored() -> None:
+    """Invariant: an Unmonitored VM is on an Isolated node (§7.3). HV02 is cut off, then shut down
+    (Stop-Computer drains first). When the others notice, the failed drain fails SQL01 over to HV01
+    — and the isolation planned a moment before still marked it Unmonitored, now on HV01, which is Up."""
+    c, _, checker = session(
+        "Invoke-LabFault -Node HV02 -Isolate",
+        "Stop-Computer HV04 -Force",
+        "Stop-Computer HV02 -Force",
+    )
+    for _ in range(40):
+        c.advance(10)
+        checker.check()
+    sql01 = c.vm("SQL01")
+    assert not sql01.unmonitored and sql01.host != "HV02" and sql01.state is VmState.RUNNING
+
+
+def test_a_vm_paused_while_starting_resumes_starting_not_running() -> None:
+    """Invariant: a running VM's resource is Online. SQL01 fails over to HV01 after a drain went
+    wrong; while it boots, its CSV becomes inaccessible (§7.4: Paused-Critical) and comes back. It
+    resumed as Running under a resource still OnlinePending, then dropped to Off with no event."""
+    c, sh, checker = session(
+        "Stop-Computer HV04 -Force",
+        "Stop-Computer HV02 -Force",
+        "Invoke-LabFault -Node HV03 -StoragePath CSV1",
+        "Invoke-LabFault -Node HV01 -Isolate",
+        "Suspend-ClusterResource CSV2 -Force",
+    )
+    c.advance(19)
+    checker.check()
+    for line in ("Invoke-LabFault -Node HV01 -StoragePath CSV1", "Repair-LabFault -Node HV03"):
+        sh.run(line)
+        checker.check()
+    assert c.vm("SQL01").state is VmState.STARTING
+    for _ in range(40):
+        c.advance(10)
+        checker.check()
+    assert c.vm("SQL01").state is VmState.RUNNING
+
+
+def test_a_vm_taken_offline_during_the_regroup_is_not_left_unmonitored() -> None:
+    """Invariant: an Unmonitored VM is on an Isolated node (§7.3). As above, but TEST01's failed drain
+    move finds no room and takes it offline to wait. It was still marked Unmonitored, so when HV04
+    resumed and TEST01 started there, it ran "Unmonitored" on a node that was Up."""
+    c, sh, checker = session(
+        "Invoke-LabFault -Node HV02 -Isolate",
+        "Stop-Computer HV04 -Force",
+        "Stop-Computer HV02 -Force",
+    )
+    c.advance(21)
+    checker.check()
+    sh.run("Resume-ClusterNode HV04 -Failback NoFailback")
+    checker.check()
+    for _ in range(40):
+        c.advance(10)
+        checker.check()
+    assert not c.vm("TEST01").unmonitored

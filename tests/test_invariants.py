@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from clusterlab.sim import Cluster, VmState
 from tests.cluster_machine import SEED, SPEC, ClusterMachine, InvariantChecker, InvariantViolation
@@ -31,6 +31,9 @@ MACHINE_SETTINGS = settings(
     stateful_step_count=STEPS,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    # No shrinking in CI: a failing schedule is printed as it ran, a console script to replay (each
+    # step's command line is noted), and shrinking one took five minutes. benchmarks/soak.py shrinks.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 
 
