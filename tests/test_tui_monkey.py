@@ -25,7 +25,7 @@ from tests.test_tui import drive
 LEAVING_ACTIONS = {"quit_cockpit", "pick_lab", "quit", "command_palette"}
 SEED = 20261128
 KEYS_PER_BURST = 25
-BURSTS = 6
+BURSTS = 5
 
 
 def binding_keys() -> list[str]:
@@ -69,7 +69,7 @@ def test_a_monkey_at_the_keyboard_and_mouse_breaks_nothing() -> None:
                     key = rnd.choice(TYPING)
                 pressed.append(key)
                 await pilot.press(key)
-                if rnd.random() < 0.08:
+                if rnd.random() < 0.05:
                     x, y = rnd.randrange(120), rnd.randrange(40)
                     pressed.append(f"click@{x},{y}")
                     await pilot.click(offset=(x, y))
