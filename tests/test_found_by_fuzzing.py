@@ -144,3 +144,20 @@ def test_a_vm_taken_offline_during_the_regroup_is_not_left_unmonitored() -> None
         c.advance(10)
         checker.check()
     assert not c.vm("TEST01").unmonitored
+
+
+def test_failback_from_a_node_that_just_lost_power_waits_for_the_failover() -> None:
+    """Invariant: an Online VM resource has its VM running on the role's owner. HV01 is drained (DC01
+    live-migrates to HV02); HV02 loses power; before anyone notices, HV01 is resumed with immediate
+    failback. The failback "moved" DC01 off the dead HV02: Online on HV01 with its VM off, for good.
+    (Found by benchmarks/soak.py after 105 s.)"""
+    c, sh, checker = session("Suspend-ClusterNode HV01 -Drain")
+    c.advance(19)
+    checker.check()
+    for line in ("Invoke-LabFault -Node HV02 -Crash", "Resume-ClusterNode HV01 -Failback Immediate"):
+        sh.run(line)
+        checker.check()
+    for _ in range(60):
+        c.advance(10)
+        checker.check()
+    assert c.vm("DC01").state is VmState.RUNNING and c.vm("DC01").host != "HV02"

@@ -873,6 +873,15 @@ class Roles:
         w = self.w
         source = g.owner
         vm = g.vm
+        owner = w.node_named(source)
+        if vm is not None and owner.is_member and not owner.powered and group_state(g) is not GroupState.OFFLINE:
+            # §5.5: a quick migration saves the VM on its owner first, and a node that lost power saves
+            # nothing: the role stays with it until the others notice (§2.1, 1135) and restart it cold
+            # elsewhere. Found by the reliability state machine (soak): a failback from a node that had
+            # just crashed moved the role's ownership and left it Online with its VM off, for good.
+            if on_saved:
+                on_saved()
+            return
         w.emit("GroupMoved", g.name, group=g.name, source=source, target=target)
         if g.is_core or vm is None:
             g.owner = target
