@@ -121,6 +121,7 @@ def _open_once(args: argparse.Namespace) -> tuple[int, tuple[str, bool] | None]:
         replay,
         resolve_lab,
     )
+    from clusterlab.lab.journal import salvage
     from clusterlab.sim import ClusterError
 
     lab_name: str | None = getattr(args, "lab", None)
@@ -153,6 +154,17 @@ def _open_once(args: argparse.Namespace) -> tuple[int, tuple[str, bool] | None]:
             for problem in journal.problems:
                 print(f"clusterlab: {problem}", file=sys.stderr)
             resumed = replay(journal)
+            if journal.problems:
+                try:
+                    kept = salvage(journal)
+                except OSError as exc:
+                    print(f"clusterlab: cannot repair {resume}: {exc.strerror or exc}", file=sys.stderr)
+                    return 2, None
+                print(
+                    f"clusterlab: going on with the {len(journal.commands)} recovered command(s); "
+                    f"the damaged journal is kept as {kept}",
+                    file=sys.stderr,
+                )
             lab = resumed.lab
             if state is None:
                 unfinished = store.labs[lab.id].unfinished if lab.id in store.labs else None

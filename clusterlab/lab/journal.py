@@ -176,6 +176,29 @@ def read_journal(path: Path) -> Journal:
     return journal
 
 
+def salvage(journal: Journal) -> Path | None:
+    """Before a damaged journal is continued: keep the damaged file aside, untouched, and make the
+    journal the lines that could be read. Appending after a damaged or cut-off line would hide every
+    new command from the next read (it stops at the damage), so the session's new work would be lost.
+    Returns where the damaged file was kept, or None when there was nothing to salvage."""
+    if not journal.problems:
+        return None
+    from .progress import write_atomically
+
+    path = journal.path
+    kept = path.with_name(path.name + ".damaged")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = path.with_name(f"{path.name}.damaged-{n}")
+    kept.write_bytes(path.read_bytes())
+    lines = [json.dumps(journal.header, ensure_ascii=False)]
+    for e in journal.entries:
+        lines.append(json.dumps({"t": e.t, "run": e.run} if e.run is not None else {"t": e.t, "mark": e.mark}))
+    write_atomically(path, "\n".join(lines) + "\n")
+    return kept
+
+
 def _decode(line: bytes) -> Any:
     try:
         return json.loads(line.decode("utf-8"))

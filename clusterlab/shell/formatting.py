@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import wildcard
 from .objects import PSObject, to_text
 
 
@@ -141,13 +142,12 @@ def _wrap(text: str, room: int, indent: int) -> str:
 
 def expand_star(objects: Sequence[Any], props: Sequence[str]) -> list[str]:
     """``*`` and wildcards in a property list expand to the object's property names."""
-    import fnmatch
 
     names: list[str] = []
     sample = next((o for o in objects if isinstance(o, PSObject)), None)
     for p in props:
         if any(ch in p for ch in "*?") and sample is not None:
-            names.extend(k for k in sample.props if fnmatch.fnmatchcase(k.lower(), p.lower()) and k not in names)
+            names.extend(k for k in sample.props if wildcard.fnmatchcase(k.lower(), p.lower()) and k not in names)
         else:
             names.append(p)
     return names

@@ -6,7 +6,6 @@ even internal bugs come back as PowerShell-shaped error records, and the console
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from clusterlab.sim import PROFILES, Cluster, ClusterError
 from clusterlab.sim.profiles import release_index
 
 from . import ast as A
+from . import wildcard
 from .errors import ErrorRecord, ShellError
 from .formatting import default_format
 from .objects import PSObject, flatten, to_text
@@ -853,7 +853,7 @@ def _cmp_scalar(op: str, left: Any, right: Any) -> bool:
     base = op[1:] if (op.startswith(("c", "i")) and op[1:] in _BASE_OPS) else op
     if base in ("like", "notlike"):
         pattern, text = to_text(right), to_text(left)
-        hit = fnmatch.fnmatchcase(text, pattern) if case else fnmatch.fnmatchcase(text.lower(), pattern.lower())
+        hit = wildcard.fnmatchcase(text, pattern) if case else wildcard.fnmatchcase(text.lower(), pattern.lower())
         return hit if base == "like" else not hit
     if base in ("match", "notmatch"):
         try:

@@ -1487,6 +1487,16 @@ class Cluster:
             raise InvalidStateError(f"The clustered role '{g.name}' is already owned by node '{target}'.")
         if g.status == "Moving":
             raise InvalidStateError(f"The clustered role '{g.name}' is already being moved.")
+        owner = self._w.node_named(g.owner)
+        if not g.is_core and owner.is_member and not owner.powered and group_state(g) != GroupState.OFFLINE:
+            # §5.5: a quick migration starts by saving the VM on its owner, and a node that lost power
+            # saves nothing; the role stays with it until the others notice the loss (§2.1, 1135) and
+            # restart it cold elsewhere (§5.5, last point). Found by the reliability state machine:
+            # the move used to change the owner and leave the role "Online" with its VM off, for good.
+            raise InvalidStateError(
+                f"The clustered role '{g.name}' could not be moved: its owner node '{owner.name}' is not responding "
+                "(the cluster fails it over once it notices the node is down)."
+            )
         if g.is_core:
             dest = target or next((n for n in self._w.node_order() if n != g.owner and self._w.nodes[n].can_host), None)
             if dest is None or not self._w.nodes[dest].can_host:

@@ -134,6 +134,13 @@ class Membership:
         for p in w.partitions:
             if not p.forced:
                 continue
+            if len(w.partitions) > 1:
+                # §1.9: votes "return" to a forced cluster by joining it (Force Quorum resiliency merges a
+                # partition that can see it). While another partition runs apart, that one arbitrates the
+                # witness (§1.12 rule 4) and the forced side stays forced. Found by the reliability state
+                # machine: an eviction made the forced side count the other side's witness and both
+                # partitions ran unforced — a split brain.
+                continue
             weights = {n: node.node_weight for n, node in w.nodes.items()}
             total = configured_votes(w.node_order(), weights, w.witness.configured)
             present = sum(weights[m] for m in p.members) + (1 if w.witness.configured and w.witness.healthy else 0)

@@ -86,7 +86,18 @@ class Resiliency:
 
     def isolate(self, plan: dict[str, list[Group]]) -> None:
         w = self.w
-        for name, groups in plan.items():
+        for name, planned in plan.items():
+            # §7.3: only VMs still running there stay Unmonitored. The plan is made before the regroup
+            # acts; meanwhile a drain under way on the node (Stop-Computer drains first) may have failed
+            # its roles over or taken them offline to wait for room. Found by the reliability state machine:
+            # such a VM was restarted elsewhere and also left "Unmonitored", on a node that was Up.
+            groups = [
+                g
+                for g in planned
+                if g.owner == name and g.vm is not None and g.vm.host == name and self._running_role(g)
+            ]
+            if not groups:
+                continue
             n = w.nodes[name]
             self.isolated[name] = list(groups)
             w.emit("NodeIsolated", name, node=name)

@@ -910,6 +910,15 @@ class Roles:
         w = self.w
         source = g.owner
         vm = g.vm
+        owner = w.node_named(source)
+        if vm is not None and owner.is_member and not owner.powered and group_state(g) is not GroupState.OFFLINE:
+            # §5.5: a quick migration saves the VM on its owner first, and a node that lost power saves
+            # nothing: the role stays with it until the others notice (§2.1, 1135) and restart it cold
+            # elsewhere. Found by the reliability state machine (soak): a failback from a node that had
+            # just crashed moved the role's ownership and left it Online with its VM off, for good.
+            if on_saved:
+                on_saved()
+            return
         w.emit("GroupMoved", g.name, group=g.name, source=source, target=target)
         if g.is_core or vm is None:
             g.owner = target
@@ -946,7 +955,8 @@ class Roles:
                 g.claim = True
 
                 def restore_here() -> None:
-                    if g.owner == target and w.node_named(target).can_host and g.status == "Moving":
+                    live = w.node_named(target).can_host and g.intended_online  # offline meanwhile: stays so
+                    if g.owner == target and live and g.status == "Moving":
                         self.bring_online(g, target, from_saved=True)
 
                 w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore_here)
@@ -956,13 +966,20 @@ class Roles:
         def then() -> None:
             if on_saved:
                 on_saved()
-            if g.owner != target or not w.node_named(target).can_host:
+            # An administrator who took the role offline meanwhile (Stop-VM -TurnOff, Stop-ClusterGroup)
+            # has the last word: the move ends with the role offline on the target, and it claims no
+            # memory there — the memory placement reserved may already be in use (§3.1 PersistentState,
+            # §5.5). Found by the reliability state machine: a drained VM turned off mid-move used to
+            # restart on its target on top of the roles that had taken its place.
+            if not g.intended_online and g.status == "Moving":
+                g.status = ""
+            if g.owner != target or not w.node_named(target).can_host or not g.intended_online:
                 return
             cold = offline != "save" or not w.node_named(source).powered or vm.state is VmState.OFF
             g.claim = True
 
             def restore() -> None:
-                if g.owner == target and w.node_named(target).can_host and g.status == "Moving":
+                if g.owner == target and w.node_named(target).can_host and g.status == "Moving" and g.intended_online:
                     self.bring_online(g, target, from_saved=not cold)
 
             w.after(max(P.QUICK_MOVE_S, not_before - w.now), restore)
@@ -1092,6 +1109,11 @@ class Roles:
                 self.w.after(P.GUEST_SHUTDOWN_S, off)
                 return
             self.set_vm(vm, VmState.OFF)
+        # A start scheduled for later (a move's cold start on its target, a priority band not yet
+        # reached) is void now: without a new epoch it would boot the VM of an offline role on memory
+        # it no longer claims (§3.1 PersistentState). Found by the reliability state machine (Stop-VM
+        # while a double drain moved SQL01: it booted anyway and overcommitted its host).
+        g.epoch += 1
         g.claim = False
         self._set_resources(g, ResourceState.OFFLINE)
         self.w.emit("GroupOffline", g.name, group=g.name)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from . import profiles as P
 from .model import ACTIVE_VM_STATES, Csv, Vm, World
-from .snapshots import VmState
+from .snapshots import ResourceState, VmState
 
 DIRECT = "Direct"
 FS_REDIRECTED = "FileSystemRedirected"
@@ -198,8 +198,16 @@ class Storage:
     def _accessible_again(self, csv: Csv) -> None:
         for vm in self.w.vms.values():
             if vm.csv == csv.name and vm.state is VmState.PAUSED_CRITICAL:
-                # a VM that was being saved (taken offline, maintenance) goes on saving
-                self._set_vm(vm, VmState.RUNNING if vm.group.intended_online else VmState.SAVING, None)
+                # a VM that was being saved (taken offline, maintenance) goes on saving, and one that was
+                # still starting goes on starting: its resource is not online yet (§3.1, §7.4). Found by
+                # the reliability state machine: a VM paused mid-start resumed as Running under an
+                # OnlinePending resource, then dropped to Off with no event when the start gave up.
+                starting = any(r.state is ResourceState.ONLINE_PENDING for r in vm.group.resources)
+                if not vm.group.intended_online:
+                    state = VmState.SAVING
+                else:
+                    state = VmState.STARTING if starting else VmState.RUNNING
+                self._set_vm(vm, state, None)
 
     def nodes_changed(self) -> None:
         """After membership changes: a CSV whose coordinator left gets a new one (5157)."""

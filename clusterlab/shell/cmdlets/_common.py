@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from clusterlab.sim import Cluster, ClusterSnapshot, GroupSnapshot, NodeSnapshot, ObjectNotFoundError
 from clusterlab.sim.profiles import OS_VERSION
 
+from .. import wildcard
 from ..objects import PSObject, make
 from ..registry import Invocation, Param
 
@@ -21,7 +21,7 @@ INPUT = Param("InputObject", kind="object", pipeline=True, help="An object from 
 def matches(name: str, patterns: Sequence[str] | None) -> bool:
     if not patterns:
         return True
-    return any(fnmatch.fnmatchcase(name.lower(), p.lower()) for p in patterns)
+    return any(wildcard.fnmatchcase(name.lower(), p.lower()) for p in patterns)
 
 
 def has_wildcard(text: str) -> bool:
@@ -35,7 +35,7 @@ def select(kind: str, names: Iterable[str], patterns: Sequence[str] | None, inv:
         return names
     out: list[str] = []
     for p in patterns:
-        hit = [n for n in names if fnmatch.fnmatchcase(n.lower(), p.lower())]
+        hit = [n for n in names if wildcard.fnmatchcase(n.lower(), p.lower())]
         if not hit and not has_wildcard(p):
             close = [n for n in names if n.lower().startswith(p.lower()[:3])]
             raise ObjectNotFoundError(kind, p, close[0] if len(close) == 1 else None)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable
 from typing import Any
 
+from .. import wildcard
 from ..formatting import Column, columns_from, expand_star, format_list, format_table, view_for
 from ..objects import PSObject, flatten, make, to_text
 from ..registry import REGISTRY, Cmdlet, Invocation, Param, cmdlet
@@ -38,6 +38,14 @@ OPS = (
 def _items(inv: Invocation) -> list[Any]:
     """The objects a utility cmdlet works on: its pipeline input, or -InputObject."""
     return inv.input if not inv.has("InputObject") else flatten([inv.get("InputObject")])
+
+
+def _to_format(inv: Invocation) -> list[Any]:
+    """What Format-Table / Format-List format: output that is already formatted stays the text it is.
+    (Formatting it again as an object quoted and escaped it: ``| fl | fl | …`` doubled its size at each
+    stage, and fifty stages took all the memory there was. PowerShell refuses to re-format format
+    data; passing the text on is the friendlier half of that.)"""
+    return [o.text if isinstance(o, FormattedText) else o for o in _items(inv)]
 
 
 def _evaluate(expr: Any, obj: Any) -> Any:
@@ -254,7 +262,7 @@ def _format_props(inv: Invocation, items: list[Any]) -> list[str | Column] | Non
         if isinstance(p, dict):
             cols.extend(columns_from([p], _evaluate))
         elif any(ch in to_text(p) for ch in "*?"):
-            cols.extend(n for n in names if fnmatch.fnmatchcase(n.lower(), to_text(p).lower()) and n not in cols)
+            cols.extend(n for n in names if wildcard.fnmatchcase(n.lower(), to_text(p).lower()) and n not in cols)
         else:
             cols.append(to_text(p))
     return cols
@@ -275,7 +283,7 @@ def _format_props(inv: Invocation, items: list[Any]) -> list[str | Column] | Non
     process=False,
 )
 def format_table_cmd(inv: Invocation) -> Iterable[Any]:
-    items = _items(inv)
+    items = _to_format(inv)
     if not items:
         return []
     cols = _format_props(inv, items)
@@ -300,7 +308,7 @@ def format_table_cmd(inv: Invocation) -> Iterable[Any]:
     process=False,
 )
 def format_list_cmd(inv: Invocation) -> Iterable[Any]:
-    items = _items(inv)
+    items = _to_format(inv)
     if not items:
         return []
     cols = _format_props(inv, items)
@@ -393,13 +401,13 @@ def get_command(inv: Invocation) -> Iterable[Any]:
     out = []
     for c in REGISTRY.all():
         verb, _, noun = c.name.partition("-")
-        if names and not any(fnmatch.fnmatchcase(c.name.lower(), n) for n in names):
+        if names and not any(wildcard.fnmatchcase(c.name.lower(), n) for n in names):
             continue
-        if modules and not any(fnmatch.fnmatchcase(c.module.lower(), m) for m in modules):
+        if modules and not any(wildcard.fnmatchcase(c.module.lower(), m) for m in modules):
             continue
-        if nouns and not any(fnmatch.fnmatchcase(noun.lower(), n) for n in nouns):
+        if nouns and not any(wildcard.fnmatchcase(noun.lower(), n) for n in nouns):
             continue
-        if verbs and not any(fnmatch.fnmatchcase(verb.lower(), v) for v in verbs):
+        if verbs and not any(wildcard.fnmatchcase(verb.lower(), v) for v in verbs):
             continue
         if c.min_os and not inv.ctx.shell._os_at_least(c.min_os):
             continue
