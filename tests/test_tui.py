@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import math
 import re
 import subprocess
 import sys
@@ -86,7 +87,7 @@ def test_starts_on_default_lab_with_four_nodes_up_and_quorum_badge() -> None:
         for name in ("HV01", "HV02", "HV03", "HV04"):
             assert cell(table, name, 1) == "Up"
             assert cell(table, name, 2) == "1/1"
-        assert cell(table, "HV01", 3) == "52/128 GB"
+        assert cell(table, "HV01", 3) == "██░░░ 52/128 GB"
         badge = app.query_one(QuorumBadge)
         assert badge.text == "Quorum Up 5/5 votes (need 3) · FSW Online"
         assert badge.has_class("-good")
@@ -265,18 +266,35 @@ def test_tick_time_does_not_drift() -> None:
 def test_speed_keys_step_through_the_speeds() -> None:
     async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
         seen = [app.speed]
-        for _ in range(4):
+        for _ in range(5):
             await pilot.press("plus")
             seen.append(app.speed)
-        assert seen == [1.0, 10.0, 60.0, 600.0, 600.0]
-        assert "600×" in app.query_one(ClusterHeader).text
+        assert seen == [1.0, 10.0, 60.0, 600.0, math.inf, math.inf]
+        assert "max" in app.query_one(ClusterHeader).text
         await pilot.press("minus")
-        assert app.speed == 60.0
-        await pilot.press("minus", "minus", "minus")
+        assert app.speed == 600.0
+        await pilot.press("minus", "minus", "minus", "minus")
         assert app.speed == 1.0
 
     drive(scenario)
-    assert SPEEDS == (1.0, 10.0, 60.0, 600.0)
+    assert SPEEDS[-1] == math.inf and SPEEDS[:-1] == (1.0, 10.0, 60.0, 600.0)
+
+
+def test_max_speed_runs_events_in_bounded_slices_and_jumps_an_idle_cluster() -> None:
+    async def scenario(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        app._set_speed(math.inf)
+        app._advance()  # nothing scheduled: the clock jumps an hour
+        assert app.cluster.now == 3600.0
+        await pilot.press("down", "c")  # HV02 loses power: detection, failover, restarts follow
+        start = app.cluster.now
+        for _ in range(20):
+            app._advance()
+        await pilot.pause()
+        assert app.cluster.now > start
+        assert app.snapshot.node("HV02").state.value in ("Down", "Isolated")
+        assert error_notifications(app) == []
+
+    drive(scenario)
 
 
 def test_next_event_key_jumps_to_the_detection() -> None:

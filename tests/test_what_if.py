@@ -64,3 +64,34 @@ def test_a_prediction_says_why() -> None:
     (node, witness) = c.what_if()
     assert node.voter == "HV01" and not node.survives and "not a majority" in node.why
     assert witness.voter == "witness" and not witness.survives and "static quorum: 1 of 3" in witness.why
+
+
+SPLIT_CASES: list[tuple[str, dict[str, object], Setup]] = [
+    ("4 nodes + FSW", {"nodes": 4, "witness": "FileShare"}, nothing),
+    ("4 nodes, no witness (tie-breaker)", {"nodes": 4}, nothing),
+    ("5 nodes, no witness", {"nodes": 5}, nothing),
+    ("4 nodes + disk witness, one down", {"nodes": 4, "witness": "Disk"}, crash("HV04")),
+    ("static quorum, 4 nodes + cloud witness", {"nodes": 4, "witness": "Cloud", "dynamic": False}, nothing),
+]
+
+
+@pytest.mark.parametrize(("label", "kw", "setup"), SPLIT_CASES, ids=[c[0] for c in SPLIT_CASES])
+def test_the_prediction_for_every_split_matches_partitioning_the_cluster(
+    label: str, kw: dict[str, object], setup: Setup
+) -> None:
+    """Every way of cutting the members in two (Invoke-LabFault -Partition): the side the
+    prediction names is the one still running after the regroup, or none is."""
+    predictions = make(kw, setup).what_if_splits()
+    members = len(make(kw, setup).quorum().members)
+    assert len(predictions) == 2 ** (members - 1) - 1, label  # every split in two, once
+    for p in predictions:
+        c = make(kw, setup)
+        c.partition_networks([p.sides[0]])
+        c.advance(120)
+        running = {tuple(m) for m in [c.quorum().members] if c.quorum().state == "Up"}
+        if p.race:
+            assert len(running) == 1, f"{label}: {p}"  # one side wins the witness, whichever
+        elif p.survivor is None:
+            assert not running, f"{label}: {p}"
+        else:
+            assert running == {tuple(p.survivor)}, f"{label}: {p}"

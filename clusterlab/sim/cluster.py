@@ -42,6 +42,7 @@ from .snapshots import (
     ResourceSnapshot,
     ResourceState,
     ServerSnapshot,
+    SplitWhatIf,
     VmSnapshot,
     VmState,
     VmStateChange,
@@ -2479,6 +2480,62 @@ class Cluster:
                 why = f"static quorum: {node_votes} of {total} configured votes remain"
             out.append(WhatIf("witness", survives, node_votes, total, why))
         return tuple(out)
+
+    def what_if_splits(self, limit: int = 8) -> tuple[SplitWhatIf, ...]:
+        """For the partitions a learner can make — every split of the members in two for up to
+        ``limit`` members; beyond that the split by site and the split in halves — which side
+        keeps quorum (the regroup's own rules, as ``what_if``)."""
+        w = self._w
+        p = w.primary()
+        if p is None or p.forced or len(p.members) < 2:
+            return ()
+        members = [m for m in p.members if w.nodes[m].live]
+        if len(members) < 2:
+            return ()
+        if len(members) <= limit:
+            first, rest = members[0], members[1:]
+            splits = []
+            for mask in range(2 ** len(rest)):
+                a = [first] + [n for i, n in enumerate(rest) if mask >> i & 1]
+                if len(a) < len(members):
+                    splits.append(a)
+        else:
+            sites = sorted({site for m in members if (site := w.nodes[m].site)})
+            splits = [[m for m in members if w.nodes[m].site == s] for s in sites] if len(sites) > 1 else []
+            splits.append(members[: len(members) // 2])
+        out = []
+        seen: set[tuple[str, ...]] = set()
+        for a in splits:
+            b = [m for m in members if m not in a]
+            key = tuple(sorted(a))
+            if not a or not b or key in seen:
+                continue
+            seen.add(key)
+            sides = w.components(a) + w.components(b)
+            out.append(self._judge_split(sides))
+        return tuple(out)
+
+    def _judge_split(self, sides: list[list[str]]) -> SplitWhatIf:
+        w = self._w
+        able = [
+            i
+            for i, side in enumerate(sides)
+            if w.witness.configured and w.witness.healthy and any(w.reaches_witness(x) for x in side)
+        ]
+        witness_side = self._predicted_witness_side(sides, "")
+        verdicts = judge_sides(sides, w.votes, witness_side)
+        total = w.votes.total()
+        frozen = tuple(tuple(s) for s in sides)
+        winners = [v for v in verdicts if v.has_quorum]
+        if witness_side is None and len(able) > 1:
+            return SplitWhatIf(frozen, None, True, "both sides reach the witness: the first to arbitrate wins")
+        if winners:
+            v = winners[0]
+            with_witness = " with the witness" if v.holds_witness else ""
+            why = f"{', '.join(v.members)} keep {v.votes} of {total} votes{with_witness}"
+            return SplitWhatIf(frozen, v.members, False, why)
+        best = max(verdicts, key=lambda v: v.votes)
+        return SplitWhatIf(frozen, None, False, f"no side has a majority (at best {best.votes} of {total} votes)")
 
     def _predicted_witness_side(self, sides: list[list[str]], failed: str) -> int | None:
         w = self._w

@@ -331,6 +331,17 @@ class WhatIf:
 
 
 @dataclass(frozen=True, slots=True)
+class SplitWhatIf:
+    """Quorum what-if for a partition a learner can make (``Invoke-LabFault -Partition``): which
+    side, if any, keeps quorum when the cluster networks split into ``sides`` (§1.12)."""
+
+    sides: tuple[tuple[str, ...], ...]
+    survivor: tuple[str, ...] | None  # the side that keeps quorum; None: no side does, or a race
+    race: bool  # both sides can reach the witness and neither owns the Cluster Group: no sure answer
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class CauNodeResult:
     """One node of an Updating Run (§8.1, §8.6 NodeResults / NodeStatusNotifications)."""
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -158,7 +160,13 @@ from clusterlab.tui.widgets import (
 )
 
 #: Simulation speeds the + and - keys step through (simulated seconds per real second).
-SPEEDS: tuple[float, ...] = (1.0, 10.0, 60.0, 600.0)
+#: The last is "as fast as possible" (shown "max"): each tick runs events for MAX_SLICE_S of real time.
+MAX_SPEED = math.inf
+SPEEDS: tuple[float, ...] = (1.0, 10.0, 60.0, 600.0, MAX_SPEED)
+#: At max speed: real seconds of simulation per tick (keys stay responsive between slices), and
+#: how far simulated time jumps when nothing is scheduled sooner (an idle cluster still moves on).
+MAX_SLICE_S = 0.05
+MAX_IDLE_JUMP_S = 3600.0
 #: Real seconds between ticks; each tick advances ``speed × TICK_S`` simulated seconds.
 TICK_S = 0.1
 #: ``n`` steps through scheduled simulation events until one shows up in the log, within these bounds.
@@ -460,7 +468,7 @@ class ClusterLabApp(App[LabChoice | None]):
             key_display="+",
             id="clock.faster",
             group=_SPEED,
-            tooltip="Speed up simulated time (1×, 10×, 60×, 600×)",
+            tooltip="Speed up simulated time (1×, 10×, 60×, 600×, max: as fast as possible)",
         ),
         Binding(
             "minus",
@@ -469,7 +477,7 @@ class ClusterLabApp(App[LabChoice | None]):
             key_display="-",
             id="clock.slower",
             group=_SPEED,
-            tooltip="Slow down simulated time (600×, 60×, 10×, 1×)",
+            tooltip="Slow down simulated time (max, 600×, 60×, 10×, 1×)",
         ),
         Binding(
             "n",
@@ -777,7 +785,10 @@ class ClusterLabApp(App[LabChoice | None]):
         """One timer tick: advance simulated time by ``speed × TICK_S`` and publish one snapshot."""
         try:
             # rounded so that 0.1 s steps do not drift (6.9999999 s would show as 09:00:07 and T+00:00:06)
-            self.cluster.run_until(round(self.cluster.now + self.speed * TICK_S, 6))
+            if math.isinf(self.speed):
+                self._advance_max()
+            else:
+                self.cluster.run_until(round(self.cluster.now + self.speed * TICK_S, 6))
             self.publish()
         except Exception as exc:  # a tick must never take the app down
             self._set_running(False)
@@ -787,6 +798,20 @@ class ClusterLabApp(App[LabChoice | None]):
                 severity="error",
                 timeout=10,
             )
+
+    def _advance_max(self) -> None:
+        """As fast as possible, in bounded slices: event after event until MAX_SLICE_S of real time
+        has gone, or jump MAX_IDLE_JUMP_S when nothing is scheduled that soon."""
+        c = self.cluster
+        until = time.perf_counter() + MAX_SLICE_S
+        while True:
+            nxt = c.next_event_time()
+            if nxt is None or nxt - c.now > MAX_IDLE_JUMP_S:
+                c.run_until(c.now + MAX_IDLE_JUMP_S)
+                return
+            c.run_until(nxt)
+            if time.perf_counter() >= until:
+                return
 
     def advance_sim(self, seconds: float) -> None:
         """Advance simulated time now (tests, scripts) and publish, whether or not the clock runs."""
@@ -901,7 +926,9 @@ class ClusterLabApp(App[LabChoice | None]):
             self._sync_networks(snap)
             tabs.set_count("cau", 1 if run is not None and run.status == "Running" else 0)
             self._show_details()
-            self.query_one("#summary", LinesView).show(cluster_summary(snap, self.cluster.what_if()))
+            self.query_one("#summary", LinesView).show(
+                cluster_summary(snap, self.cluster.what_if(), self.cluster.what_if_splits())
+            )
             if new_events:
                 self._write_log(self._event_entry(e) for e in new_events)
         self._sync_keys()

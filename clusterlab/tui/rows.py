@@ -23,6 +23,7 @@ from clusterlab.sim import (
     NodeSnapshot,
     NodeState,
     QuorumSnapshot,
+    SplitWhatIf,
     VmSnapshot,
     VmState,
     WhatIf,
@@ -143,6 +144,18 @@ def node_state_cell(n: NodeSnapshot) -> Cell:
     return Cell(state, _NODE_STATE_TONE.get(state, Tone.NORMAL))
 
 
+#: Cells of a node's memory bar.
+MEMORY_BAR_CELLS = 5
+
+
+def memory_bar(used: float, total: float, cells: int = MEMORY_BAR_CELLS) -> str:
+    """``██░░░``: memory in use, one cell per fifth of the node's memory (rounded up from any use)."""
+    if total <= 0:
+        return "░" * cells
+    full = min(cells, max(0 if used <= 0 else 1, round(used / total * cells)))
+    return "█" * full + "░" * (cells - full)
+
+
 def node_row(n: NodeSnapshot, cluster_os: str = "") -> Row:
     """A node's cells; its release follows its name when it differs from the cluster's (§9.1 mixed-OS mode)."""
     votes_tone = Tone.NORMAL if n.dynamic_weight else Tone.MUTED
@@ -155,7 +168,7 @@ def node_row(n: NodeSnapshot, cluster_os: str = "") -> Row:
         Cell(name, Tone.STRONG),
         node_state_cell(n),
         Cell(f"{n.node_weight}/{n.dynamic_weight}", votes_tone),
-        Cell(f"{_gb(used)}/{_gb(n.memory_total_gb)} GB", mem_tone),
+        Cell(f"{memory_bar(used, n.memory_total_gb)} {_gb(used)}/{_gb(n.memory_total_gb)} GB", mem_tone),
         Cell(str(n.roles), Tone.NORMAL if n.roles else Tone.MUTED),
         Cell(", ".join(n.csvs_coordinated) or "-", Tone.NORMAL if n.csvs_coordinated else Tone.MUTED),
         Cell(n.clussvc, _SERVICE_TONE.get(n.clussvc, Tone.NORMAL)),
@@ -355,7 +368,8 @@ def migration_rows(
 
 
 def speed_text(speed: float) -> str:
-    return f"{speed:g}×"
+    """``60×``; ``max`` for as fast as possible."""
+    return "max" if speed == float("inf") else f"{speed:g}×"
 
 
 def identity_text(snap: ClusterSnapshot) -> str:
@@ -515,7 +529,37 @@ def what_if_lines(predictions: Sequence[WhatIf]) -> list[Cell]:
     return lines
 
 
-def cluster_summary(snap: ClusterSnapshot, what_if: Sequence[WhatIf] = ()) -> list[Cell]:
+#: Splits the quorum panel lists (the most even first); the rest are counted.
+SPLITS_SHOWN = 3
+
+
+def split_lines(splits: Sequence[SplitWhatIf]) -> list[Cell]:
+    """``if the networks split:`` then ``HV01 HV02 | HV03 HV04 → HV01 HV02`` for the most even
+    splits (the 50/50 ones are where witnesses and tie-breakers matter), and how the rest end."""
+    if not splits:
+        return []
+    ordered = sorted(splits, key=lambda s: (-min(len(side) for side in s.sides), s.sides))
+    lines = [Cell("  if the networks split (✔ keeps quorum):", Tone.NORMAL)]
+    for s in ordered[:SPLITS_SHOWN]:
+        marked = [" ".join(side) + (" ✔" if s.survivor is not None and side == s.survivor else "") for side in s.sides]
+        cut = " | ".join(marked)
+        if s.race:
+            lines.append(Cell(f"    {cut}: a race for the witness", Tone.WARN))
+        elif s.survivor is None:
+            lines.append(Cell(f"    {cut}: neither", Tone.BAD))
+        else:
+            lines.append(Cell(f"    {cut}", Tone.GOOD))
+    rest = ordered[SPLITS_SHOWN:]
+    if rest:
+        down = sum(1 for s in rest if s.survivor is None and not s.race)
+        tail = f", {down} with neither" if down else ", each with a ✔"
+        lines.append(Cell(f"    {len(rest)} more splits{tail}", Tone.BAD if down else Tone.MUTED))
+    return lines
+
+
+def cluster_summary(
+    snap: ClusterSnapshot, what_if: Sequence[WhatIf] = (), splits: Sequence[SplitWhatIf] = ()
+) -> list[Cell]:
     """Quorum (with the what-if for the next failure), witness, networks and CSVs: the parts of the
     cluster that are not nodes or roles."""
     q = snap.quorum
@@ -538,6 +582,7 @@ def cluster_summary(snap: ClusterSnapshot, what_if: Sequence[WhatIf] = ()) -> li
         lines.append(Cell("  no witness", Tone.MUTED))
     lines.append(Cell("  members: " + (", ".join(q.members) or "none"), Tone.NORMAL if q.members else Tone.BAD))
     lines.extend(what_if_lines(what_if))
+    lines.extend(split_lines(splits))
     lines.append(Cell("Networks", Tone.STRONG))
     width = max((len(n.name) for n in snap.networks), default=0)
     state_width = max((len(n.state) for n in snap.networks), default=0)
