@@ -342,8 +342,9 @@ def figures_markdown(fig: dict[str, Any], machine: dict[str, Any], repeat: int) 
     return "\n".join(lines)
 
 
-def write_figures(doc: Path, text: str) -> None:
-    begin, end = "<!-- figures -->", "<!-- /figures -->"
+def replace_section(doc: Path, name: str, text: str) -> None:
+    """Put ``text`` between the page's ``<!-- name -->`` and ``<!-- /name -->`` markers."""
+    begin, end = f"<!-- {name} -->", f"<!-- /{name} -->"
     page = doc.read_text(encoding="utf-8")
     if begin not in page or end not in page:
         raise SystemExit(f"{doc}: no {begin} … {end} section to replace")
@@ -376,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report(fig, args.quick))
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     if args.write and not args.quick:
-        write_figures(args.write, figures_markdown(fig, machine, args.repeat))
+        replace_section(args.write, "figures", figures_markdown(fig, machine, args.repeat))
     if args.json:
         doc = {
             "quick": args.quick,

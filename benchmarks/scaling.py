@@ -21,9 +21,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import run_child  # noqa: E402  (the benchmarks folder is not a package)
-
-BEGIN, END = "<!-- scaling -->", "<!-- /scaling -->"
+from run import replace_section, run_child  # noqa: E402  (the benchmarks folder is not a package)
 
 
 def measure(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
@@ -117,12 +115,7 @@ def svg(rows: list[dict[str, Any]]) -> str:
 
 
 def write(doc: Path, rows: list[dict[str, Any]]) -> None:
-    text = doc.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise SystemExit(f"{doc}: no {BEGIN} … {END} section to replace")
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    doc.write_text(f"{head}{BEGIN}\n{table(rows)}\n{END}{tail}", encoding="utf-8")
+    replace_section(doc, "scaling", table(rows))
     (doc.parent / "performance-scaling.svg").write_text(svg(rows), encoding="utf-8")
 
 

@@ -93,10 +93,7 @@ class SnapshotTable(DataTable[Text]):
                 self.add_row(*(cell_text(c, styles) for c in row), key=key)
                 updates += len(row)
             elif restyle or old != row:
-                for col, new, prev in zip(self._column_keys, row, old, strict=True):
-                    if restyle or new != prev:
-                        self._set_cell(key, col, cell_text(new, styles))
-                        updates += 1
+                updates += self._update_row(key, row, old, styles, restyle)
             self._shown[key] = row
         self.last_sync_updates = updates
         if updates:
@@ -122,15 +119,21 @@ class SnapshotTable(DataTable[Text]):
         for key, row in rows:
             old = self._shown[key]
             if old != row:
-                for col, new, prev in zip(self._column_keys, row, old, strict=True):
-                    if new != prev:
-                        self._set_cell(key, col, cell_text(new, styles))
-                        updates += 1
+                updates += self._update_row(key, row, old, styles)
                 self._shown[key] = row
         self.last_sync_updates = updates
         if updates:
             self._settle_widths()
         return True
+
+    def _update_row(self, key: str, row: Row, old: Row, styles: dict[Tone, Style], restyle: bool = False) -> int:
+        """Rewrite the cells of ``key`` that differ from ``old`` (every cell with ``restyle``)."""
+        updates = 0
+        for col, new, prev in zip(self._column_keys, row, old, strict=True):
+            if restyle or new != prev:
+                self._set_cell(key, col, cell_text(new, styles))
+                updates += 1
+        return updates
 
     def _set_cell(self, key: str, col: str, text: Text) -> None:
         """Update one cell and fit its column. In a big table the column only widens: a narrower
