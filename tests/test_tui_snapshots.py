@@ -210,3 +210,25 @@ async def _timeline(pilot: Pilot[Any]) -> None:
 
 def test_timeline_120x40(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(paused=True), terminal_size=(120, 40), run_before=_timeline)
+
+
+async def _quiz_answered(pilot: Pilot[Any]) -> None:
+    """The 74-409 quorum walkthrough in the Lab pane: a wrong then the right answer to its quiz."""
+    app = pilot.app
+    assert isinstance(app, ClusterLabApp)
+    await pilot.pause()
+    await pilot.press("2", "4")
+    await pilot.pause()
+    app.clear_notifications()
+    await pilot.pause()
+
+
+def test_walkthrough_lab_pane_120x40(snap_compare: SnapCompare) -> None:
+    from clusterlab.lab import load_lab, resolve_lab
+
+    app = make_app(load_lab(resolve_lab("74409-quorum")), paused=True, walkthrough=True)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_quiz_answered)
+
+
+def test_help_120x40(snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(paused=True), terminal_size=(120, 40), press=["f1"])
