@@ -181,6 +181,10 @@ def _open_once(args: argparse.Namespace) -> tuple[int, tuple[str, bool] | None]:
         return 2, None
     journal_path: Path | None = None
     if not getattr(args, "no_journal", False):
+        taken = _taken_journal(getattr(args, "journal", None)) if resume is None else None
+        if taken:
+            print(taken, file=sys.stderr)
+            return 2, None
         journal_path = resume or getattr(args, "journal", None) or default_journal_path(lab.id)
     graded = any(type(s).__name__ in ("Task", "Quiz") for s in lab.steps)
     if graded and resumed is None and journal_path is not None:
@@ -287,6 +291,23 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _taken_journal(path: Path | None) -> str | None:
+    """A new session must not append to another session's journal: its times would start again
+    at 0 and every later read would stop there, dropping what came after (no lost work)."""
+    if path is None:
+        return None
+    try:
+        taken = path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return None  # (the writer reports what is wrong with the path)
+    if not taken:
+        return None
+    return (
+        f"clusterlab: {path} already holds a recorded session; `clusterlab open --resume {path}` "
+        "continues it, or name a new file with --journal"
+    )
+
+
 def _shell(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
@@ -313,6 +334,9 @@ def _shell(args: argparse.Namespace) -> int:
     if args.script is None and not args.no_journal:
         from clusterlab.lab import JournalError, JournalWriter, default_journal_path, header_for
 
+        if problem := _taken_journal(args.journal):
+            print(problem, file=sys.stderr)
+            return 2
         path = args.journal or default_journal_path(lab.id)
         try:
             writer = JournalWriter(path, header_for(lab, seed=spec.seed, interactive=False))

@@ -146,3 +146,16 @@ def test_a_failed_progress_save_leaves_the_old_file_whole(tmp_path: Path, monkey
     assert (tmp_path / "progress.json").read_bytes() == before, "the old progress is intact"
     assert not list(tmp_path.glob(".progress.json.*")), "and no temporary file is left behind"
     assert ProgressStore(tmp_path / "progress.json").labs["drain-basics"].status() != "in progress 3/7 steps"
+
+
+@pytest.mark.parametrize("command", ["shell", "open"])
+def test_a_new_session_never_appends_to_another_sessions_journal(tmp_path: Path, command: str) -> None:
+    """Its times would start again at 0 and every later read would stop there, dropping them."""
+    path = tmp_path / "earlier.jsonl"
+    before = journal_text(HEADER, *COMMANDS) + "\n"
+    path.write_text(before, encoding="utf-8")
+    done = clusterlab(command, "--journal", str(path), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "already holds a recorded session" in done.stderr and "--resume" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert path.read_text(encoding="utf-8") == before  # untouched
