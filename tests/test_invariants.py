@@ -21,7 +21,15 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from clusterlab.sim import Cluster, VmState
-from tests.cluster_machine import SEED, SPEC, ClusterMachine, InvariantChecker, InvariantViolation
+from tests.cluster_machine import (
+    MIGRATION_BOUND_S,
+    PENDING_BOUND_S,
+    SEED,
+    SPEC,
+    ClusterMachine,
+    InvariantChecker,
+    InvariantViolation,
+)
 
 SCHEDULES_PER_CLASS = 100
 STEPS = 50
@@ -134,3 +142,34 @@ def test_a_vm_left_unmonitored_past_its_resiliency_period_is_caught() -> None:
     with pytest.raises(InvariantViolation, match="past its resiliency period"):
         checker.check()
     assert c.vm("SQL01").state is not VmState.OFF
+
+
+def test_a_resource_left_pending_with_nothing_happening_is_caught() -> None:
+    c, checker = checked_cluster()
+    from clusterlab.sim import ResourceState
+
+    name = next(r.name for r in c._w.resources.values() if r.group.is_core and r.state is ResourceState.ONLINE)
+    c._w.resources[name].state = ResourceState.ONLINE_PENDING  # no timer will ever bring it online
+    checker.check()  # pending for now: allowed
+    c.advance(PENDING_BOUND_S + 60)
+    with pytest.raises(InvariantViolation, match="with no event"):
+        checker.check()
+
+
+def test_a_migration_running_without_a_live_destination_is_caught() -> None:
+    c, checker = checked_cluster()
+    c.live_migrate("SQL01", "HV03")
+    c.advance(3)
+    checker.check()
+    c._roles.migrations.open[0].target = "HV99"  # its destination is gone, and it keeps running
+    with pytest.raises(InvariantViolation, match="runs without a live source/destination"):
+        checker.check()
+
+
+def test_a_migration_stuck_for_hours_is_caught() -> None:
+    c, checker = checked_cluster()
+    c.live_migrate("SQL01", "HV03")
+    c.advance(3)
+    c._roles.migrations.open[0].requested = c.now - MIGRATION_BOUND_S - 1  # as if it never got anywhere
+    with pytest.raises(InvariantViolation, match="is still"):
+        checker.check()
