@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,10 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         "play",
         help="play a lab headless and print its transcript",
         description="Plays every step of a lab as fast as the CPU allows and prints a transcript: simulated times, "
-        "command output, cluster events, PASS/FAIL per expectation. Exit status: 0 ok, 1 a check failed "
-        "(with --check), 2 invalid lab.",
+        "command output, cluster events, PASS/FAIL per expectation. Several labs (or --all) play one after "
+        "another in one process, with a summary at the end. Exit status: 0 ok, 1 a check failed "
+        "(with --check), 2 invalid lab (then nothing runs).",
     )
-    pl.add_argument("lab", help="lab file or shipped lab id")
+    pl.add_argument("lab", nargs="*", metavar="LAB", help="lab file or shipped lab id; several play in turn")
+    pl.add_argument("--all", action="store_true", help="play every shipped lab")
     pl.add_argument("--check", action="store_true", help="exit 1 unless every expectation, task and quiz holds")
     pl.add_argument("--seed", type=int, help="override the lab's random seed")
     pl.add_argument("--json", action="store_true", help="write the transcript as JSON lines")
@@ -355,7 +358,8 @@ def _shell(args: argparse.Namespace) -> int:
 
 
 def _play(args: argparse.Namespace) -> int:
-    from clusterlab.lab import LabError, load_lab, resolve_lab
+    from clusterlab.lab import Lab, LabError, load_lab, resolve_lab
+    from clusterlab.lab.loader import shipped_lab_ids
     from clusterlab.lab.player import Player
     from clusterlab.lab.steps import parse_duration
     from clusterlab.sim import ClusterError
@@ -368,20 +372,46 @@ def _play(args: argparse.Namespace) -> int:
                 f"clusterlab play: --until {args.until!r} is not a duration (e.g. 30m, 2h, 01:30:00)", file=sys.stderr
             )
             return 2
-    try:
-        lab = load_lab(resolve_lab(args.lab))
-        player = Player(lab, seed=args.seed, until=until, json_lines=args.json, emit=print)
-    except LabError as exc:
-        print(str(exc), file=sys.stderr)
+    names: list[str] = list(args.lab) + (shipped_lab_ids() if args.all else [])
+    if not names:
+        print("clusterlab play: name a lab (a file or a shipped lab id), or --all", file=sys.stderr)
         return 2
-    except ClusterError as exc:
-        print(f"{args.lab}: {exc.message}", file=sys.stderr)
-        return 2
-    result = player.play()
-    sys.stdout.flush()
-    if args.check and not result.ok:
+    # Every lab is loaded before any plays: an invalid one stops the run before it starts.
+    players: list[tuple[Lab, Player]] = []
+    for name in names:
+        try:
+            lab = load_lab(resolve_lab(name))
+            players.append((lab, Player(lab, seed=args.seed, until=until, json_lines=args.json, emit=print)))
+        except LabError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+        except ClusterError as exc:
+            print(f"{name}: {exc.message}", file=sys.stderr)
+            return 2
+    failed: list[str] = []
+    for i, (lab, player) in enumerate(players):
+        if len(players) > 1 and not args.json:
+            print(f"{'' if i == 0 else chr(10)}### {lab.id} ({i + 1}/{len(players)})")
+        result = player.play()
+        if not result.ok:
+            failed.append(lab.id)
+        sys.stdout.flush()
+    if len(players) > 1:
+        _play_summary(len(players), failed, as_json=args.json)
+    if args.check and failed:
         return 1
     return 0
+
+
+def _play_summary(count: int, failed: list[str], *, as_json: bool) -> None:
+    if as_json:
+        import json
+
+        print(json.dumps({"failed": failed, "labs": count, "passed": count - len(failed), "type": "labs"}))
+    else:
+        line = f"=== {count} labs: {count - len(failed)} passed, {len(failed)} failed"
+        print(line + (f" ({', '.join(failed)})" if failed else ""))
+    sys.stdout.flush()
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -400,6 +430,17 @@ def _schema() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`clusterlab play LAB | head`): stop quietly, as other tools do.
+        # Python would complain again when it flushes stdout at exit, so point it at /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a tool killed by the broken pipe
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "shell":
         return _shell(args)

@@ -61,3 +61,50 @@ def test_invalid_lab_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     bad.write_text("format: 1\ncluster: {nodes: [HV01], vms: [{name: X, owner: HV9}]}\n")
     assert main(["play", str(bad)]) == 2
     assert "HV9" in capsys.readouterr().err
+
+
+def test_several_labs_play_in_one_run_with_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(
+        "format: 1\ncluster:\n  nodes: [HV01, HV02, HV03]\n  vms: [{name: DC01, owner: HV01}]\nsteps:\n"
+        "  - expect: {role: DC01, owner: HV02}\n"
+    )
+    good = str(ROOT / "tests" / "scenarios" / "quorum-force-start.yaml")
+    assert main(["play", "--check", good, "default"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("### quorum-force-start (1/2)\n") and "\n### default (2/2)\n" in out
+    assert out.endswith("=== 2 labs: 2 passed, 0 failed\n")
+    assert main(["play", "--check", good, str(wrong)]) == 1
+    assert capsys.readouterr().out.endswith("=== 2 labs: 1 passed, 1 failed (wrong)\n")
+    assert main(["play", "--json", good, "default"]) == 0
+    assert capsys.readouterr().out.endswith('{"failed": [], "labs": 2, "passed": 2, "type": "labs"}\n')
+
+
+def test_all_plays_every_shipped_lab(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["play", "--check", "--all"]) == 0
+    assert capsys.readouterr().out.endswith(f"=== {len(SHIPPED)} labs: {len(SHIPPED)} passed, 0 failed\n")
+
+
+def test_an_invalid_lab_among_several_stops_the_run_before_it_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\ncluster: {nodes: [HV01], vms: [{name: X, owner: HV9}]}\n")
+    assert main(["play", "default", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "HV9" in captured.err
+    assert main(["play"]) == 2
+    assert "name a lab" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_ends_play_quietly() -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("clusterlab")
+    proc = subprocess.Popen([str(exe), "play", "--all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()  # like `| head -1`
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141 and "Traceback" not in err and err == ""

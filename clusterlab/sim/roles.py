@@ -754,7 +754,13 @@ class Roles:
         w = self.w
         if len(w.partitions) != 1 or not w.profile.vm_load_balancing:
             return []
-        # VMs already leaving a node (failback, drain, another balancing move) count as gone from it.
+        # Only VMs on a node above the threshold can move (balancer.plan), and most evaluations
+        # find none: skip gathering the cluster's VMs and their anti-affinity then. VMs already
+        # leaving a node (failback, drain, another balancing move) count as gone from it, which
+        # can only lower a node's load: count them only when some node is over the threshold.
+        memory = self._loads(self._book(memory_only=True))
+        if not balancer.over_threshold(memory, self.auto_balancer_level):
+            return []
         leaving: dict[str, float] = {}
         for g in w.groups.values():
             vm = g.vm
@@ -762,17 +768,14 @@ class Roles:
                 continue
             if (g.migrating_to and g.migrating_to != vm.host) or g.owner != vm.host:  # live or quick move
                 leaving[vm.host] = leaving.get(vm.host, 0.0) + vm.memory_gb
-        # Only VMs on a node above the threshold can move (balancer.plan), and most evaluations
-        # find none: skip gathering the cluster's VMs and their anti-affinity then.
-        sources = balancer.over_threshold(self._loads(self._book(memory_only=True)), self.auto_balancer_level, leaving)
+        sources = balancer.over_threshold(memory, self.auto_balancer_level, leaving)
         if not sources:
             return []
         loads = self._loads(self._book())
         movable = []
-        for g in sorted(w.groups.values(), key=lambda g: g.name):
+        on_sources = [g for g in w.groups.values() if g.owner in sources]
+        for g in sorted(on_sources, key=lambda g: g.name):
             vm = g.vm
-            if g.owner not in sources:
-                continue
             if g.is_core or vm is None or vm.state is not VmState.RUNNING or not g.intended_online:
                 continue
             if group_state(g) is not GroupState.ONLINE or g.migrating_to or self.migrations.current(g):
