@@ -52,14 +52,16 @@ def _parser() -> argparse.ArgumentParser:
         "another in one process, with a summary at the end. Exit status: 0 ok, 1 a check failed "
         "(with --check), 2 invalid lab (then nothing runs).",
     )
-    pl.add_argument("lab", nargs="*", metavar="LAB", help="lab file or shipped lab id; several play in turn")
+    pl.add_argument(
+        "lab", nargs="*", metavar="LAB", help="lab file, folder of lab files or shipped lab id; several play in turn"
+    )
     pl.add_argument("--all", action="store_true", help="play every shipped lab")
     pl.add_argument("--check", action="store_true", help="exit 1 unless every expectation, task and quiz holds")
     pl.add_argument("--seed", type=int, help="override the lab's random seed")
     pl.add_argument("--json", action="store_true", help="write the transcript as JSON lines")
     pl.add_argument("--until", help="stop at this simulated time (e.g. 30m, 2h, 01:30:00)")
     va = sub.add_parser("validate", help="check lab files and report every problem (exit 2 if any)")
-    va.add_argument("labs", nargs="+", help="lab files or shipped lab ids")
+    va.add_argument("labs", nargs="+", help="lab files, folders of lab files or shipped lab ids")
     sub.add_parser("schema", help="print the JSON Schema of the lab format (for editors)")
     sh = sub.add_parser(
         "shell",
@@ -372,9 +374,12 @@ def _play(args: argparse.Namespace) -> int:
                 f"clusterlab play: --until {args.until!r} is not a duration (e.g. 30m, 2h, 01:30:00)", file=sys.stderr
             )
             return 2
-    names: list[str] = list(args.lab) + (shipped_lab_ids() if args.all else [])
+    given = _lab_names(list(args.lab))
+    if given is None:
+        return 2
+    names = given + (shipped_lab_ids() if args.all else [])
     if not names:
-        print("clusterlab play: name a lab (a file or a shipped lab id), or --all", file=sys.stderr)
+        print("clusterlab play: name a lab (a file, a folder of labs or a shipped lab id), or --all", file=sys.stderr)
         return 2
     # Every lab is loaded before any plays: an invalid one stops the run before it starts.
     players: list[tuple[Lab, Player]] = []
@@ -414,10 +419,30 @@ def _play_summary(count: int, failed: list[str], *, as_json: bool) -> None:
     sys.stdout.flush()
 
 
+def _lab_names(names: list[str]) -> list[str] | None:
+    """Lab arguments with each folder replaced by the lab files in it (sorted); None after
+    reporting a folder that holds none."""
+    out: list[str] = []
+    for name in names:
+        folder = Path(name)
+        if not folder.is_dir():
+            out.append(name)
+            continue
+        files = sorted(str(p) for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            print(f"{name}: a folder with no lab files in it (*.yaml, *.yml)", file=sys.stderr)
+            return None
+        out.extend(files)
+    return out
+
+
 def _validate(args: argparse.Namespace) -> int:
     from clusterlab.lab.validate import validate_paths
 
-    return validate_paths(list(args.labs), sys.stdout, sys.stderr)
+    names = _lab_names(list(args.labs))
+    if names is None:
+        return 2
+    return validate_paths(names, sys.stdout, sys.stderr)
 
 
 def _schema() -> int:
@@ -432,6 +457,10 @@ def _schema() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
+    except KeyboardInterrupt:
+        # Ctrl-C: whatever was recorded is already on disk (journals flush per command).
+        print("\nclusterlab: interrupted", file=sys.stderr)
+        return 130  # 128 + SIGINT
     except BrokenPipeError:
         # The reader went away (`clusterlab play LAB | head`): stop quietly, as other tools do.
         # Python would complain again when it flushes stdout at exit, so point it at /dev/null.

@@ -108,3 +108,25 @@ def test_a_reader_that_goes_away_ends_play_quietly() -> None:
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141 and "Traceback" not in err and err == ""
+
+
+def test_a_folder_stands_for_the_labs_in_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["play", "--check", str(ROOT / "tests" / "scenarios")]) == 0
+    assert capsys.readouterr().out.endswith(f"=== {len(SCENARIOS)} labs: {len(SCENARIOS)} passed, 0 failed\n")
+    assert main(["validate", str(ROOT / "labs")]) == 0
+    assert capsys.readouterr().out.count("OK ") == len(SHIPPED)
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "a folder with no lab files in it" in capsys.readouterr().err
+
+
+def test_ctrl_c_ends_a_command_with_a_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import clusterlab.cli
+
+    def interrupted(_args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(clusterlab.cli, "_play", interrupted)
+    assert main(["play", "default"]) == 130
+    assert capsys.readouterr().err == "\nclusterlab: interrupted\n"
