@@ -324,6 +324,16 @@ def test_formatting_formatted_output_again_keeps_it_as_it_was() -> None:
     assert grown <= 59 * 4, "a few line breaks per stage at most, not a doubling"
 
 
+def test_a_broken_sub_expression_inside_a_string_is_a_parse_error_of_the_line() -> None:
+    """Found by the fuzzer: ``"$({1+1)"`` used to escape as an internal error when the string was expanded."""
+    sh = Shell(Cluster(SPEC))
+    result = sh.run('Get-ClusterNode "a $({1+1)"; "ok $(1+1)"')
+    assert result.output.strip() == "ok 2", "the next statement still runs"
+    (error,) = result.errors
+    assert error.category == "ParserError" and "Missing closing '}'" in error.message
+    assert "At line:1 char:20" in error.render()
+
+
 @pytest.mark.parametrize(
     ("name", "pattern", "hit"),
     [

@@ -42,6 +42,13 @@ def test_busier_vms_take_more_passes_and_longer() -> None:
     assert busy[2] > idle[2], "a busy VM carries more into the blackout"
 
 
+def test_a_vm_dirtying_memory_faster_than_the_link_stops_after_the_last_pre_copy_pass() -> None:
+    """§5.1: at most 5 pre-copy passes (2012 R2+); the blackout that follows is not a sixth."""
+    _took, passes, downtime = migrate(memory_gb=16, dirty_mb_s=4000, gbps=10)
+    assert passes == 5
+    assert downtime > 1, "what was still dirty moves during the blackout"
+
+
 def test_more_bandwidth_is_faster() -> None:
     assert migrate(gbps=1, option="TCPIP")[0] > 5 * migrate(gbps=10, option="TCPIP")[0]
 

@@ -61,7 +61,7 @@ def test_vm_detail_shows_state_history_downtime_and_migrations() -> None:
         await pilot.pause()
         dc01 = app.screen
         assert isinstance(dc01, DetailScreen)
-        assert "Live" in dc01.plain and "took" in dc01.plain and "passes" in dc01.plain
+        assert "Live" in dc01.plain and "took" in dc01.plain and " pass" in dc01.plain
 
     drive(scenario)
 

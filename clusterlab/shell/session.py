@@ -682,9 +682,23 @@ class Shell:
                             break
                     j += 1
                 inner = text[i + 2 : j]
-                from .parser import parse
+                from .parser import ParseError, parse
 
-                script = parse(inner)
+                try:
+                    script = parse(inner)
+                except ParseError as exc:
+                    # PowerShell reports a broken $( ) inside a string as a parse error of the line.
+                    raise ShellError(
+                        ErrorRecord(
+                            f"In the sub-expression $({inner}) of a string: {exc.message}",
+                            "ParserError",
+                            exception="ParentContainsErrorRecordException",
+                            error_id="ParseException",
+                            line=self._line,
+                            pos=max(self._line.find("$(" + inner), 0),
+                            length=2,
+                        )
+                    ) from None
                 values: list[Any] = []
                 for stmt in script.statements:
                     values.extend(self._statement_in(stmt, current))

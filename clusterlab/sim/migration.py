@@ -84,9 +84,10 @@ class Migration:
             return 0.0
         # Progress of the memory image: pass 1 dominates; later passes nudge towards 100.
         done = 1.0 - left / self.pass_bytes
-        if self.passes <= 1:
+        copies = self.passes + (1 if self.state is MigrationState.MOVE else 0)  # the blackout copies last
+        if copies <= 1:
             return round(90.0 * done, 1)
-        return round(min(99.0, 90.0 + 9.0 * (self.passes - 1 + done) / max(self.passes + 1, P.LM_MAX_PASSES)), 1)
+        return round(min(99.0, 90.0 + 9.0 * (copies - 1 + done) / max(copies + 1, P.LM_MAX_PASSES)), 1)
 
 
 class Migrations:
@@ -196,8 +197,10 @@ class Migrations:
         self._begin_pass(m, m.vm.memory_gb)
         self._reschedule()
 
-    def _begin_pass(self, m: Migration, gb: float) -> None:
-        m.passes += 1
+    def _begin_pass(self, m: Migration, gb: float, *, precopy: bool = True) -> None:
+        # The blackout's last copy is not a pre-copy pass: ``passes`` stays within lm_max_passes.
+        if precopy:
+            m.passes += 1
         m.pass_bytes = max(gb, EPS)
         m.pass_left = m.pass_bytes
         m.pass_started = self.w.now
@@ -298,7 +301,7 @@ class Migrations:
                 # Blackout: the VM pauses on the source while the last pages and state move.
                 m.state = MigrationState.MOVE
                 m.group.touch()  # its VM's snapshot shows the migration state
-                self._begin_pass(m, dirtied + P.LM_STATE_GB)
+                self._begin_pass(m, dirtied + P.LM_STATE_GB, precopy=False)
                 self._blackout_start(m)
             else:
                 self._begin_pass(m, dirtied)

@@ -124,7 +124,7 @@ def migration_line(m: MigrationSnapshot, at: Clock) -> Cell:
         took = " · running"
     when = at(m.started if m.started is not None else m.requested)
     tone = {"Done": Tone.GOOD, "Canceled": Tone.WARN, "Failure": Tone.BAD}.get(m.state, Tone.INFO)
-    passes = f" · {m.passes} passes" if m.kind == "Live" and m.passes else ""
+    passes = f" · {m.passes} pass{'' if m.passes == 1 else 'es'}" if m.kind == "Live" and m.passes else ""
     why = f" · {m.failure}" if m.failure else ""
     return Cell(f"  {when}  {m.kind:<7} {m.source} → {m.target}  {m.state}{took}{passes}{why}", tone)
 
