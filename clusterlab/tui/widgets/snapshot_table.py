@@ -7,14 +7,12 @@ from typing import Literal
 
 from rich.style import Style
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.theme import Theme
 from textual.widgets import DataTable
 
 from clusterlab.tui.rows import Row, Tone
 from clusterlab.tui.widgets.tones import cell_text, tone_styles
-
-#: Above this many rows a column never narrows on an update (see ``SnapshotTable._set_cell``).
-BIG_TABLE_ROWS = 60
 
 
 class SnapshotTable(DataTable[Text]):
@@ -34,6 +32,11 @@ class SnapshotTable(DataTable[Text]):
         self._shown: dict[str, Row] = {}
         self._order: tuple[str, ...] = ()
         self._styles: dict[Tone, Style] | None = None
+        # Column widths from cell widths kept here: DataTable re-measures a whole column whenever a
+        # cell narrows (8,000 cells, for each such cell, in the largest lab); with the widths of
+        # every cell at hand a column is settled by a max() over integers.
+        self._widths: dict[str, dict[str, int]] = {key: {} for key in self._column_keys}
+        self._touched: dict[str, list[tuple[int, int]]] = {}  # column -> (old, new) cell widths
         #: number of cells written by the last :meth:`sync` (tests use it to prove the diff works)
         self.last_sync_updates = 0
 
@@ -55,6 +58,8 @@ class SnapshotTable(DataTable[Text]):
         self._column_keys, self._labels = keys, labels
         self._shown.clear()
         self._order = ()
+        self._widths = {key: {} for key in keys}
+        self._touched.clear()
         for key, label in columns:
             self.add_column(label, key=key)
         return True
@@ -87,16 +92,21 @@ class SnapshotTable(DataTable[Text]):
         for stale in [key for key in self._shown if key not in wanted]:
             self.remove_row(stale)
             del self._shown[stale]
+            for col, widths in self._widths.items():
+                self._touched.setdefault(col, []).append((widths.pop(stale, 0), 0))
         for key, row in rows:
             old = self._shown.get(key)
             if old is None:
-                self.add_row(*(cell_text(c, styles) for c in row), key=key)
+                texts = [cell_text(c, styles) for c in row]
+                self.add_row(*texts, key=key)  # DataTable widens the columns for a new row itself
+                for col, text in zip(self._column_keys, texts, strict=True):
+                    self._widths[col][key] = _width(text)
                 updates += len(row)
             elif restyle or old != row:
                 updates += self._update_row(key, row, old, styles, restyle)
             self._shown[key] = row
         self.last_sync_updates = updates
-        if updates:
+        if updates or self._touched:
             self._settle_widths()
         if keys != self._order:
             self._order = keys
@@ -136,26 +146,40 @@ class SnapshotTable(DataTable[Text]):
         return updates
 
     def _set_cell(self, key: str, col: str, text: Text) -> None:
-        """Update one cell and fit its column. In a big table the column only widens: a narrower
-        cell makes DataTable re-measure the whole column (8,000 cells per update in the largest
-        lab), so there it keeps its width."""
-        if self.row_count <= BIG_TABLE_ROWS:
-            self.update_cell(key, col, text, update_width=True)
-            return
-        column = self.columns.get(col)  # type: ignore[call-overload]  # (a str finds its ColumnKey)
-        self.update_cell(key, col, text, update_width=column is not None and text.cell_len > column.content_width)
+        """Update one cell; its column is fitted by :meth:`_settle_widths`."""
+        self.update_cell(key, col, text)
+        widths = self._widths[col]
+        old, new = widths.get(key, 0), _width(text)
+        if new != old:
+            widths[key] = new
+            self._touched.setdefault(col, []).append((old, new))
 
     def _settle_widths(self) -> None:
-        """Measure the updated cells now, not on the next idle (what DataTable does on its own).
+        """Fit the columns whose cells changed width, now rather than on the next idle.
 
-        On a busy machine the next frame (or a snapshot) can come before the table's idle, and a
-        cell that grew shows cut ("DataT…") for a frame. Textual is pinned: this mirrors
-        ``DataTable._on_idle`` of that version.
+        A column widens to its widest new cell; when a cell that was the widest narrows (or its
+        row goes), the column takes the width of its widest remaining cell. On a busy machine the
+        next frame (or a snapshot) can come before the table's idle, and a cell that grew would
+        show cut ("DataT…") for a frame. Textual is pinned: the rest mirrors ``DataTable._on_idle``
+        of that version.
         """
-        if self._updated_cells:
-            cells = self._updated_cells.copy()
-            self._updated_cells.clear()
-            self._update_column_widths(cells)
+        for col, changes in self._touched.items():
+            column = self.columns.get(col)  # type: ignore[call-overload]  # (a str finds its ColumnKey)
+            if column is None:
+                continue
+            width = column.content_width
+            grown = max(new for _, new in changes)
+            if grown >= width:
+                fitted = grown
+            elif any(old >= width for old, _ in changes):
+                fitted = max(self._widths[col].values(), default=0)
+            else:
+                continue
+            fitted = max(fitted, column.label.cell_len)
+            if fitted != width:
+                column.content_width = fitted
+                self._require_update_dimensions = True
+        self._touched.clear()
         if self._require_update_dimensions:
             self._require_update_dimensions = False
             new_rows = self._new_rows.copy()
@@ -183,5 +207,14 @@ class SnapshotTable(DataTable[Text]):
         if not self.row_count:
             return None
         row = min(max(self.cursor_row, 0), self.row_count - 1)
-        value = self.ordered_rows[row].key.value
+        # (not ordered_rows: DataTable rebuilds that list after every cell update)
+        value = self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
         return value if isinstance(value, str) else None
+
+
+def _width(text: Text) -> int:
+    """Cells a value takes, as DataTable measures it (its widest line)."""
+    plain = text.plain
+    if "\n" not in plain:
+        return text.cell_len
+    return max(Text(line).cell_len for line in plain.split("\n"))
