@@ -2327,11 +2327,13 @@ class Cluster:
         w = self._w
         roles = Counter(g.owner for g in w.groups.values() if not g.is_core)
         running_state, active = VmState.RUNNING, ACTIVE_VM_STATES
-        running = Counter(vm.host for vm in w.vms.values() if vm.state is running_state)
+        running: Counter[str] = Counter()
         memory = dict.fromkeys(w.nodes, 0.0)
         for vm in w.vms.values():
-            host, dest = vm.host, vm.dest_host
-            if vm.state in active:
+            host, dest, state = vm.host, vm.dest_host, vm.state
+            if state is running_state:
+                running[host] += 1
+            if state in active:
                 if host in memory:
                     memory[host] += vm.memory_gb
                 if dest is not None and dest != host and dest in memory:
