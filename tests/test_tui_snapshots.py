@@ -230,5 +230,13 @@ def test_walkthrough_lab_pane_120x40(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=_quiz_answered)
 
 
+def test_walkthrough_lab_pane_80x24(snap_compare: SnapCompare) -> None:
+    """On a short screen the narration takes less than half, and the roles keep a couple of rows."""
+    from clusterlab.lab import load_lab, resolve_lab
+
+    app = make_app(load_lab(resolve_lab("74409-quorum")), paused=True, walkthrough=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_quiz_answered)
+
+
 def test_help_120x40(snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(paused=True), terminal_size=(120, 40), press=["f1"])
