@@ -612,3 +612,13 @@ def test_f1_opens_the_keys_and_glossary_and_escape_closes_it() -> None:
         assert app.query_one("#console", Input).value == "?"
 
     drive(scenario)
+
+
+def test_the_task_line_shows_lab_markdown_as_the_narration_does() -> None:
+    from rich.text import Text
+
+    from clusterlab.tui.app import inline_markdown
+
+    shown = Text.from_markup(inline_markdown("Take the witness away with `Invoke-LabFault -Witness` — **now** [1]."))
+    assert shown.plain == "Take the witness away with Invoke-LabFault -Witness — now [1]."
+    assert Text.from_markup(inline_markdown("a lone ` and [b]")).plain == "a lone ` and [b]"

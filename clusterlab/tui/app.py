@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -1446,7 +1447,7 @@ class ClusterLabApp(App[LabChoice | None]):
         if task is not None:
             met = wt.task_met()
             first = task.text.strip().splitlines()[0] if task.text.strip() else describe_check(task.check)
-            first = escape(first)
+            first = inline_markdown(first)
             view.status(f"{'✔' if met else '…'} Task: {first}  [dim](h hint · y do it for me)[/]", met=met)
         elif quiz is not None:
             view.status(f"Quiz: press 1–{len(quiz.choices)} to answer")
@@ -2117,6 +2118,14 @@ def _refusal(record: ErrorRecord) -> str:
     """One event-log line for an error record: ``Cmdlet : first line of the message (Category)``."""
     head = record.message.split("\n", 1)[0]
     return f"{record.command} : {head} ({record.category})" if record.command else f"{head} ({record.category})"
+
+
+def inline_markdown(text: str) -> str:
+    """Rich markup for one line of a lab's Markdown, as the narration shows it: `code` and
+    **bold** are bold, and nothing else is taken for markup."""
+    out = escape(text)
+    out = re.sub(r"`([^`]+)`", r"[b]\1[/b]", out)
+    return re.sub(r"\*\*(.+?)\*\*", r"[b]\1[/b]", out)
 
 
 def make_app(
