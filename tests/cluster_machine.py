@@ -133,7 +133,7 @@ class InvariantChecker:
                 and nodes[vm.host].state.value not in ("Up", "Paused")
             ):
                 raise fail(f"{vm.name} runs on {vm.host}, which is {nodes[vm.host].state}")
-            if vm.unmonitored and nodes[vm.host].state.value != "Isolated":
+            if vm.unmonitored and nodes[vm.host].state.value not in ("Isolated", "Quarantined"):
                 raise fail(f"{vm.name} is unmonitored on {vm.host}, which is {nodes[vm.host].state}")
         running = Counter(vm.host for vm in s.vms if vm.state is VmState.RUNNING)
         for n in s.nodes:
@@ -196,7 +196,7 @@ class InvariantChecker:
             if g.state is GroupState.ONLINE:
                 if q.state != "Up":
                     raise fail(f"{g.name} online in a cluster without quorum")
-                isolated = g.owner in nodes and nodes[g.owner].state.value == "Isolated"
+                isolated = g.owner in nodes and nodes[g.owner].state.value in ("Isolated", "Quarantined")
                 if not (g.owner in running_members or g.is_core or isolated):
                     raise fail(f"{g.name} online on non-member {g.owner}")
                 if not g.is_core:

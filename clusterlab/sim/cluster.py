@@ -2306,12 +2306,12 @@ class Cluster:
     def _node_state(self, n: Node) -> NodeState:
         if n.is_member:
             return NodeState.PAUSED if n.paused else NodeState.UP
+        if self._members.quarantined(n):
+            return NodeState.QUARANTINED  # (its Unmonitored VMs, if any, are being drained away)
         if n.name in self._roles.resiliency.isolated:
             return NodeState.ISOLATED  # §7.3: still hosting its Unmonitored VMs
         if n.joining:
             return NodeState.JOINING
-        if self._members.quarantined(n):
-            return NodeState.QUARANTINED
         return NodeState.DOWN
 
     def drain_status(self, name: str) -> DrainStatus:

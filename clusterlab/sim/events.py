@@ -378,6 +378,14 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "node ({why}).",
     ),
     EventKind(
+        "QuarantinedNodeDrained",
+        None,
+        I,
+        "Cluster node '{node}' is quarantined and hosts virtual machines: they are live-migrated to other "
+        "nodes ({vms}).",
+        channel="Operational",
+    ),
+    EventKind(
         "NodeIsolationExpired",
         None,
         I,

@@ -258,8 +258,8 @@ class Membership:
         w.emit(
             "NodeQuarantined", n.name, node=n.name, failures=len(n.unclean_exits), until="cleared" if forever else when
         )
-        # It may not rejoin, so there is nothing to wait for: its VMs move now (§7.3).
-        self.roles.resiliency.end_now(n.name, "the node was quarantined")
+        # It may not rejoin, so there is nothing to wait for: its VMs are drained away (§7.3).
+        self.roles.resiliency.quarantined(n.name)
 
         def release() -> None:
             if n.quarantined_until == until:
@@ -328,6 +328,8 @@ class Membership:
                 q = n.quarantined_until or 0.0
                 until = "cleared" if q == float("inf") else w.clock.at(q).strftime("%Y/%m/%d-%H:%M:%S")
                 w.emit("JoiningNodeQuarantined", n.name, node=n.name, until=until)
+            # Turned away, but reachable again: the VMs it still runs are live-migrated off (§7.3).
+            self.roles.resiliency.drain_quarantined(n.name)
         if not waiting:
             return
         if w.partitions:

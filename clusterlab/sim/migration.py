@@ -320,7 +320,8 @@ class Migrations:
         src, dst = w.nodes[m.source], w.nodes[m.target]
         if not dst.live or not dst.is_member or dst.stopping:
             return f"the destination {m.target} is not available"
-        if not src.live or not src.is_member:
+        quarantined = src.quarantined_until is not None and w.now < src.quarantined_until
+        if not src.live or not (src.is_member or quarantined):  # (§7.3: a quarantined node is drained)
             return f"the source {m.source} is not available"
         option = src.migration_option
         if (

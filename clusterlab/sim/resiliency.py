@@ -149,6 +149,29 @@ class Resiliency:
                     del self.isolated[node]
                     self.w.emit("NodeIsolationExpired", node, node=node)
 
+    def quarantined(self, node: str) -> None:
+        """§7.3: a quarantined node's VMs are drained away — live-migrated, not restarted [S5:p479],
+        (A. Finn: "defaulting to Live Migration") — once the cluster reaches the node again (its
+        Cluster service restarts, its network returns). A VM that is not running there (the host
+        is off, or the VM is Paused-Critical without its CSV) fails over now; one the cluster
+        cannot reach in time fails over when its resiliency period ends, as any Unmonitored VM."""
+        n = self.w.nodes[node]
+        groups = list(self.isolated.get(node, []))
+        stuck = [g for g in groups if not n.powered or g.vm is None or g.vm.state is not VmState.RUNNING]
+        self.fail_over(stuck, "the node was quarantined")
+        self.drain_quarantined(node)
+
+    def drain_quarantined(self, node: str) -> None:
+        """Live-migrate the quarantined node's running Unmonitored VMs, if the cluster reaches it."""
+        w = self.w
+        n = w.nodes[node]
+        p = w.primary()
+        if not n.live or p is None or not any(w.linked(node, m) for m in p.members):
+            return
+        groups = [g for g in self.isolated.get(node, []) if g.vm is not None and g.vm.state is VmState.RUNNING]
+        if groups:
+            self.roles.evacuate_quarantined(node, groups)
+
     def end_now(self, node: str, why: str) -> None:
         """Quarantine (or an eviction) ends the isolation: its VMs fail over at once."""
         self.fail_over(list(self.isolated.get(node, [])), why)

@@ -1333,6 +1333,24 @@ class Roles:
             self.quick_move(g, target, trigger)  # offline roles: ownership moves at once
             done(True)
 
+    def evacuate_quarantined(self, node: str, groups: list[Group]) -> None:
+        """§7.3: live-migrate a quarantined node's running VMs to the members, High priority
+        first; they stay Unmonitored until they land (one that finds no room, or whose move
+        fails, fails over when its resiliency period ends). No failback: the node may not host."""
+        todo = [g for g in sorted(groups, key=lambda g: (-g.priority, g.name)) if self.migrations.current(g) is None]
+        if not todo:
+            return
+        self.w.emit("QuarantinedNodeDrained", node, node=node, vms=", ".join(g.name for g in todo))
+        book = self._book()
+        for g in todo:
+            result = self._place(g, book, "quarantine", Mode.BEST, allow_preempt=False, exclude=[node])
+            if result.node is not None:
+                self.live_move(g, result.node, "quarantine", partial(self._evacuated, g))
+
+    def _evacuated(self, g: Group, ok: bool) -> None:
+        if ok:
+            self.resiliency.forget(g)  # on a member now: monitored again
+
     def drain(
         self,
         node: str,

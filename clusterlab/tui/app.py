@@ -784,6 +784,8 @@ class ClusterLabApp(App[LabChoice | None]):
 
     def _advance(self) -> None:
         """One timer tick: advance simulated time by ``speed × TICK_S`` and publish one snapshot."""
+        if not self.is_running:
+            return  # shutting down: a last tick would find the views already gone
         try:
             # rounded so that 0.1 s steps do not drift (6.9999999 s would show as 09:00:07 and T+00:00:06)
             if math.isinf(self.speed):

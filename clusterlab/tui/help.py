@@ -26,7 +26,11 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ),
     ("Isolated", "2016+: out of the membership but still hosting its VMs, for ResiliencyDefaultPeriod (240 s) (§7.3)."),
     ("Unmonitored", "A VM on an Isolated node: the cluster waits before failing it over (§7.3)."),
-    ("Quarantined", "2016+: three unclean exits in an hour; may not join for QuarantineDuration (2 h) (§7.3)."),
+    (
+        "Quarantined",
+        "2016+: three unclean exits in an hour; may not join for QuarantineDuration (2 h); "
+        "the VMs still running there are live-migrated off (§7.3).",
+    ),
     ("Paused-Critical", "2016+: a VM that lost its storage pauses with its memory and resumes with the path (§7.4)."),
     ("Drain", "Suspend-ClusterNode -Drain: pause, then move the roles away, High priority first (§6.2)."),
     (
