@@ -923,6 +923,15 @@ class Roles:
                 on_saved()
             return
         w.emit("GroupMoved", g.name, group=g.name, source=source, target=target)
+        if vm is None and not g.is_core and g.intended_online and group_state(g) is GroupState.ONLINE:
+            # A role that is not a VM moves the normal way (§6.2 step 3): offline on its owner,
+            # online on the target — a general file server's SMB clients reconnect meanwhile, a
+            # Scale-Out File Server's continuously available shares ride through (§5).
+            self._set_resources(g, ResourceState.OFFLINE)
+            self.bring_online(g, target)
+            if on_saved:
+                on_saved()
+            return
         if g.is_core or vm is None:
             g.owner = target
             if on_saved:
