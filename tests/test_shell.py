@@ -216,6 +216,25 @@ def test_test_cluster_flags_misconfigurations() -> None:
     assert "4 nodes vote and there is no witness" in text and "Overall result: Warning." in text
 
 
+def test_test_cluster_node_validates_the_named_nodes_and_servers_about_to_be_added(tmp_path: Path) -> None:
+    """Before Add-ClusterNode: Test-Cluster -Node with the cluster's nodes and the new server (§9.1 rules)."""
+    lab = tmp_path / "spares.yaml"
+    lab.write_text(
+        'format: 1\nos: "2012R2"\ncluster:\n  nodes: [HV01, HV02, HV03]\n'
+        '  servers: [{name: HV04, os: "2016"}, {name: HV05, os: "2019"}, {name: HV06}]\nsteps: []\n'
+    )
+    sh = Shell(Cluster(load_lab(lab).spec), blocking=True)
+    text = run(sh, "Test-Cluster -Node HV01, hv02, HV06")
+    assert "List Nodes: HV01, HV02, HV06 (2 in active membership; not a node yet: HV06)." in text
+    assert "'HV06' runs Windows Server 2012 R2, as the cluster does." in text
+    text = run(sh, "Test-Cluster -Node HV01, HV04, HV05, HV09")
+    assert "'HV04' runs Windows Server 2016; adding it puts the cluster in mixed-OS mode" in text
+    assert "'HV05': it runs Windows Server 2019, more than one release above" in text
+    assert "'HV09' is neither a node of HVCLUS nor one of this lab's servers." in text
+    assert "Overall result: Failed." in text
+    assert not sh.run("Add-ClusterNode -Name HV05").ok, "Add-ClusterNode refuses what validation failed"
+
+
 # the command line -------------------------------------------------------------------------
 
 

@@ -371,13 +371,81 @@ def server_validation(c: Cluster, names: list[str]) -> list[tuple[str, str, str]
     return rows
 
 
-def validation(c: Cluster) -> list[tuple[str, str, str]]:
-    """(category, result, message) rows of a validation run over the simulated configuration."""
+def _named_nodes(c: Cluster, names: list[str]) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
+    """Test-Cluster -Node on a cluster: (its nodes named, spare servers named — validating a
+    server before Add-ClusterNode —, rows for names that are neither)."""
+    nodes = {n.name.lower(): n.name for n in c.snapshot().nodes}
+    servers = {sv.name.lower(): sv.name for sv in c.servers()}
+    members: list[str] = []
+    spares: list[str] = []
+    rows: list[tuple[str, str, str]] = []
+    for name in names:
+        if name.lower() in nodes:
+            members.append(nodes[name.lower()])
+        elif name.lower() in servers:
+            spares.append(servers[name.lower()])
+        else:
+            rows.append(
+                ("Inventory", "Failed", f"'{name}' is neither a node of {c.name} nor one of this lab's servers.")
+            )
+    return members, spares, rows
+
+
+def _spare_rows(c: Cluster, spares: list[str]) -> list[tuple[str, str, str]]:
+    """What validating a server with the cluster's nodes checks before Add-ClusterNode: that it
+    answers, and that its release may join (the rule Add-ClusterNode itself applies, §9.1)."""
+    from clusterlab.sim.upgrade import join_refusal
+
+    rows: list[tuple[str, str, str]] = []
+    by_name = {sv.name: sv for sv in c.servers()}
+    level = c.profile.name
+    for name in spares:
+        sv = by_name[name]
+        if sv.state != "Ready":
+            rows.append(("Inventory", "Failed", f"'{name}' is not reachable ({sv.state})."))
+            continue
+        refusal = join_refusal(level, sv.os)
+        if refusal is not None:
+            rows.append(("System Configuration", "Failed", f"Validate Operating System Version: '{name}': {refusal}."))
+        elif sv.os != level:
+            rows.append(
+                (
+                    "System Configuration",
+                    "Warning",
+                    f"Validate Operating System Version: '{name}' runs {sv.os_display}; adding it puts the cluster "
+                    "in mixed-OS mode until Update-ClusterFunctionalLevel (rolling upgrade, §9.1).",
+                )
+            )
+        else:
+            rows.append(("System Configuration", "Success", f"'{name}' runs {sv.os_display}, as the cluster does."))
+    return rows
+
+
+def validation(c: Cluster, names: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(category, result, message) rows of a validation run over the simulated configuration;
+    ``names`` (Test-Cluster -Node): validate those nodes, and servers about to be added."""
     s = c.snapshot()
     rows: list[tuple[str, str, str]] = []
-    up = [n for n in s.nodes if n.state.value in ("Up", "Paused")]
-    down = [n for n in s.nodes if n not in up]
-    rows.append(("Inventory", "Success", f"List Nodes: {len(s.nodes)} nodes, {len(up)} in active membership."))
+    chosen = s.nodes
+    spares: list[str] = []
+    if names:
+        members, spares, rows = _named_nodes(c, names)
+        chosen = tuple(n for n in s.nodes if n.name in members)
+    up = [n for n in chosen if n.state.value in ("Up", "Paused")]
+    down = [n for n in chosen if n not in up]
+    listed = ", ".join([n.name for n in chosen] + spares)
+    rows.append(
+        (
+            "Inventory",
+            "Success",
+            f"List Nodes: {listed} ({len(up)} in active membership"
+            + (f"; not a node yet: {', '.join(spares)}" if spares else "")
+            + ")."
+            if names
+            else f"List Nodes: {len(s.nodes)} nodes, {len(up)} in active membership.",
+        )
+    )
+    rows.extend(_spare_rows(c, spares))
     if down:
         rows.append(
             (
@@ -511,7 +579,10 @@ def validation(c: Cluster) -> list[tuple[str, str, str]]:
     ),
     process=False,
     noun_type="TestClusterCommand",
-    examples=(("Test-Cluster", "Validates quorum, networks, storage and capacity; flags misconfigurations."),),
+    examples=(
+        ("Test-Cluster", "Validates quorum, networks, storage and capacity; flags misconfigurations."),
+        ("Test-Cluster -Node HV01, HV02, HV05", "Validates two nodes with server HV05 before Add-ClusterNode."),
+    ),
 )
 def test_cluster(inv: Invocation) -> Iterable[Any]:
     from ..session import FormattedText
@@ -536,7 +607,7 @@ def test_cluster(inv: Invocation) -> Iterable[Any]:
     include = [i.lower() for i in inv.get("Include") or []]
     ignore = [i.lower() for i in inv.get("Ignore") or []]
     nodes = [str(n) for n in inv.get("Node") or []]
-    found = validation(c) if c.created else server_validation(c, nodes)
+    found = validation(c, nodes) if c.created else server_validation(c, nodes)
     rows = [r for r in found if (not include or r[0].lower() in include) and r[0].lower() not in ignore]
     when = c.clock.at(c.now)
     name = inv.get("ReportName") or f"Validation Report {when:%Y.%m.%d} At {when:%H.%M.%S}"
