@@ -1250,7 +1250,10 @@ class ClusterLabApp(App[LabChoice | None]):
             self._show_details()
         elif isinstance(widget, CommandInput) and not self.split and self.pane != "console":
             self._show_pane("console")  # clicked or tabbed into the prompt: show what it prints
-        self.query_one("#bottom").set_class(isinstance(widget, CommandInput), "-typing")
+        bottom = self.query_one("#bottom")
+        bottom.set_class(isinstance(widget, CommandInput), "-typing")
+        # a table of the lower pane in use (networks, storage, migrations): it gets the room
+        bottom.set_class(isinstance(widget, SnapshotTable) and bottom in widget.ancestors, "-browsing")
         self._sync_keys()
 
     @property
