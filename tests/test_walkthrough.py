@@ -171,6 +171,17 @@ def test_l_opens_the_lab_picker_and_choosing_a_lab_hands_it_to_the_cli(
             if isinstance(app.screen, LabPicker):
                 break
         assert isinstance(app.screen, LabPicker)
+        await pilot.press(*"quorum", "down")  # from the filter into the list, past the default lab
+        await pilot.pause()
+        detail = str(app.screen.query_one("#picker-detail").render())
+        assert detail.startswith("74-409: Configure quorum"), "the highlighted lab in full, whatever the width"
+        assert "walkthrough · " in detail and "74-409/quorum · not started" in detail
+        await pilot.press("escape")  # back to the cockpit
+        await pilot.press("L")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, LabPicker):
+                break
         await pilot.press(*"default")
         await pilot.press("enter")
         await pilot.pause()

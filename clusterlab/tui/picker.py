@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +31,7 @@ class LabPicker(ModalScreen[LabChoice | None]):
     LabPicker > Vertical { width: 95%; max-width: 150; height: 85%; border: round $primary; background: $surface; }
     LabPicker #picker-filter { margin: 0 1; }
     LabPicker #picker-table { height: 1fr; }
+    LabPicker #picker-detail { height: auto; max-height: 6; padding: 0 1; border-top: solid $panel; }
     LabPicker #picker-help { height: auto; padding: 0 1; color: $text-muted; }
     """
 
@@ -52,6 +54,8 @@ class LabPicker(ModalScreen[LabChoice | None]):
             )
             yield Input(placeholder="filter", id="picker-filter")
             yield DataTable(id="picker-table", cursor_type="row", zebra_stripes=True)
+            # the highlighted lab in full: a narrow terminal cuts the table's columns
+            yield Static("", id="picker-detail")
             help_text = "enter open (continues where you stopped) · ctrl+r start afresh · esc close"
             if self.problems:
                 help_text += f" · {len(self.problems)} lab file(s) could not be read"
@@ -66,6 +70,7 @@ class LabPicker(ModalScreen[LabChoice | None]):
     def _fill(self, text: str) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        self._show_detail(None)
         words = text.lower().split()
         for e in self.entries:
             hay = " ".join([e.id, e.lab.title, *e.lab.objectives, e.kind]).lower()
@@ -82,6 +87,31 @@ class LabPicker(ModalScreen[LabChoice | None]):
                 status,
                 key=e.id,
             )
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(str(event.row_key.value) if event.row_key is not None else None)
+
+    def _show_detail(self, lab_id: str | None) -> None:
+        detail = self.query_one("#picker-detail", Static)
+        entry = next((e for e in self.entries if e.id == lab_id), None)
+        if entry is None:
+            detail.update("")
+            return
+        lab = entry.lab
+        progress = self.store.labs.get(entry.id, LabProgress(entry.id))
+        facts = [entry.kind, f"{duration_text(entry.duration_s)} simulated"]
+        if lab.objectives:
+            facts.append(", ".join(lab.objectives))
+        if entry.kind == "walkthrough":
+            status = progress.status()
+            facts.append("not started" if status == "-" else status)
+        summary = " ".join(lab.summary.split())
+        detail.update(
+            Text.assemble(
+                (lab.title, "bold"), "\n", (" · ".join(facts), "italic"), *(("\n", summary) if summary else ())
+            )
+        )
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
