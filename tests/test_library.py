@@ -51,12 +51,12 @@ def _cockpit(lab: Lab) -> tuple[Walkthrough, list[str]]:
     lines that printed errors, tasks whose check held before the learner acted."""
     cluster = Cluster(lab.spec)
     shell = Shell(cluster, blocking=False)
-    solving: list[bool] = [False]
+    solving: set[str] = set()  # the lines of the solution being run (do_solution goes on past the task)
     problems: list[str] = []
 
     def run(line: str) -> str:
         result = shell.run(line)
-        if solving[0] and result.errors:
+        if line in solving and result.errors:
             problems.append(f"the solution line {line!r} failed: {result.errors[0].message}")
         return result.text()
 
@@ -74,9 +74,9 @@ def _cockpit(lab: Lab) -> tuple[Walkthrough, list[str]]:
             cluster.advance(THINK_S)
             if wt.task_met():
                 problems.append(f"step {index + 1}: the check holds before the learner acts ({task.text.strip()})")
-            solving[0] = True
+            solving.update((task.solution or "").splitlines())
             wt.do_solution()
-            solving[0] = False
+            solving.clear()
             deadline = cluster.now + (task.within if task.within is not None else TASK_DEFAULT_WITHIN)
             while not wt.finished and wt.progress[0] == index:
                 nxt = cluster.next_event_time()

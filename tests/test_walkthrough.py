@@ -71,6 +71,19 @@ def test_steps_run_by_themselves_until_a_task_waits_for_its_check() -> None:
     assert wt.quiz is not None
 
 
+def test_do_it_for_me_includes_the_wait_for_the_check() -> None:
+    """y on a drain task: the solution runs and simulated time moves on until the drain completed,
+    as `play` lets it — the learner is not left watching a task that holds only later."""
+    wt, cluster, _ = walkthrough()
+    wt.poll()
+    lines = wt.do_solution()
+    kinds = [line.kind for line in lines]
+    assert kinds[:2] == ["solution", "output"] and "done" in kinds, kinds
+    waited = next(line.text for line in lines if line.text.startswith("(simulated time ran"))
+    assert waited.endswith("until it held)") and cluster.now > 0
+    assert wt.quiz is not None, "the walkthrough went on to the quiz"
+
+
 def test_score_hints_are_free_solutions_cost_the_task_quizzes_count_first_answers() -> None:
     wt, cluster, shell = walkthrough()
     wt.poll()

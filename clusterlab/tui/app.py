@@ -1453,7 +1453,9 @@ class ClusterLabApp(App[LabChoice | None]):
             met = wt.task_met()
             first = task.text.strip().splitlines()[0] if task.text.strip() else describe_check(task.check)
             first = inline_markdown(first)
-            view.status(f"{'✔' if met else '…'} Task: {first}  [dim](h hint · y do it for me)[/]", met=met)
+            view.status(
+                f"{'✔' if met else '…'} Task: {first}  [dim](h hint · y do it for me · n next event)[/]", met=met
+            )
         elif quiz is not None:
             view.status(f"Quiz: press 1–{len(quiz.choices)} to answer")
         elif wt.finished and wt.score.max_points:
