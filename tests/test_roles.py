@@ -7,6 +7,7 @@ import pytest
 
 from clusterlab.sim import Priority, VmSpec
 from clusterlab.sim.profiles import VM_BOOT_S
+from clusterlab.sim.spec import FailbackSpec
 from tests.builders import DETECT, build, count, crash
 
 
@@ -158,6 +159,31 @@ def test_high_never_preempted_and_medium_cannot_preempt_medium() -> None:
 
 
 # failback ------------------------------------------------------------------------------
+
+
+def test_failback_of_many_roles_to_a_returning_node_stops_at_its_memory() -> None:
+    """§3.8 Allow: every role preferring HV01 fails back when it joins — as many as its memory
+    holds, High priority first; the rest stay where they are (one book for the round, updated
+    as each role is placed, so the moves in flight count)."""
+    allow = FailbackSpec(allow=True)
+    roles = [
+        vm(
+            f"VM{i:02d}",
+            "HV02" if i % 2 else "HV03",
+            mem=40,
+            prio=Priority.HIGH if i >= 3 else Priority.LOW,
+            preferred_owners=("HV01",),
+            failback=allow,
+        )
+        for i in range(5)
+    ]
+    c = build(3, vms=roles, memory_gb=128)
+    crash(c, "HV01", settle=120)
+    c.repair_node("HV01")
+    c.advance(900)
+    back = sorted(r.name for r in roles if c.group(r.name).owner == "HV01")
+    assert len(back) == 3 and {"VM03", "VM04"} <= set(back), "120 of 128 GB: three of the five, High first"
+    assert c.node("HV01").memory_used_gb <= 128
 
 
 # graceful stop moves roles ---------------------------------------------------------------

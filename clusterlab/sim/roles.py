@@ -1046,6 +1046,7 @@ class Roles:
     def check_failback(self, joined: str) -> None:
         """§3.8: AutoFailbackType Allow moves a role back to its most preferred node."""
         w = self.w
+        book: _Book | None = None  # one book for the round, updated as roles move (as a drain does)
         for g in sorted(w.groups.values(), key=lambda g: (-g.priority, g.name)):
             if not (g.auto_failback and g.preferred_owners and joined in g.preferred_owners):
                 continue
@@ -1057,11 +1058,12 @@ class Roles:
             if target is None:
                 continue
             if g.failback_window is None or self.in_window(g.failback_window):
-                result = place(
-                    self._request(g, Mode.TARGET, target=target, allow_preempt=False), self._loads(self._book())
-                )
+                if book is None:
+                    book = self._book()
+                result = place(self._request(g, Mode.TARGET, target=target, allow_preempt=False), self._loads(book))
                 if result.node is None:
                     continue  # no room on the preferred node: the role stays where it is
+                self._book_move(book, g, result.node)
                 g.last_placement = PlacementExplanation(
                     w.now,
                     "failback",
