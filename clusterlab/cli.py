@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     pl = sub.add_parser(
         "play",
-        help="play a lab headless and print its transcript",
+        help="play a lab headless and print its transcript (several labs, a folder or --all in one run)",
         description="Plays every step of a lab as fast as the CPU allows and prints a transcript: simulated times, "
         "command output, cluster events, PASS/FAIL per expectation. Several labs (or --all) play one after "
         "another in one process, with a summary at the end. Exit status: 0 ok, 1 a check failed "
