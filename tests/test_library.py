@@ -60,7 +60,14 @@ def _cockpit(lab: Lab) -> tuple[Walkthrough, list[str]]:
             problems.append(f"the solution line {line!r} failed: {result.errors[0].message}")
         return result.text()
 
-    wt = Walkthrough(lab, cluster, run)
+    def solve(line: str) -> str:  # as the cockpit's y: each solution line runs to completion
+        shell.blocking = True
+        try:
+            return run(line)
+        finally:
+            shell.blocking = False
+
+    wt = Walkthrough(lab, cluster, run, solve=solve)
     wt.poll()
     guard = 0
     while not wt.finished:

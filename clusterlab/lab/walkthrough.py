@@ -84,10 +84,14 @@ class Walkthrough:
         run: Callable[[str], str],
         *,
         state: dict[str, Any] | None = None,
+        solve: Callable[[str], str] | None = None,
     ) -> None:
+        """``run`` runs a step's command; ``solve`` a line of a task's solution, to completion
+        (a blocking console, as `play` has: the next line may need the previous one done)."""
         self.lab = lab
         self.cluster = cluster
         self._run = run
+        self._solve = solve or run
         self.s = _state_from(state) if state else _State()
         self.steps: tuple[Step, ...] = lab.steps
 
@@ -236,7 +240,7 @@ class Walkthrough:
         out = [Line("solution", task.solution, i)]
         for line in task.solution.splitlines():
             if line.strip():
-                text = self._run(line)
+                text = self._solve(line)
                 if text.strip():
                     out.append(Line("output", text.rstrip("\n"), i))
         # Doing it for the learner includes the wait (a CAU run that starts at 03:00, a drain):

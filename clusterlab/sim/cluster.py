@@ -645,7 +645,12 @@ class Cluster:
         n = self._node(name)
         if failback not in ("NoFailback", "Immediate", "Policy"):
             raise InvalidArgumentError("Failback must be NoFailback, Immediate or Policy.")
-        if not n.is_member or not n.paused:
+        if not n.is_member:
+            raise InvalidStateError(
+                f"Node '{n.name}' is not in the active membership: resume it once its Cluster service has joined"
+                + (" (it stays paused meanwhile: a pause is persistent)." if n.paused else ".")
+            )
+        if not n.paused:
             raise InvalidStateError(f"Node '{n.name}' is not paused.")
         n.paused = False
         if n.drain_status is DrainStatus.IN_PROGRESS:

@@ -499,7 +499,7 @@ class Membership:
             n.service = Service.RUNNING  # ClusSvc starts automatically at boot
             n.clussvc_crashed = False
             n.prevent_quorum = False
-            n.paused = keep_paused
+            n.paused = n.paused or keep_paused  # a paused node that reboots is still paused ([S3] PauseClusterNode)
             n.stopping = False
             self.topology_changed()
 
@@ -579,7 +579,7 @@ class Membership:
                 if n.partition is None and not (n.powered and n.service is Service.RUNNING):
                     continue
                 n.partition = None  # also a crashed member not yet detected
-                n.joining = n.stopping = n.paused = False
+                n.joining = n.stopping = False  # (a pause stays: it is persistent)
                 if n.powered:
                     n.service = Service.STOPPED
                     w.emit("NodeStopped", n.name, node=n.name)
@@ -652,13 +652,17 @@ class Membership:
         n.shutting_down = True
         epoch = n.epoch
         done = False
+        # An administrator's pause is persistent: the node comes back paused (PauseClusterNode,
+        # [S3]). The pause drain-on-shutdown puts on it is the shutdown's own, and ends with it
+        # (inferred: otherwise every reboot of a 2012 R2+ node would need a Resume-ClusterNode).
+        paused_by_admin = n.paused
 
         def off(_ok: bool = True) -> None:
             nonlocal done
             if done or n.epoch != epoch:
                 return
             done = True
-            n.paused = False
+            n.paused = paused_by_admin
             self._power_off_gracefully(n)
             if restart:
                 self.power_on(n)
@@ -693,8 +697,7 @@ class Membership:
             if n.epoch != epoch or not n.stopping or n.partition is not at_stop:
                 return
             p = n.partition
-            n.stopping = False
-            n.paused = False
+            n.stopping = False  # (a pause stays: it is persistent, [S3] PauseClusterNode)
             n.service = Service.STOPPED
             n.partition = None
             if p is not None:

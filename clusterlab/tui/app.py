@@ -697,7 +697,9 @@ class ClusterLabApp(App[LabChoice | None]):
         self.progress = progress
         self.walkthrough: Walkthrough | None = None
         if lab is not None and lab.steps:
-            self.walkthrough = Walkthrough(lab, cluster, self._walkthrough_run, state=walkthrough_state)
+            self.walkthrough = Walkthrough(
+                lab, cluster, self._walkthrough_run, state=walkthrough_state, solve=self._walkthrough_solve
+            )
         self._polling = False
         self._finish_saved = False  # the finished lab was saved (and announced) once
         self._last_output = ""
@@ -1417,6 +1419,15 @@ class ClusterLabApp(App[LabChoice | None]):
         self._last_output = ""
         self.run_cmdline(cmdline)
         return self._last_output
+
+    def _walkthrough_solve(self, cmdline: str) -> str:
+        """A line of a task's solution (y): run to completion, as `play` does, so that the next
+        line finds it done (a restore before the resume that follows it)."""
+        blocking, self.shell.blocking = self.shell.blocking, True
+        try:
+            return self._walkthrough_run(cmdline)
+        finally:
+            self.shell.blocking = blocking
 
     def _poll_walkthrough(self) -> None:
         """Run the steps that need nobody; show the narration; save progress when a step is passed."""
