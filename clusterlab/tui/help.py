@@ -34,6 +34,10 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Paused-Critical", "2016+: a VM that lost its storage pauses with its memory and resumes with the path (§7.4)."),
     ("Drain", "Suspend-ClusterNode -Drain: pause, then move the roles away, High priority first (§6.2)."),
     (
+        "Pause",
+        "No new roles on the node; persistent: a paused node that restarts comes back paused (Resume-ClusterNode).",
+    ),
+    (
         "Failback",
         "Roles returning to their preferred owner: Prevent, Allow, windows; or Resume -Failback (§3.8, §6.3).",
     ),
