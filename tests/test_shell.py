@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -233,6 +234,33 @@ def test_test_cluster_node_validates_the_named_nodes_and_servers_about_to_be_add
     assert "'HV09' is neither a node of HVCLUS nor one of this lab's servers." in text
     assert "Overall result: Failed." in text
     assert not sh.run("Add-ClusterNode -Name HV05").ok, "Add-ClusterNode refuses what validation failed"
+
+
+def test_cluster_parameters_show_a_resource_and_offline_action_changes_how_a_vm_goes_offline() -> None:
+    """§3.13: OfflineAction 1 (Save) by default; 0 turns the VM off, 2 shuts the guest down."""
+    sh = shell()
+    text = run(sh, "Get-ClusterResource 'Virtual Machine SQL01' | Get-ClusterParameter")
+    assert re.search(r"Virtual Machine SQL01 OfflineAction\s+1\s+UInt32", text), text
+    assert "\\\\WITNESS01\\HVCLUS" in run(
+        sh, "Get-ClusterResource 'File Share Witness' | Get-ClusterParameter SharePath"
+    )
+    assert "10.0.1.10" in run(sh, "(Get-ClusterResource 'Cluster IP Address' | Get-ClusterParameter Address).Value")
+    run(sh, "Stop-ClusterGroup DC01")
+    assert sh.ctx.cluster.vm("DC01").state.value == "Saved", "the default: saved"
+    run(sh, "Get-ClusterResource 'Virtual Machine SQL01' | Set-ClusterParameter OfflineAction 0")
+    assert "OfflineAction : 0" in run(sh, "Get-ClusterResource 'Virtual Machine SQL01' | Format-List OfflineAction")
+    run(sh, "Stop-ClusterGroup SQL01")
+    assert sh.ctx.cluster.vm("SQL01").state.value == "Off", "turned off, not saved"
+    bad = sh.run("Get-ClusterResource 'Cluster Name' | Set-ClusterParameter DnsName other")
+    assert "read-only in this lab" in bad.errors[0].message
+    bad = sh.run("Get-ClusterResource 'Virtual Machine SQL01' | Set-ClusterParameter OfflineAction 7")
+    assert "OfflineAction must be 0" in bad.errors[0].message
+    assert "Pipe a resource" in sh.run("Get-ClusterParameter").errors[0].message
+    c = sh.ctx.cluster
+    before = c.vm("SQL02").restarts
+    run(sh, "Get-ClusterResource 'Virtual Machine SQL02' | Set-ClusterParameter OfflineAction 2")
+    run(sh, "Move-ClusterGroup SQL02")
+    assert c.vm("SQL02").state.value == "Running" and c.vm("SQL02").restarts == before + 1, "shut down, cold boot"
 
 
 # the command line -------------------------------------------------------------------------

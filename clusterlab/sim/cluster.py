@@ -57,6 +57,10 @@ T = TypeVar("T")
 CORE_GROUP = "Cluster Group"
 #: A computer or client access point name: 1–15 letters, digits or hyphens.
 _COMPUTER_NAME = re.compile(r"[A-Za-z0-9-]{1,15}")
+
+#: §3.13 VM resource OfflineAction → how the VM goes offline: 0 Turn off, 1 Save (default),
+#: 2 Shut down, 3 Shut down (forced) — the guest shuts down either way here.
+OFFLINE_ACTIONS: dict[int, str] = {0: "turnoff", 1: "save", 2: "shutdown", 3: "shutdown"}
 AVAILABLE_STORAGE = "Available Storage"
 
 
@@ -1479,13 +1483,16 @@ class Cluster:
 
     # role commands ---------------------------------------------------------------------
 
-    def move_group(self, name: str, node: str | None = None, offline: str = "save") -> PlacementExplanation:
+    def move_group(self, name: str, node: str | None = None, offline: str | None = None) -> PlacementExplanation:
         """Move-ClusterGroup: quick migration of a VM role to ``node`` or the best possible node.
-        ``offline`` ``shutdown``/``turnoff``: stop the guest instead of saving it (cold start there)."""
-        if offline not in ("save", "shutdown", "turnoff"):
+        ``offline`` ``shutdown``/``turnoff``: stop the guest instead of saving it (cold start there);
+        None: the VM resource's OfflineAction (§3.13, Save by default)."""
+        if offline not in (None, "save", "shutdown", "turnoff"):
             raise InvalidArgumentError(f"Unknown offline action '{offline}'.")
         self._require_cluster()
         g = self._reachable_group(name)
+        if offline is None:
+            offline = OFFLINE_ACTIONS[g.offline_action]
         if g.migrating_to:
             raise InvalidStateError(f"A live migration of '{g.name}' is in progress; cancel it first.")
         target = self._node(node).name if node is not None else None
@@ -1640,15 +1647,39 @@ class Cluster:
             )
         self._roles.start_group(g)
 
-    def stop_group(self, name: str, action: str = "save") -> None:
-        """Stop-ClusterGroup (``save``, the VM's OfflineAction) or Stop-VM (``shutdown``/``turnoff``)."""
-        if action not in ("save", "shutdown", "turnoff"):
+    def offline_action(self, name: str) -> int:
+        """§3.13 the VM resource's OfflineAction (0 turn off, 1 save, 2 shut down, 3 forced)."""
+        return self._group(name).offline_action
+
+    def set_offline_action(self, name: str, value: int) -> None:
+        """Set-ClusterParameter OfflineAction on a VM resource (§3.13): how Stop-ClusterGroup and
+        Move-ClusterGroup take the VM offline; live migration and failover are not affected."""
+        g = self._group(name)
+        if g.vm is None:
+            raise InvalidArgumentError(f"'{g.name}' is not a virtual machine role: OfflineAction belongs to VMs.")
+        if value not in OFFLINE_ACTIONS:
+            raise InvalidArgumentError(
+                f"OfflineAction must be 0 (turn off), 1 (save), 2 (shut down) or 3 (shut down, forced), not {value}."
+            )
+        g.offline_action = value
+
+    @property
+    def witness_path(self) -> str:
+        """The witness's share path, storage account or disk ("" without a witness)."""
+        return self._w.witness.path or "" if self._w.witness.configured else ""
+
+    def stop_group(self, name: str, action: str | None = None) -> None:
+        """Stop-ClusterGroup (None: the VM resource's OfflineAction, §3.13 — Save by default) or
+        Stop-VM (``shutdown``/``turnoff``, or ``save`` for Save-VM)."""
+        if action not in (None, "save", "shutdown", "turnoff"):
             raise InvalidArgumentError(f"Unknown offline action '{action}'.")
         if name.lower() in (v.lower() for v in self._w.standalone):
-            self._standalone_power(_lookup("virtual machine", self._w.standalone, name), False, action)
+            self._standalone_power(_lookup("virtual machine", self._w.standalone, name), False, action or "save")
             return
         self._require_cluster()
         g = self._reachable_group(name)
+        if action is None:
+            action = OFFLINE_ACTIONS[g.offline_action]
         if g.is_core:
             raise InvalidStateError("The core Cluster Group cannot be taken offline.")
         if not g.intended_online and group_state(g) == "Offline":

@@ -185,6 +185,7 @@ class Group(Tracked):
     resiliency_period: int = -1  # §7.3 ResiliencyPeriod (s); −1 = the cluster's ResiliencyDefaultPeriod
     unmonitored_until: float | None = None  # §7.3: its host is Isolated; fail over at this time
     preferred_site: str | None = None  # §1.7 group PreferredSite (2016+)
+    offline_action: int = 1  # §3.13 VM resource OfflineAction: 0 turn off, 1 save, 2 shut down, 3 forced
 
     @property
     def failback_window(self) -> tuple[int, int] | None:

@@ -170,6 +170,7 @@ def start_cluster(inv: Invocation) -> Iterable[Any]:
 
 
 def network_obj(c: Cluster, n: Any) -> PSObject:
+    index = next((i for i, x in enumerate(c.snapshot().networks, 1) if x.name == n.name), 0)
     return make(
         FC + "ClusterNetwork",
         {
@@ -179,7 +180,7 @@ def network_obj(c: Cluster, n: Any) -> PSObject:
             "Role": n.role,
             "AutoMetric": True,
             "Cluster": c.name,
-            "Address": "10.0.0.0",
+            "Address": f"10.0.{index}.0",  # the subnet its interfaces are addressed in (interface_address)
             "AddressMask": "255.255.255.0",
             "Description": "Live migration network" if n.live_migration else "",
             "Id": guid(n.name),

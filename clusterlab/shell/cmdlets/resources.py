@@ -48,7 +48,7 @@ def resource_obj(c: Cluster, r: ResourceSnapshot) -> PSObject:
             "LooksAlivePollInterval": NONE_ID,
             "IsAlivePollInterval": NONE_ID,
             "Id": guid(r.name),
-            **({"OfflineAction": 1} if vm else {}),
+            **({"OfflineAction": c.offline_action(r.group)} if vm else {}),
         },
     )
 

@@ -1,0 +1,195 @@
+"""Get-ClusterParameter / Set-ClusterParameter: a resource's private properties (§3.13).
+
+The values follow the simulation (a VM's MigrationState and MigrationProgress move with its live
+migration, a witness shows its share or storage account, addresses follow the lab's 10.0.<network>.x
+plan). Only what the simulation acts on can be set: a VM resource's OfflineAction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from clusterlab.sim import Cluster, ResourceSnapshot
+
+from ..formatting import View, register_view
+from ..objects import PSObject, make
+from ..registry import Invocation, Param, cmdlet
+from ._common import FC, INPUT, guid, require_target
+
+register_view("ClusterParameter", lambda profile: View(("Object", "Name", "Value", "Type")))
+
+#: §3.13 MigrationState values of the VM resource.
+MIGRATION_STATES = {"None": 0, "Setup": 1, "DataTransfer": 2, "Move": 3, "Canceled": 4, "Failure": 5}
+
+#: Private properties whose value the simulation uses when they change.
+SETTABLE = {("Virtual Machine", "offlineaction")}
+
+
+def _resource(c: Cluster, obj: Any) -> ResourceSnapshot | None:
+    name = obj.get("Name") if isinstance(obj, PSObject) and obj.short_type == "ClusterResource" else None
+    return next((r for r in c.snapshot().resources if r.name == name), None) if name else None
+
+
+def _ip_address(c: Cluster, r: ResourceSnapshot) -> list[tuple[str, Any, str]]:
+    nets = c.snapshot().networks
+    client = next((i for i, n in enumerate(nets, 1) if n.role == "ClusterAndClient"), 1)
+    ips = [x.name for x in c.snapshot().resources if x.resource_type == "IP Address"]
+    host = 10 if r.name == "Cluster IP Address" else 20 + ips.index(r.name)  # nodes are .11 and up
+    network = nets[client - 1].name if nets else ""
+    return [
+        ("Network", network or f"Cluster Network {client}", "String"),
+        ("Address", f"10.0.{client}.{host}", "String"),
+        ("SubnetMask", "255.255.255.0", "String"),
+        ("EnableDhcp", 0, "UInt32"),
+        ("OverrideAddressMatch", 0, "UInt32"),
+    ]
+
+
+def _private(c: Cluster, r: ResourceSnapshot) -> list[tuple[str, Any, str]]:
+    """(name, value, type) of ``r``'s private properties."""
+    t = r.resource_type
+    if t == "Virtual Machine":
+        vm = c.vm(r.group)
+        return [
+            ("VmID", guid("vm:" + r.group), "String"),
+            ("OfflineAction", c.offline_action(r.group), "UInt32"),
+            ("ShutdownAction", 0, "UInt32"),
+            ("CheckHeartbeat", 1, "UInt32"),  # the simulation acts on a lost guest heartbeat (§7.1)
+            ("MigrationState", MIGRATION_STATES.get(vm.migration_state, 0), "UInt32"),
+            ("MigrationProgress", int(vm.migration_progress), "UInt32"),
+            ("MigrationFailureReason", 0, "UInt32"),
+        ]
+    if t == "Virtual Machine Configuration":
+        vm = c.vm(r.group)
+        root = f"C:\\ClusterStorage\\{vm.csv}\\{r.group}" if vm.csv else "C:\\ProgramData\\Microsoft\\Windows\\Hyper-V"
+        return [
+            ("VmID", guid("vm:" + r.group), "String"),
+            ("ConfigStoreRootPath", root, "String"),
+            ("OfflineAction", c.offline_action(r.group), "UInt32"),
+        ]
+    if t == "IP Address":
+        return _ip_address(c, r)
+    if t in ("Network Name", "Distributed Network Name"):
+        name = c.name if r.group == "Cluster Group" else r.group
+        return [
+            ("Name", name, "String"),
+            ("DnsName", name, "String"),
+            ("RegisterAllProvidersIP", 1 if t == "Distributed Network Name" else 0, "UInt32"),
+            ("HostRecordTTL", 1200, "UInt32"),
+        ]
+    if t == "File Share Quorum Witness":
+        return [("SharePath", c.witness_path, "String")]
+    if t == "Cloud Witness":
+        return [
+            ("AccountName", c.witness_path, "String"),
+            ("EndpointInfo", "core.windows.net", "String"),
+            ("ContainerName", "msft-cloud-witness", "String"),
+        ]
+    if t == "Physical Disk":
+        return [
+            ("DiskIdType", 0, "UInt32"),
+            ("DiskSignature", "0x" + guid("disk:" + r.name)[:8].upper(), "String"),
+            ("MaintenanceMode", int(c.csv_in_maintenance(r.name)), "UInt32"),
+        ]
+    return []
+
+
+def _parameter(c: Cluster, r: ResourceSnapshot, name: str, value: Any, kind: str) -> PSObject:
+    return make(
+        FC + "ClusterParameter",
+        {
+            "ClusterObject": r.name,
+            "Object": r.name,
+            "Name": name,
+            "IsReadOnly": (r.resource_type, name.lower()) not in SETTABLE,
+            "ParameterType": kind,
+            "Type": kind,
+            "Value": value,
+        },
+    )
+
+
+@cmdlet(
+    "Get-ClusterParameter",
+    "Gets the private properties of a clustered resource (pipe it from Get-ClusterResource, §3.13).",
+    (Param("Name", kind="strings", position=0, help="Only these properties."), INPUT),
+    process=False,
+    noun_type="GetClusterParameterCommand",
+    examples=(
+        ("Get-ClusterResource 'Virtual Machine SQL01' | Get-ClusterParameter", "OfflineAction, MigrationState…"),
+        ("Get-ClusterResource 'File Share Witness' | Get-ClusterParameter SharePath", "The witness share."),
+    ),
+)
+def get_cluster_parameter(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    resources = [r for r in (_resource(c, obj) for obj in inv.input) if r is not None]
+    if not resources:
+        raise inv.fail(
+            "Pipe a resource to it, e.g. Get-ClusterResource 'Cluster Name' | Get-ClusterParameter.",
+            "InvalidArgument",
+        )
+    wanted = {str(n).lower() for n in inv.get("Name") or []}
+    out: list[PSObject] = []
+    for r in resources:
+        for name, value, kind in _private(c, r):
+            if not wanted or name.lower() in wanted:
+                out.append(_parameter(c, r, name, value, kind))
+    unknown = wanted - {p.get("Name").lower() for p in out}
+    if unknown:
+        raise inv.fail(
+            f"The resource has no private property '{sorted(unknown)[0]}'.", "ObjectNotFound", sorted(unknown)[0]
+        )
+    return out
+
+
+@cmdlet(
+    "Set-ClusterParameter",
+    "Sets a private property of a clustered resource; here a VM resource's OfflineAction (§3.13).",
+    (
+        Param("Name", kind="string", position=0, help="The property, e.g. OfflineAction."),
+        Param("Value", kind="object", position=1, help="Its new value."),
+        Param("Create", kind="switch"),
+        Param("Delete", kind="switch"),
+        INPUT,
+    ),
+    noun_type="SetClusterParameterCommand",
+    examples=(
+        (
+            "Get-ClusterResource 'Virtual Machine SQL01' | Set-ClusterParameter OfflineAction 2",
+            "Stop-/Move-ClusterGroup shut SQL01's guest down instead of saving it.",
+        ),
+    ),
+)
+def set_cluster_parameter(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    obj = inv.get("InputObject")
+    r = _resource(c, obj)
+    if r is None:
+        raise inv.fail(
+            "Pipe a resource to it, e.g. Get-ClusterResource 'Virtual Machine SQL01' | Set-ClusterParameter "
+            "OfflineAction 2.",
+            "InvalidArgument",
+        )
+    name = require_target(inv)
+    if inv.switch("Create") or inv.switch("Delete"):
+        raise inv.fail("Creating or deleting private properties is not simulated.", "InvalidOperation", name)
+    known = {n.lower(): n for n, _, _ in _private(c, r)}
+    if name.lower() not in known:
+        raise inv.fail(f"The resource '{r.name}' has no private property '{name}'.", "ObjectNotFound", name)
+    if (r.resource_type, name.lower()) not in SETTABLE:
+        raise inv.fail(
+            f"'{known[name.lower()]}' of '{r.name}' is read-only in this lab: the simulation derives it. "
+            "OfflineAction of a Virtual Machine resource can be set.",
+            "InvalidOperation",
+            name,
+        )
+    value = inv.get("Value")
+    if value is None:
+        raise inv.fail("Cannot process command because of one or more missing mandatory parameters: Value.")
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise inv.fail(f"OfflineAction takes a number (0-3), not '{value}'.", "InvalidArgument", str(value)) from None
+    c.set_offline_action(r.group, number)
+    return []
