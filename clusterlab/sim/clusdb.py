@@ -48,6 +48,7 @@ class GroupConfig:
     shares: tuple[str, ...] = ()  # file server roles
     clients: int = 0
     online_s: float = 0.0
+    offline_action: int = 1  # the VM resource's OfflineAction (§3.13)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ def capture(w: World, roles: Roles, label: str) -> ConfigBackup:
                 shares=tuple(g.shares),
                 clients=g.clients,
                 online_s=g.online_s,
+                offline_action=g.offline_action,
             )
         )
     return ConfigBackup(
@@ -201,6 +203,7 @@ class ClusDb:
             g.intended_online = gc.persistent_online
             g.shares = list(gc.shares)
             g.clients = gc.clients
+            g.offline_action = gc.offline_action
             by_name = {rc.name: rc for rc in gc.resources}
             for r in g.resources:
                 rc = by_name.get(r.name)
