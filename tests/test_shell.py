@@ -263,6 +263,24 @@ def test_cluster_parameters_show_a_resource_and_offline_action_changes_how_a_vm_
     assert c.vm("SQL02").state.value == "Running" and c.vm("SQL02").restarts == before + 1, "shut down, cold boot"
 
 
+def test_get_winevent_reads_the_cluster_events_of_the_system_log_newest_first() -> None:
+    """§10: troubleshooting a lost node from the console, as on a real node."""
+    sh = shell()
+    run(sh, "Invoke-LabFault -Node HV02 -Crash")
+    run(sh, "Start-Sleep 30")
+    text = run(
+        sh, "Get-WinEvent -FilterHashtable @{LogName='System'; Id=1135} | Format-List Id, LevelDisplayName, Message"
+    )
+    assert "Id               : 1135" in text and "Cluster node 'HV02' was removed" in text
+    newest = run(sh, "(Get-WinEvent -LogName System -MaxEvents 1).Id").strip()
+    oldest = run(sh, "(Get-WinEvent -LogName System -Oldest -MaxEvents 1).Id").strip()
+    assert newest != oldest and newest.isdigit() and oldest.isdigit()
+    assert run(sh, "(Get-WinEvent -FilterHashtable @{LogName='System'; Level=1}).Count").strip() == "1", "one Critical"
+    none = sh.run("Get-WinEvent -FilterHashtable @{LogName='System'; Id=9999}")
+    assert none.errors[0].error_id.startswith("NoMatchingEventsFound,Microsoft.PowerShell.Commands")
+    assert "This lab keeps two" in sh.run("Get-WinEvent -LogName Application").errors[0].message
+
+
 # the command line -------------------------------------------------------------------------
 
 

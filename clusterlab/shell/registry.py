@@ -182,6 +182,7 @@ class Invocation:
             "Lab": "ClusterLab.Commands",
             "Microsoft.PowerShell.Utility": "Microsoft.PowerShell.Commands",
             "Microsoft.PowerShell.Core": "Microsoft.PowerShell.Commands",
+            "Microsoft.PowerShell.Diagnostics": "Microsoft.PowerShell.Commands",
         }.get(c.module, "Microsoft.FailoverClusters.PowerShell")
         exception = {"Hyper-V": "VirtualizationException", "Lab": "LabCmdletException"}.get(
             c.module, "ClusterCmdletException" if c.module == "FailoverClusters" else "InvalidOperationException"

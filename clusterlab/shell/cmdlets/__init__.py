@@ -1,3 +1,3 @@
 """Every cmdlet, one module per family; importing this package registers them all."""
 
-from . import cau, cluster, groups, lab, nodes, parameters, quorum, resources, sites, utility, vms  # noqa: F401
+from . import cau, cluster, groups, lab, nodes, parameters, quorum, resources, sites, utility, vms, winevent  # noqa: F401
