@@ -80,6 +80,24 @@ async def _help(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def _lab_picker(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+    """L, filtered to quorum labs, the 74-409 walkthrough highlighted (no saved progress: a fresh data dir)."""
+    import os
+    import tempfile
+
+    from clusterlab.tui.picker import LabPicker
+
+    os.environ["CLUSTERLAB_DATA"] = tempfile.mkdtemp(prefix="clusterlab-shots-")
+    await pilot.press("L")
+    for _ in range(200):  # the library loads in a worker thread
+        await pilot.pause(0.05)
+        if isinstance(app.screen, LabPicker):
+            break
+    app.clear_notifications()
+    await pilot.press(*"quorum", "down")
+    await pilot.pause()
+
+
 async def _palette(app: ClusterLabApp, pilot: Pilot[None]) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
@@ -247,6 +265,8 @@ SHOTS: list[tuple[str, tuple[int, int], Scenario]] = [
     ("walkthrough-80x24", (80, 24), _walkthrough),
     ("light-theme-120x40", (120, 40), _light_theme),
     ("palette-120x40", (120, 40), _palette),
+    ("lab-picker-80x24", (80, 24), _lab_picker),
+    ("lab-picker-120x40", (120, 40), _lab_picker),
     ("help-120x40", (120, 40), _help),
     ("console-120x40", (120, 40), _console),
     ("console-80x24", (80, 24), _console),
