@@ -1351,12 +1351,17 @@ class Roles:
         todo = [g for g in sorted(groups, key=lambda g: (-g.priority, g.name)) if self.migrations.current(g) is None]
         if not todo:
             return
-        self.w.emit("QuarantinedNodeDrained", node, node=node, vms=", ".join(g.name for g in todo))
         book = self._book()
+        moves: list[tuple[Group, str]] = []
         for g in todo:
             result = self._place(g, book, "quarantine", Mode.BEST, allow_preempt=False, exclude=[node])
             if result.node is not None:
-                self.live_move(g, result.node, "quarantine", partial(self._evacuated, g))
+                moves.append((g, result.node))
+        if not moves:
+            return  # no room anywhere: they stay Unmonitored until their resiliency period ends
+        self.w.emit("QuarantinedNodeDrained", node, node=node, vms=", ".join(g.name for g, _ in moves))
+        for g, target in moves:
+            self.live_move(g, target, "quarantine", partial(self._evacuated, g))
 
     def _evacuated(self, g: Group, ok: bool) -> None:
         if ok:
