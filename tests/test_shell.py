@@ -281,6 +281,16 @@ def test_get_winevent_reads_the_cluster_events_of_the_system_log_newest_first() 
     assert "This lab keeps two" in sh.run("Get-WinEvent -LogName Application").errors[0].message
 
 
+def test_test_cluster_resource_failure_runs_the_restart_policy() -> None:
+    """§3.3: the simulated failure is a real one to the cluster — 1069, then a restart in place."""
+    sh = shell()
+    assert "Failed" in run(sh, "Test-ClusterResourceFailure 'Virtual Machine SQL01'")
+    run(sh, "Start-Sleep 60")
+    assert "Online" in run(sh, "(Get-ClusterResource 'Virtual Machine SQL01').State")
+    assert "1069" in run(sh, "(Get-WinEvent -FilterHashtable @{LogName='System'; Id=1069}).Id")
+    assert sh.ctx.cluster.group("SQL01").owner == "HV02", "restarted on its node, not failed over"
+
+
 # the command line -------------------------------------------------------------------------
 
 

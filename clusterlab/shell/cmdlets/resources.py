@@ -117,6 +117,25 @@ def stop_cluster_resource(inv: Invocation) -> Iterable[Any]:
     return [resource_obj(c, _resource(c, name, inv))]
 
 
+@cmdlet(
+    "Test-ClusterResourceFailure",
+    "Simulates a failure of a resource: it goes Failed and its restart policy acts as on a real failure "
+    "(restart on the same node, then fail over the role, §3.3).",
+    (Param("Name", kind="string", position=0, by_property=True), INPUT),
+    noun_type="TestClusterResourceFailureCommand",
+    examples=(
+        ("Test-ClusterResourceFailure 'Virtual Machine SQL01'", "SQL01's VM resource fails: restarted in place."),
+        ("Get-ClusterResource 'Cluster Name' | Test-ClusterResourceFailure", "Test the core network name."),
+    ),
+)
+def test_cluster_resource_failure(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    name = require_target(inv)
+    res = _resource(c, name, inv)
+    c.fail_resource(res.name)
+    return [resource_obj(c, _resource(c, name, inv))]
+
+
 def _resource(c: Cluster, name: str, inv: Invocation) -> ResourceSnapshot:
     for r in c.snapshot().resources:
         if r.name.lower() == name.lower():
