@@ -291,6 +291,16 @@ def test_test_cluster_resource_failure_runs_the_restart_policy() -> None:
     assert sh.ctx.cluster.group("SQL01").owner == "HV02", "restarted on its node, not failed over"
 
 
+def test_resource_dependencies_follow_the_roles_resources() -> None:
+    """§3.5: a network name needs its IP address; a VM resource comes online after its configuration."""
+    sh = shell()
+    text = run(sh, "Get-ClusterResourceDependency 'Cluster Name'")
+    assert re.search(r"Cluster Name\s+\(\[Cluster IP Address\]\)", text), text
+    text = run(sh, "Get-ClusterGroup SQL01 | Get-ClusterResource | Get-ClusterResourceDependency")
+    assert "Virtual Machine SQL01               ([Virtual Machine Configuration SQL01])" in text
+    assert "nothing" in sh.run("Get-ClusterResourceDependency nothing").errors[0].message
+
+
 # the command line -------------------------------------------------------------------------
 
 

@@ -136,6 +136,62 @@ def test_cluster_resource_failure(inv: Invocation) -> Iterable[Any]:
     return [resource_obj(c, _resource(c, name, inv))]
 
 
+register_view("ClusterResourceDependency", lambda profile: View(("Resource", "DependencyExpression")))
+
+#: §3.5: what each resource type depends on, within its group (dependents come online last).
+_DEPENDS_ON = {
+    "Network Name": ("IP Address",),
+    "File Server": ("Network Name",),
+    "Scale Out File Server": ("Distributed Network Name",),
+    "Virtual Machine": ("Virtual Machine Configuration",),
+}
+
+
+def dependency_expression(r: ResourceSnapshot, group: Iterable[ResourceSnapshot]) -> str:
+    """The default dependency expression the cluster gives ``r`` ("" = none), e.g.
+    ``([Cluster IP Address])``. A VM's dependency on its CSV is implicit (§3.5): the CSV is not in
+    the group."""
+    wanted = _DEPENDS_ON.get(r.resource_type, ())
+    names = [x.name for x in group if x.resource_type in wanted and x.name != r.name]
+    return "(" + ") and (".join(f"[{n}]" for n in names) + ")" if names else ""
+
+
+@cmdlet(
+    "Get-ClusterResourceDependency",
+    "Gets the dependency expression of a resource: what must be online in its role before it (§3.5).",
+    (Param("Resource", kind="strings", position=0, help="Resource name(s)."), INPUT),
+    process=False,
+    noun_type="GetClusterResourceDependencyCommand",
+    examples=(
+        ("Get-ClusterResourceDependency 'Cluster Name'", "([Cluster IP Address]): a network name needs its IP."),
+        ("Get-ClusterGroup SQL01 | Get-ClusterResource | Get-ClusterResourceDependency", "A VM role's chain."),
+    ),
+)
+def get_cluster_resource_dependency(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    snap = c.snapshot()
+    by_name = {r.name: r for r in snap.resources}
+    chosen: list[str] = []
+    for obj in inv.input:
+        if isinstance(obj, PSObject) and obj.short_type == "ClusterResource":
+            chosen.append(str(obj.get("Name")))
+    if inv.has("Resource") or not chosen:
+        chosen.extend(select("resource", list(by_name), inv.get("Resource"), inv))
+    out = []
+    for name in dict.fromkeys(chosen):
+        r = by_name.get(name)
+        if r is None:
+            continue
+        group = [x for x in snap.resources if x.group == r.group]
+        out.append(
+            make(
+                FC + "ClusterResourceDependency",
+                {"Resource": r.name, "DependencyExpression": dependency_expression(r, group)},
+            )
+        )
+    return out
+
+
 def _resource(c: Cluster, name: str, inv: Invocation) -> ResourceSnapshot:
     for r in c.snapshot().resources:
         if r.name.lower() == name.lower():
