@@ -301,6 +301,36 @@ def test_resource_dependencies_follow_the_roles_resources() -> None:
     assert "nothing" in sh.run("Get-ClusterResourceDependency nothing").errors[0].message
 
 
+def test_excluding_the_live_migration_network_moves_live_migration_to_the_others() -> None:
+    """[S29]: the Virtual Machine resource type's MigrationExcludeNetworks; a migration running over a
+    network that gets excluded fails and the VM keeps running where it was (§5.4)."""
+    sh = shell(blocking=False)
+    c = sh.ctx.cluster
+    lm = run(sh, "(Get-ClusterNetwork LiveMigration).Id").strip()
+    order = "(Get-ClusterResourceType 'Virtual Machine' | Get-ClusterParameter MigrationNetworkOrder).Value"
+    assert run(sh, order).strip() == lm, "the default lab migrates over LiveMigration only"
+    run(sh, "Move-ClusterVirtualMachineRole SQL01 -Node HV03 -MigrationType Live")
+    c.advance(5)
+    run(sh, f"Get-ClusterResourceType 'Virtual Machine' | Set-ClusterParameter MigrationExcludeNetworks {lm}")
+    c.advance(5)
+    failed = c.migrations()[-1]
+    assert failed.state == "Failure" and "excluded from live migration" in failed.failure
+    assert c.vm("SQL01").host == "HV02" and c.vm("SQL01").state.value == "Running"
+    assert lm not in run(sh, order)
+    run(sh, "Move-ClusterVirtualMachineRole SQL01 -Node HV03 -MigrationType Live")
+    c.advance(600)
+    assert c.vm("SQL01").host == "HV03", "over Management and Cluster instead"
+    assert (
+        "At least one network"
+        in sh.run(
+            "Get-ClusterResourceType 'Virtual Machine' | Set-ClusterParameter MigrationExcludeNetworks "
+            "'Management;Cluster;LiveMigration'"
+        )
+        .errors[0]
+        .message
+    )
+
+
 # the command line -------------------------------------------------------------------------
 
 

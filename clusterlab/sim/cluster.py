@@ -1433,6 +1433,26 @@ class Cluster:
         net.role = role
         self._members.topology_changed()
 
+    def set_migration_excluded_networks(self, names: Iterable[str]) -> None:
+        """The Virtual Machine resource type's MigrationExcludeNetworks (FCM: Live Migration
+        Settings): live migrations use every other network, not these [S29]. Migrations already
+        running over an excluded network fail, as when that network goes away (§5.4)."""
+        w = self._w
+        excluded = {_lookup("cluster network", w.networks, n).name for n in names}
+        if len(excluded) == len(w.networks):
+            raise InvalidArgumentError("At least one network must remain available for live migration.")
+        changed = [net.name for net in w.networks.values() if net.live_migration == (net.name in excluded)]
+        for net in w.networks.values():
+            net.live_migration = net.name not in excluded
+        if changed:
+            w.emit(
+                "MigrationNetworksChanged",
+                w.name,
+                used=", ".join(n.name for n in w.networks.values() if n.live_migration),
+                excluded=", ".join(sorted(excluded)) or "none",
+            )
+            self._roles.migrations.topology_changed()
+
     # quorum settings -------------------------------------------------------------------
 
     def set_node_weight(self, name: str, weight: int) -> None:

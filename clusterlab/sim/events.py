@@ -378,6 +378,13 @@ CATALOGUE: Mapping[str, EventKind] = _kinds(
         "node ({why}).",
     ),
     EventKind(
+        "MigrationNetworksChanged",
+        None,
+        I,
+        "Live migrations now use the networks {used}; excluded: {excluded}.",
+        channel="Operational",
+    ),
+    EventKind(
         "QuarantinedNodeDrained",
         None,
         I,

@@ -330,9 +330,13 @@ class Migrations:
             or not w.linked(m.source, m.target)
         ):
             return f"{m.source} cannot reach {m.target} over a live-migration network"
-        if m.networks and not any(n not in src.detached and n not in dst.detached for n in m.networks):
+        usable = set(self._usable(m.source)) & set(self._usable(m.target))
+        if m.networks and not any(n in usable for n in m.networks):
             # §5.4: the network the transfer was using went away mid-migration.
-            return f"the live-migration network {', '.join(m.networks)} between {m.source} and {m.target} was cut"
+            return (
+                f"the live-migration network {', '.join(m.networks)} between {m.source} and {m.target} was cut "
+                "(or excluded from live migration)"
+            )
         return ""
 
     def _blackout_start(self, m: Migration) -> None:

@@ -1,8 +1,10 @@
-"""Get-ClusterParameter / Set-ClusterParameter: a resource's private properties (§3.13).
+"""Get-ClusterParameter / Set-ClusterParameter: the private properties of a resource (§3.13) or
+of a resource type, and Get-ClusterResourceType.
 
 The values follow the simulation (a VM's MigrationState and MigrationProgress move with its live
 migration, a witness shows its share or storage account, addresses follow the lab's 10.0.<network>.x
-plan). Only what the simulation acts on can be set: a VM resource's OfflineAction.
+plan). Only what the simulation acts on can be set: a VM resource's OfflineAction, and the Virtual
+Machine resource type's MigrationExcludeNetworks (the networks live migration may not use, [S29]).
 """
 
 from __future__ import annotations
@@ -13,22 +15,64 @@ from typing import Any
 from clusterlab.sim import Cluster, ResourceSnapshot
 
 from ..formatting import View, register_view
-from ..objects import PSObject, make
+from ..objects import PSObject, flatten, make
 from ..registry import Invocation, Param, cmdlet
-from ._common import FC, INPUT, guid, require_target
+from ._common import FC, INPUT, guid, require_target, select
 
 register_view("ClusterParameter", lambda profile: View(("Object", "Name", "Value", "Type")))
+register_view("ClusterResourceType", lambda profile: View(("Name", "DisplayName")))
 
 #: §3.13 MigrationState values of the VM resource.
 MIGRATION_STATES = {"None": 0, "Setup": 1, "DataTransfer": 2, "Move": 3, "Canceled": 4, "Failure": 5}
 
 #: Private properties whose value the simulation uses when they change.
-SETTABLE = {("Virtual Machine", "offlineaction")}
+SETTABLE = {("Virtual Machine", "offlineaction"), ("type:Virtual Machine", "migrationexcludenetworks")}
+
+#: Resource types of a Hyper-V cluster, whether or not a resource of the type exists yet.
+BASE_TYPES = (
+    "Distributed Network Name",
+    "File Server",
+    "File Share Witness",
+    "IP Address",
+    "Network Name",
+    "Physical Disk",
+    "Scale Out File Server",
+    "Virtual Machine",
+    "Virtual Machine Cluster WMI",
+    "Virtual Machine Configuration",
+)
 
 
-def _resource(c: Cluster, obj: Any) -> ResourceSnapshot | None:
+class _Type:
+    """A resource type as a Get-ClusterParameter target (its private properties are cluster-wide)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.resource_type = "type:" + name
+
+
+def _resource(c: Cluster, obj: Any) -> ResourceSnapshot | _Type | None:
+    if isinstance(obj, PSObject) and obj.short_type == "ClusterResourceType":
+        return _Type(str(obj.get("Name")))
     name = obj.get("Name") if isinstance(obj, PSObject) and obj.short_type == "ClusterResource" else None
     return next((r for r in c.snapshot().resources if r.name == name), None) if name else None
+
+
+def _network_ids(c: Cluster, used: bool) -> str:
+    """Live migration uses the networks marked for it, or every cluster network when none is."""
+    nets = c.snapshot().networks
+    marked = [n for n in nets if n.live_migration] or [n for n in nets if n.role != "None"]
+    chosen = [n for n in nets if (n in marked) == used]
+    return ";".join(guid(n.name) for n in sorted(chosen, key=lambda n: n.metric))
+
+
+def _type_private(c: Cluster, t: _Type) -> list[tuple[str, Any, str]]:
+    if t.name != "Virtual Machine":
+        return []
+    return [
+        ("MigrationExcludeNetworks", _network_ids(c, False), "String"),
+        ("MigrationNetworkOrder", _network_ids(c, True), "String"),
+    ]
 
 
 def _ip_address(c: Cluster, r: ResourceSnapshot) -> list[tuple[str, Any, str]]:
@@ -46,8 +90,10 @@ def _ip_address(c: Cluster, r: ResourceSnapshot) -> list[tuple[str, Any, str]]:
     ]
 
 
-def _private(c: Cluster, r: ResourceSnapshot) -> list[tuple[str, Any, str]]:
+def _private(c: Cluster, r: ResourceSnapshot | _Type) -> list[tuple[str, Any, str]]:
     """(name, value, type) of ``r``'s private properties."""
+    if isinstance(r, _Type):
+        return _type_private(c, r)
     t = r.resource_type
     if t == "Virtual Machine":
         vm = c.vm(r.group)
@@ -95,7 +141,7 @@ def _private(c: Cluster, r: ResourceSnapshot) -> list[tuple[str, Any, str]]:
     return []
 
 
-def _parameter(c: Cluster, r: ResourceSnapshot, name: str, value: Any, kind: str) -> PSObject:
+def _parameter(c: Cluster, r: ResourceSnapshot | _Type, name: str, value: Any, kind: str) -> PSObject:
     return make(
         FC + "ClusterParameter",
         {
@@ -187,9 +233,56 @@ def set_cluster_parameter(inv: Invocation) -> Iterable[Any]:
     value = inv.get("Value")
     if value is None:
         raise inv.fail("Cannot process command because of one or more missing mandatory parameters: Value.")
+    if isinstance(r, _Type):
+        c.set_migration_excluded_networks(_networks_named(c, value, inv))
+        return []
     try:
         number = int(str(value))
     except ValueError:
         raise inv.fail(f"OfflineAction takes a number (0-3), not '{value}'.", "InvalidArgument", str(value)) from None
     c.set_offline_action(r.group, number)
     return []
+
+
+def _networks_named(c: Cluster, value: Any, inv: Invocation) -> list[str]:
+    """Network IDs (as Get-ClusterNetwork shows them) or names, separated by ';' or ','."""
+    by_key = {}
+    for n in c.snapshot().networks:
+        by_key[guid(n.name).lower()] = n.name
+        by_key[n.name.lower()] = n.name
+    out: list[str] = []
+    for item in flatten([value]):
+        for part in str(item).replace(",", ";").split(";"):
+            key = part.strip().lower()
+            if not key:
+                continue
+            if key not in by_key:
+                raise inv.fail(f"'{part.strip()}' is not the Id or name of a cluster network.", "ObjectNotFound", part)
+            out.append(by_key[key])
+    return out
+
+
+@cmdlet(
+    "Get-ClusterResourceType",
+    "Gets the resource types of the cluster; pipe Virtual Machine to Get-/Set-ClusterParameter for its "
+    "live-migration networks ([S29]).",
+    (Param("Name", kind="strings", position=0, help="Type name(s)."),),
+    process=False,
+    noun_type="GetClusterResourceTypeCommand",
+    examples=(
+        (
+            "Get-ClusterResourceType 'Virtual Machine' | Get-ClusterParameter",
+            "MigrationExcludeNetworks and MigrationNetworkOrder: which networks live migration uses.",
+        ),
+        (
+            "Get-ClusterResourceType 'Virtual Machine' | Set-ClusterParameter MigrationExcludeNetworks "
+            "(Get-ClusterNetwork Management).Id",
+            "Keep live migration off the management network [S29].",
+        ),
+    ),
+)
+def get_cluster_resource_type(inv: Invocation) -> Iterable[Any]:
+    c = inv.ctx.cluster
+    names = sorted({*BASE_TYPES, *(r.resource_type for r in c.snapshot().resources)})
+    chosen = select("resource type", names, inv.get("Name"), inv)
+    return [make(FC + "ClusterResourceType", {"Name": n, "DisplayName": n, "Cluster": c.name}) for n in chosen]
