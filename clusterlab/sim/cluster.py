@@ -58,6 +58,14 @@ CORE_GROUP = "Cluster Group"
 #: A computer or client access point name: 1–15 letters, digits or hyphens.
 _COMPUTER_NAME = re.compile(r"[A-Za-z0-9-]{1,15}")
 
+_HOUR_S = 3600.0
+
+
+def _failovers_counting(g: Group, now: float) -> bool:
+    """A failover of ``g`` is still within its FailoverPeriod (§3.4): its failover count moves with the clock."""
+    return any(now - t < g.failover_period_h * _HOUR_S for t in g.failover_times)
+
+
 #: §3.13 VM resource OfflineAction → how the VM goes offline: 0 Turn off, 1 Save (default),
 #: 2 Shut down, 3 Shut down (forced) — the guest shuts down either way here.
 OFFLINE_ACTIONS: dict[int, str] = {0: "turnoff", 1: "save", 2: "shutdown", 3: "shutdown"}
@@ -2447,7 +2455,7 @@ class Cluster:
             auto_failback=g.auto_failback,
             failback_window=g.failback_window,
             anti_affinity=tuple(g.anti_affinity),
-            failover_count=sum(1 for t in g.failover_times if now - t < g.failover_period_h * 3600.0),
+            failover_count=sum(1 for t in g.failover_times if now - t < g.failover_period_h * _HOUR_S),
             failover_threshold=g.failover_threshold,
             failover_period_h=g.failover_period_h,
             status=g.status,
@@ -2707,7 +2715,7 @@ class Cluster:
                 {id(v): i for i, v in enumerate(w.vms.values())},
             )
             changes.clear()
-            st.volatile = {g for g in w.groups.values() if g.failover_times}
+            st.volatile = {g for g in w.groups.values() if _failovers_counting(g, w.now)}
             return st.freeze()
         dirty_groups: set[Group] = set()
         dirty_vms: set[Vm] = set()
@@ -2732,7 +2740,9 @@ class Cluster:
             i = st.group_at.get(id(g))
             if i is not None:
                 st.groups[i] = self._group_snapshot(g)
-                if g.failover_times:
+                # Its failover count falls as failovers leave FailoverPeriod: rebuilt each time
+                # until the last one has (a failover later touches the group again).
+                if _failovers_counting(g, w.now):
                     st.volatile.add(g)
                 else:
                     st.volatile.discard(g)

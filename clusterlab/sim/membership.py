@@ -238,7 +238,7 @@ class Membership:
     # quarantine (§7.3, 2016+) ------------------------------------------------------------------
 
     def quarantined(self, n: Node) -> bool:
-        return n.quarantined_until is not None and self.w.now < n.quarantined_until
+        return self.w.quarantined(n)
 
     def _unclean_exit(self, n: Node) -> None:
         w = self.w

@@ -320,8 +320,7 @@ class Migrations:
         src, dst = w.nodes[m.source], w.nodes[m.target]
         if not dst.live or not dst.is_member or dst.stopping:
             return f"the destination {m.target} is not available"
-        quarantined = src.quarantined_until is not None and w.now < src.quarantined_until
-        if not src.live or not (src.is_member or quarantined):  # (§7.3: a quarantined node is drained)
+        if not src.live or not (src.is_member or w.quarantined(src)):  # (§7.3: a quarantined node is drained)
             return f"the source {m.source} is not available"
         option = src.migration_option
         if (
@@ -330,8 +329,7 @@ class Migrations:
             or not w.linked(m.source, m.target)
         ):
             return f"{m.source} cannot reach {m.target} over a live-migration network"
-        usable = set(self._usable(m.source)) & set(self._usable(m.target))
-        if m.networks and not any(n in usable for n in m.networks):
+        if m.networks and not any(n in self._usable(m.source) and n in self._usable(m.target) for n in m.networks):
             # §5.4: the network the transfer was using went away mid-migration.
             return (
                 f"the live-migration network {', '.join(m.networks)} between {m.source} and {m.target} was cut "

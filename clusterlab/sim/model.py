@@ -364,6 +364,10 @@ class World:
             return None
         return min(self.partitions, key=lambda p: (-len(p.members), self.nodes[p.members[0]].id))
 
+    def quarantined(self, n: Node) -> bool:
+        """§7.3: the node is quarantined now (it may not join or host roles)."""
+        return n.quarantined_until is not None and self.now < n.quarantined_until
+
     def node_memory_used(self, node: str) -> float:
         """Memory actually in use by VMs on the node (what Hyper-V reports)."""
         return self.block_cache_mb / 1024.0 + sum(

@@ -65,9 +65,8 @@ class Storage:
     # I/O modes -------------------------------------------------------------------------
 
     def accessible(self, csv: Csv) -> bool:
-        if not csv.paths_lost:  # every member has a path: is there a member (the first will do)?
-            return any(n.is_member and n.live for n in self.w.nodes.values())
-        return any(self._has_path(csv, n) for n in self._members())
+        """Some live member still has a path to the disk."""
+        return any(n.is_member and n.live and n.name not in csv.paths_lost for n in self.w.nodes.values())
 
     def _members(self) -> list[str]:
         w = self.w

@@ -1261,7 +1261,7 @@ class ClusterLabApp(App[LabChoice | None]):
     @property
     def console_focused(self) -> bool:
         """The console prompt or the event filter prompt has focus: single keys type there."""
-        return isinstance(self.focused, (CommandInput, Input))
+        return isinstance(self.focused, Input)  # (the console's CommandInput is one)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.TABLE_ACTIONS and self.console_focused:
@@ -1804,7 +1804,7 @@ class ClusterLabApp(App[LabChoice | None]):
             if moment is not None:
                 self.go_back_to(moment)
 
-        self.push_screen(TimelineScreen(self.timeline_moments(), at, self.cluster.now), chosen)
+        self.push_screen(TimelineScreen(self.timeline_moments(), at), chosen)
 
     def _can_go_back(self) -> bool:
         if self.walkthrough is not None and not self.walkthrough.finished:
@@ -1837,7 +1837,7 @@ class ClusterLabApp(App[LabChoice | None]):
 
     def _timeline_entries(self) -> list[PaletteEntry]:
         entries = [PaletteEntry("Timeline: go back to an earlier moment", "T or [", self.action_timeline)]
-        for m in self.timeline_moments()[:-1] if len(self.timeline_moments()) > 1 else []:
+        for m in self.timeline_moments()[:-1]:  # (not "now", the last moment)
             entries.append(
                 PaletteEntry(
                     f"Go back to T+{format_elapsed(m.time)}: {m.text}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from clusterlab.sim import (
     CauRunSnapshot,
@@ -25,6 +26,8 @@ Clock = Callable[[float], str]
 
 #: Lines of history a detail screen shows (the newest).
 HISTORY_LINES = 20
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,17 @@ def _duration(seconds: float) -> str:
 
 def _heading(text: str) -> Cell:
     return Cell(text, Tone.STRONG)
+
+
+def _recent(
+    title: str, noun: str, items: Sequence[T], render: Callable[[Sequence[T]], list[Cell]], empty: str
+) -> list[Cell]:
+    """A heading with the count, then the last HISTORY_LINES items (``render`` gets that tail)."""
+    shown = min(len(items), HISTORY_LINES)
+    count = f"{len(items)} {noun if len(items) != 1 else noun.removesuffix('s')}"
+    lines = [_heading(f"{title} ({count}, the last {shown})" if len(items) > shown else f"{title} ({count})")]
+    lines.extend(render(items[-HISTORY_LINES:]) if items else [Cell(f"  {empty}", Tone.MUTED)])
+    return lines
 
 
 def _kv(key: str, value: str, tone: Tone = Tone.NORMAL) -> Cell:
@@ -91,10 +105,9 @@ def node_detail(
     elif n.update_phase:
         lines.append(_kv("Phase", n.update_phase))
     about = [e for e in events if e.fields.get("node") == name or e.source == name]
-    lines.append(_heading(f"History ({len(about)} events, the last {min(len(about), HISTORY_LINES)})"))
-    lines.extend(_event_line(e, at) for e in about[-HISTORY_LINES:])
-    if not about:
-        lines.append(Cell("  nothing has happened to it yet", Tone.MUTED))
+    lines += _recent(
+        "History", "events", about, lambda es: [_event_line(e, at) for e in es], "nothing has happened to it yet"
+    )
     return Detail("node", name, f"Node {name}", tuple(lines))
 
 
@@ -154,13 +167,12 @@ def vm_detail(
         g = None
     if g is not None:
         lines.append(_kv("Role", f"{g.state} · priority {g.priority_name} · {g.failover_count} failover(s)"))
-    lines.append(_heading(f"State history ({len(history)} changes, the last {min(len(history), HISTORY_LINES)})"))
-    lines.extend(state_history_lines(history, snap.time, at)[-HISTORY_LINES:])
+    # (the tail renders as the tail of the whole: each line's duration runs to the next change)
+    lines += _recent("State history", "changes", history, lambda hs: state_history_lines(hs, snap.time, at), "none")
     mine = [m for m in migrations if m.vm == name]
-    lines.append(_heading(f"Live and storage migrations ({len(mine)})"))
-    lines.extend(migration_line(m, at) for m in mine[-HISTORY_LINES:])
-    if not mine:
-        lines.append(Cell("  none yet", Tone.MUTED))
+    lines += _recent(
+        "Live and storage migrations", "migrations", mine, lambda ms: [migration_line(m, at) for m in ms], "none yet"
+    )
     return Detail("vm", name, f"VM {name}", tuple(lines))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
-from clusterlab.shell.cmdlets.cluster import ROLE_VALUES, interface_address, interface_state
+from clusterlab.shell.cmdlets.cluster import ROLE_VALUES, interface_address, interface_state, network_address
 from clusterlab.sim import ClusterSnapshot, NetworkSnapshot, NodeSnapshot
 from clusterlab.tui.actions import LabCommand, ps_name
 from clusterlab.tui.rows import Cell, Row, Tone
@@ -54,8 +54,8 @@ _IF_STATE_TONE = {"Up": Tone.GOOD, "Unreachable": Tone.WARN, "Failed": Tone.BAD,
 
 
 def subnet(index: int) -> str:
-    """``10.0.<n>.0/24``: the lab's subnet for network number ``index`` (from 1), as the interfaces are addressed."""
-    return f"10.0.{index}.0/24"
+    """The lab's subnet for network number ``index`` (from 1), as the interfaces are addressed."""
+    return network_address(index) + "/24"
 
 
 def network_row(net: NetworkSnapshot, index: int) -> Row:
@@ -158,7 +158,6 @@ class NetworkVerb(StrEnum):
     RECONNECT = "reconnect"  # Repair-LabFault -Node
 
 
-NETWORK_VERBS: tuple[NetworkVerb, ...] = tuple(NetworkVerb)
 #: Verbs that need an interface (a node), not only a network.
 INTERFACE_VERBS: frozenset[NetworkVerb] = frozenset({NetworkVerb.CUT, NetworkVerb.UPLINK, NetworkVerb.RECONNECT})
 

@@ -54,11 +54,10 @@ class TimelineScreen(ModalScreen[Moment | None]):
         Binding("escape,q", "close", "Stay", id="timeline.close", tooltip="Stay where you are"),
     ]
 
-    def __init__(self, moments: Sequence[Moment], at: Callable[[float], str], now: float) -> None:
+    def __init__(self, moments: Sequence[Moment], at: Callable[[float], str]) -> None:
         super().__init__()
         self.moments = list(moments)
         self._at = at
-        self._now = now
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:

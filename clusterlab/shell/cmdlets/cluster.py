@@ -169,8 +169,8 @@ def start_cluster(inv: Invocation) -> Iterable[Any]:
     return [cluster_obj(c)]
 
 
-def network_obj(c: Cluster, n: Any) -> PSObject:
-    index = next((i for i, x in enumerate(c.snapshot().networks, 1) if x.name == n.name), 0)
+def network_obj(c: Cluster, n: Any, index: int) -> PSObject:
+    """``index``: the network's number (from 1), which its addresses carry (network_address)."""
     return make(
         FC + "ClusterNetwork",
         {
@@ -180,7 +180,7 @@ def network_obj(c: Cluster, n: Any) -> PSObject:
             "Role": n.role,
             "AutoMetric": True,
             "Cluster": c.name,
-            "Address": f"10.0.{index}.0",  # the subnet its interfaces are addressed in (interface_address)
+            "Address": network_address(index),
             "AddressMask": "255.255.255.0",
             "Description": "Live migration network" if n.live_migration else "",
             "Id": guid(n.name),
@@ -212,9 +212,9 @@ def _role(value: Any) -> NetworkRole:
 )
 def get_cluster_network(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    nets = {n.name: n for n in c.snapshot().networks}
+    nets = {n.name: (i, n) for i, n in enumerate(c.snapshot().networks, 1)}
     names = select("cluster network", list(nets), inv.get("Name"), inv)
-    return [network_obj(c, nets[n]) for n in names]
+    return [network_obj(c, nets[n][1], nets[n][0]) for n in names]
 
 
 register_view("ClusterNetworkInterface", lambda profile: View(("Name", "Node", "Network", "State")))
@@ -230,9 +230,15 @@ def interface_state(node: NodeSnapshot, net: NetworkSnapshot) -> str:
     return "Up"
 
 
+def network_address(net_index: int, host: int = 0) -> str:
+    """``10.0.<network number>.<host>``: the lab's addressing (network numbers from 1; .0 is the
+    subnet, .10 the cluster IP, .11 and up the nodes, .20 and up other roles' IPs)."""
+    return f"10.0.{net_index}.{host}"
+
+
 def interface_address(net_index: int, node: NodeSnapshot) -> str:
-    """``10.0.<network number>.<node id + 10>``: the lab's addressing (network numbers from 1)."""
-    return f"10.0.{net_index}.{node.id + 10}"
+    """A node's address on a network: ``10.0.<network number>.<node id + 10>``."""
+    return network_address(net_index, node.id + 10)
 
 
 @cmdlet(

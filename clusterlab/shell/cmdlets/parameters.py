@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from clusterlab.sim import Cluster, ResourceSnapshot
+from clusterlab.sim import Cluster, ClusterSnapshot, ResourceSnapshot
 
 from ..formatting import View, register_view
 from ..objects import PSObject, flatten, make
 from ..registry import Invocation, Param, cmdlet
 from ._common import FC, INPUT, guid, require_target, select
+from .cluster import network_address
 
 register_view("ClusterParameter", lambda profile: View(("Object", "Name", "Value", "Type")))
 register_view("ClusterResourceType", lambda profile: View(("Name", "DisplayName")))
@@ -51,49 +52,54 @@ class _Type:
         self.resource_type = "type:" + name
 
 
-def _resource(c: Cluster, obj: Any) -> ResourceSnapshot | _Type | None:
+def _resource(by_name: dict[str, ResourceSnapshot], obj: Any) -> ResourceSnapshot | _Type | None:
+    """The piped resource (``by_name``: the snapshot's resources by lower-case name) or type."""
     if isinstance(obj, PSObject) and obj.short_type == "ClusterResourceType":
         return _Type(str(obj.get("Name")))
     name = obj.get("Name") if isinstance(obj, PSObject) and obj.short_type == "ClusterResource" else None
-    return next((r for r in c.snapshot().resources if r.name == name), None) if name else None
+    return by_name.get(str(name).lower()) if name else None
 
 
-def _network_ids(c: Cluster, used: bool) -> str:
+def _by_name(snap: ClusterSnapshot) -> dict[str, ResourceSnapshot]:
+    return {r.name.lower(): r for r in snap.resources}
+
+
+def _network_ids(snap: ClusterSnapshot, used: bool) -> str:
     """Live migration uses the networks marked for it, or every cluster network when none is."""
-    nets = c.snapshot().networks
+    nets = snap.networks
     marked = [n for n in nets if n.live_migration] or [n for n in nets if n.role != "None"]
     chosen = [n for n in nets if (n in marked) == used]
     return ";".join(guid(n.name) for n in sorted(chosen, key=lambda n: n.metric))
 
 
-def _type_private(c: Cluster, t: _Type) -> list[tuple[str, Any, str]]:
+def _type_private(snap: ClusterSnapshot, t: _Type) -> list[tuple[str, Any, str]]:
     if t.name != "Virtual Machine":
         return []
     return [
-        ("MigrationExcludeNetworks", _network_ids(c, False), "String"),
-        ("MigrationNetworkOrder", _network_ids(c, True), "String"),
+        ("MigrationExcludeNetworks", _network_ids(snap, False), "String"),
+        ("MigrationNetworkOrder", _network_ids(snap, True), "String"),
     ]
 
 
-def _ip_address(c: Cluster, r: ResourceSnapshot) -> list[tuple[str, Any, str]]:
-    nets = c.snapshot().networks
+def _ip_address(snap: ClusterSnapshot, r: ResourceSnapshot) -> list[tuple[str, Any, str]]:
+    nets = snap.networks
     client = next((i for i, n in enumerate(nets, 1) if n.role == "ClusterAndClient"), 1)
-    ips = [x.name for x in c.snapshot().resources if x.resource_type == "IP Address"]
+    ips = [x.name for x in snap.resources if x.resource_type == "IP Address"]
     host = 10 if r.name == "Cluster IP Address" else 20 + ips.index(r.name)  # nodes are .11 and up
     network = nets[client - 1].name if nets else ""
     return [
         ("Network", network or f"Cluster Network {client}", "String"),
-        ("Address", f"10.0.{client}.{host}", "String"),
+        ("Address", network_address(client, host), "String"),
         ("SubnetMask", "255.255.255.0", "String"),
         ("EnableDhcp", 0, "UInt32"),
         ("OverrideAddressMatch", 0, "UInt32"),
     ]
 
 
-def _private(c: Cluster, r: ResourceSnapshot | _Type) -> list[tuple[str, Any, str]]:
+def _private(c: Cluster, snap: ClusterSnapshot, r: ResourceSnapshot | _Type) -> list[tuple[str, Any, str]]:
     """(name, value, type) of ``r``'s private properties."""
     if isinstance(r, _Type):
-        return _type_private(c, r)
+        return _type_private(snap, r)
     t = r.resource_type
     if t == "Virtual Machine":
         vm = c.vm(r.group)
@@ -115,7 +121,7 @@ def _private(c: Cluster, r: ResourceSnapshot | _Type) -> list[tuple[str, Any, st
             ("OfflineAction", c.offline_action(r.group), "UInt32"),
         ]
     if t == "IP Address":
-        return _ip_address(c, r)
+        return _ip_address(snap, r)
     if t in ("Network Name", "Distributed Network Name"):
         name = c.name if r.group == "Cluster Group" else r.group
         return [
@@ -141,7 +147,7 @@ def _private(c: Cluster, r: ResourceSnapshot | _Type) -> list[tuple[str, Any, st
     return []
 
 
-def _parameter(c: Cluster, r: ResourceSnapshot | _Type, name: str, value: Any, kind: str) -> PSObject:
+def _parameter(r: ResourceSnapshot | _Type, name: str, value: Any, kind: str) -> PSObject:
     return make(
         FC + "ClusterParameter",
         {
@@ -169,7 +175,9 @@ def _parameter(c: Cluster, r: ResourceSnapshot | _Type, name: str, value: Any, k
 )
 def get_cluster_parameter(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
-    resources = [r for r in (_resource(c, obj) for obj in inv.input) if r is not None]
+    snap = c.snapshot()
+    by_name = _by_name(snap)
+    resources = [r for r in (_resource(by_name, obj) for obj in inv.input) if r is not None]
     if not resources:
         raise inv.fail(
             "Pipe a resource to it, e.g. Get-ClusterResource 'Cluster Name' | Get-ClusterParameter.",
@@ -178,9 +186,9 @@ def get_cluster_parameter(inv: Invocation) -> Iterable[Any]:
     wanted = {str(n).lower() for n in inv.get("Name") or []}
     out: list[PSObject] = []
     for r in resources:
-        for name, value, kind in _private(c, r):
+        for name, value, kind in _private(c, snap, r):
             if not wanted or name.lower() in wanted:
-                out.append(_parameter(c, r, name, value, kind))
+                out.append(_parameter(r, name, value, kind))
     unknown = wanted - {p.get("Name").lower() for p in out}
     if unknown:
         raise inv.fail(
@@ -210,7 +218,8 @@ def get_cluster_parameter(inv: Invocation) -> Iterable[Any]:
 def set_cluster_parameter(inv: Invocation) -> Iterable[Any]:
     c = inv.ctx.cluster
     obj = inv.get("InputObject")
-    r = _resource(c, obj)
+    snap = c.snapshot()
+    r = _resource(_by_name(snap), obj)
     if r is None:
         raise inv.fail(
             "Pipe a resource to it, e.g. Get-ClusterResource 'Virtual Machine SQL01' | Set-ClusterParameter "
@@ -220,7 +229,7 @@ def set_cluster_parameter(inv: Invocation) -> Iterable[Any]:
     name = require_target(inv)
     if inv.switch("Create") or inv.switch("Delete"):
         raise inv.fail("Creating or deleting private properties is not simulated.", "InvalidOperation", name)
-    known = {n.lower(): n for n, _, _ in _private(c, r)}
+    known = {n.lower(): n for n, _, _ in _private(c, snap, r)}
     if name.lower() not in known:
         raise inv.fail(f"The resource '{r.name}' has no private property '{name}'.", "ObjectNotFound", name)
     if (r.resource_type, name.lower()) not in SETTABLE:

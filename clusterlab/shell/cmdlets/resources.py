@@ -177,12 +177,15 @@ def get_cluster_resource_dependency(inv: Invocation) -> Iterable[Any]:
             chosen.append(str(obj.get("Name")))
     if inv.has("Resource") or not chosen:
         chosen.extend(select("resource", list(by_name), inv.get("Resource"), inv))
+    by_group: dict[str, list[ResourceSnapshot]] = {}
+    for x in snap.resources:
+        by_group.setdefault(x.group, []).append(x)
     out = []
     for name in dict.fromkeys(chosen):
         r = by_name.get(name)
         if r is None:
             continue
-        group = [x for x in snap.resources if x.group == r.group]
+        group = by_group[r.group]
         out.append(
             make(
                 FC + "ClusterResourceDependency",

@@ -32,12 +32,10 @@ FILTER_KEYS = ("logname", "id", "level", "providername")
 
 def _record(c: Cluster, e: ClusterEvent) -> PSObject:
     log = SYSTEM if e.channel == "System" else OPERATIONAL
-    when = c.clock.at(e.time)
-    stamp = f"{when.month}/{when.day}/{when.year} {when.strftime('%I').lstrip('0')}:{when:%M:%S %p}"  # en-US
     return make(
         "System.Diagnostics.Eventing.Reader.EventLogRecord",
         {
-            "TimeCreated": stamp,
+            "TimeCreated": c.clock.at(e.time),  # a datetime: shown en-US, sorts and compares as one
             "Id": e.event_id,
             "LevelDisplayName": e.level.value,
             "Level": LEVELS[e.level.value],
