@@ -173,3 +173,25 @@ def test_a_migration_stuck_for_hours_is_caught() -> None:
     c._roles.migrations.open[0].requested = c.now - MIGRATION_BOUND_S - 1  # as if it never got anywhere
     with pytest.raises(InvariantViolation, match="is still"):
         checker.check()
+
+
+def test_a_group_state_that_disagrees_with_its_resources_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The group-vs-resources rule itself (not the VM-vs-resource one): the simulator's own
+    group_state reporting a partly online role as Online is caught by the checker's copy."""
+    import clusterlab.sim.cluster as cluster_module
+    from clusterlab.sim import ResourceState
+    from clusterlab.sim.snapshots import GroupState
+
+    c, checker = checked_cluster()
+    real = cluster_module.group_state
+    monkeypatch.setattr(
+        cluster_module,
+        "group_state",
+        lambda g: GroupState.ONLINE if real(g) is GroupState.PARTIAL_ONLINE else real(g),
+    )
+    sql01 = c._w.groups["SQL01"]
+    config = next(r for r in sql01.resources if r.type != "Virtual Machine")
+    config.state = ResourceState.OFFLINE  # one resource offline, one online: the role is PartialOnline
+    sql01.touch()
+    with pytest.raises(InvariantViolation, match="SQL01 is Online but its resources say PartialOnline"):
+        checker.check()

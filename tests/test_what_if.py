@@ -72,7 +72,16 @@ SPLIT_CASES: list[tuple[str, dict[str, object], Setup]] = [
     ("5 nodes, no witness", {"nodes": 5}, nothing),
     ("4 nodes + disk witness, one down", {"nodes": 4, "witness": "Disk"}, crash("HV04")),
     ("static quorum, 4 nodes + cloud witness", {"nodes": 4, "witness": "Cloud", "dynamic": False}, nothing),
+    ("static quorum, 4 nodes, no witness", {"nodes": 4, "dynamic": False}, nothing),  # 2|2: neither side
 ]
+
+
+def test_the_split_cases_reach_the_verdict_that_no_side_survives() -> None:
+    """The cases above are not all 'one side keeps quorum': a 2|2 split without a witness or
+    dynamic quorum stops both halves, and the prediction says so."""
+    label, kw, setup = SPLIT_CASES[-1]
+    verdicts = [p.survivor is None for p in make(kw, setup).what_if_splits()]
+    assert any(verdicts) and not all(verdicts), label
 
 
 @pytest.mark.parametrize(("label", "kw", "setup"), SPLIT_CASES, ids=[c[0] for c in SPLIT_CASES])
