@@ -104,3 +104,38 @@ def test_the_prediction_for_every_split_matches_partitioning_the_cluster(
             assert not running, f"{label}: {p}"
         else:
             assert running == {tuple(p.survivor)}, f"{label}: {p}"
+
+
+def test_the_cockpit_names_the_fatal_voters_and_failing_one_by_key_stops_the_cluster() -> None:
+    """Issue 8: the what-if in the quorum panel, driven as a learner would. Static quorum, no
+    witness, HV04 down: 3 of 4 votes, so the panel says losing any other node costs quorum — and
+    crashing HV01 by key does exactly that; before, losing one of four was survivable."""
+    from textual.pilot import Pilot
+
+    from clusterlab.tui import ClusterLabApp
+    from clusterlab.tui.widgets import LinesView
+    from tests.test_tui import drive, nodes
+
+    def summary(app: ClusterLabApp) -> str:
+        return app.query_one("#summary", LinesView).plain
+
+    async def learner(app: ClusterLabApp, pilot: Pilot[None]) -> None:
+        assert "survives losing: HV01, HV02, HV03, HV04, witness" in summary(app)
+        for line in (
+            "Set-ClusterQuorum -NoWitness",
+            "(Get-Cluster).DynamicQuorum = 0",
+            "Invoke-LabFault -Node HV04 -Crash",
+        ):
+            app.run_cmdline(line)
+        app.advance_sim(300)
+        await pilot.pause()
+        assert "loses quorum if it loses: HV01, HV02, HV03" in summary(app)
+        assert app.snapshot.quorum.state == "Up"
+        nodes(app).focus()
+        nodes(app).move_cursor(row=0)  # HV01
+        await pilot.press("c")
+        app.advance_sim(120)
+        await pilot.pause()
+        assert app.snapshot.quorum.state != "Up", "the prediction held: the cluster lost quorum"
+
+    drive(learner)
